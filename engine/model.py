@@ -1,0 +1,218 @@
+"""The dataclasses that cross module borders: rules, plans, problems and verdicts.
+
+Dates are ISO strings (``YYYY-MM-DD``) throughout: they compare correctly as strings,
+and durable_rules has no date type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Condition = dict[str, Any]
+"""A node of the condition language (docs/rule-language.md); plain data, never Python."""
+
+Outcome = Literal["pass", "fail", "cannot_tell", "not_applicable"]
+Severity = Literal["breach", "local_breach", "guidance_risk", "advisory"]
+ActionStatus = Literal["safe", "risk", "cannot_tell"]
+Overall = Literal["no_risk", "risk", "cannot_tell"]
+
+PRACTICE = "practice"
+"""The attribution of a finding that fails with no action at all."""
+
+BREACH_SEVERITIES: frozenset[str] = frozenset({"breach", "local_breach"})
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    path: str
+    line: int  # 1-based
+    column: int  # 1-based
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a user's input: data to report, never an exception."""
+
+    code: str  # kebab-case and stable: plan-schema, rule-schema, unknown-action, yaml-syntax, ...
+    message: str
+    location: SourceLocation | None = None
+    pointer: str = ""  # JSON pointer into the document, e.g. /actions/0/id
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str
+    quote: str
+    confidence: Literal["high", "medium", "low"]
+    why: str
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive date range; ``None`` means open-ended."""
+
+    start: str | None = None
+    end: str | None = None
+
+    def contains(self, day: str) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class Example:
+    note: str
+    expect: Literal["pass", "fail", "safe", "risk", "cannot_tell"]
+    plan: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A contractual (or guidance) requirement that holds whether or not an action caused it."""
+
+    id: str
+    title: str
+    ref: str  # the catalogue's id, e.g. C-111-01
+    force: str  # contract | regulation | statute | local_contract | guidance | advice
+    severity: Severity
+    effective: tuple[Period, ...]
+    sources: tuple[Source, ...]
+    fails_when: Condition
+    message: str
+    remedy: str
+    applies_when: Condition | None = None
+    lets: dict[str, Any] = field(default_factory=dict)
+    examples: tuple[Example, ...] = ()
+    file: str = ""
+    pack: str = "national"
+
+    def in_effect(self, day: str) -> bool:
+        return any(period.contains(day) for period in self.effective)
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What an action changes in the practice's set-up.
+
+    ``target`` is a dotted plan path. With ``for_each`` the target is relative to each
+    item of that list for which ``where`` holds. The new value is ``value``, or the
+    action's parameter named ``param``.
+    """
+
+    target: str
+    value: Any = None
+    param: str | None = None
+    for_each: str | None = None
+    where: Condition | None = None
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: str
+    start: str
+    end: str | None
+    status: Literal["recommended", "dropped", "superseded", "withdrawn"]
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str
+    title: str
+    phases: tuple[Phase, ...]
+    wording: str
+    sources: tuple[Source, ...]
+    effects: tuple[Effect, ...]
+    bears_on: tuple[str, ...]
+    params: dict[str, Any] = field(default_factory=dict)  # JSON Schema properties
+    instead: str = ""  # what to do instead, when it risks a breach
+    records: tuple[str, ...] = ()  # records the practice should keep
+    examples: tuple[Example, ...] = ()
+    file: str = ""
+    pack: str = "national"
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    constraints: tuple[Constraint, ...]
+    actions: tuple[Action, ...]
+    directories: tuple[str, ...]
+    digest: str  # sha256 over the rule files, for the replay stamp
+
+    def constraint(self, rule_id: str) -> Constraint:
+        return next(rule for rule in self.constraints if rule.id == rule_id)
+
+    def action(self, action_id: str) -> Action:
+        return next(action for action in self.actions if action.id == action_id)
+
+
+@dataclass(frozen=True)
+class ChosenAction:
+    id: str
+    params: dict[str, Any]
+    location: SourceLocation | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    path: str
+    practice: dict[str, Any]
+    assessed_on: str
+    actions: tuple[ChosenAction, ...]
+    setup: dict[str, Any]
+    locations: dict[str, SourceLocation] = field(default_factory=dict)  # JSON pointer -> place
+    digest: str = ""
+
+    def location_of(self, pointer: str) -> SourceLocation | None:
+        """The place of ``pointer`` or of its nearest ancestor that the file has."""
+        while pointer:
+            if pointer in self.locations:
+                return self.locations[pointer]
+            pointer = pointer.rpartition("/")[0]
+        return self.locations.get("")
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """One constraint's verdict for one plan on one date."""
+
+    rule_id: str
+    outcome: Outcome
+    severity: Severity
+    attributed_to: tuple[str, ...] = ()  # action ids, or (PRACTICE,); empty when it passes
+    missing: tuple[str, ...] = ()  # plan paths whose absence makes it cannot_tell
+    message: str = ""  # the rule's message with its placeholders filled in
+    reason: str = ""  # why not applicable, when it is not
+
+
+@dataclass(frozen=True)
+class ActionVerdict:
+    action_id: str
+    status: ActionStatus
+    findings: tuple[str, ...]  # rule ids attributed to this action that fail or cannot tell
+    cautions: tuple[str, ...] = ()  # guidance_risk/advisory findings attributed to it
+    in_phase: bool = True  # whether the BMA menu listed it on the assessment date
+
+
+@dataclass(frozen=True)
+class Assessment:
+    plan: Plan
+    as_of: str
+    results: tuple[RuleResult, ...]
+    actions: tuple[ActionVerdict, ...]
+
+    @property
+    def overall(self) -> Overall:
+        risky = [r for r in self.results if r.outcome == "fail" and r.severity in BREACH_SEVERITIES]
+        if risky:
+            return "risk"
+        if any(r.outcome == "cannot_tell" for r in self.results):
+            return "cannot_tell"
+        return "no_risk"
+
+    def result(self, rule_id: str) -> RuleResult:
+        return next(r for r in self.results if r.rule_id == rule_id)
