@@ -117,6 +117,7 @@ class Phase:
     start: str
     end: str | None
     status: Literal["recommended", "dropped", "superseded", "withdrawn"]
+    wording: str = ""  # this phase's wording, where it differs from the action's
 
 
 @dataclass(frozen=True)

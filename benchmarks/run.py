@@ -1,0 +1,121 @@
+"""Measure gpca's speed, each figure in the same run as its comparison.
+
+    python benchmarks/run.py [--plans 10000] [--starts 15]
+
+1. Cold start of `gpca check` on the example plan, against the import floor
+   `python -c "import yaml, jsonschema, durable.lang"` (target: at most 1.5x).
+2. Plans evaluated per second over generated plans: gpca, raw durable_rules asserting
+   the same facts into the same ruleset, and the reference evaluator (target: gpca at
+   least half of raw durable_rules).
+3. The cost of attributing findings across all chosen actions, against a single
+   evaluation without attribution (target: at most 2x).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from benchmarks.generate import random_plans  # noqa: E402
+from durable import engine as durable  # noqa: E402
+from engine.evaluate import Evaluator  # noqa: E402
+from engine.load import builtin_schema, load_rules  # noqa: E402
+from engine.reference import reference_outcomes  # noqa: E402
+
+EXAMPLE = REPO / "examples" / "riverside.yaml"
+
+
+def median_seconds(command: list[str], runs: int) -> float:
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def cold_start(runs: int) -> dict[str, float]:
+    gpca = shutil.which("gpca") or str(Path(sys.executable).parent / "gpca")
+    floor = median_seconds([sys.executable, "-c", "import yaml, jsonschema, durable.lang"], runs)
+    check = median_seconds([gpca, "check", str(EXAMPLE)], runs)
+    return {"import_floor_s": floor, "gpca_check_s": check, "ratio": check / floor}
+
+
+def per_second(count: int, work: Any) -> float:
+    started = time.perf_counter()
+    work()
+    return count / (time.perf_counter() - started)
+
+
+def raw_durable(evaluator: Evaluator, facts: list[list[dict[str, Any]]]) -> float:
+    """The same compiled ruleset and facts in a bare Host: a session each, then deleted."""
+    host = durable.Host()
+    fired: list[str] = []
+    name = "raw"
+    definition = {**evaluator.compiled.definition, "_seen": {"all": [{"m": {"$ex": {"variant": 1}}}]}}
+    host.register_rulesets({name: {rule: {**body, "run": _recorder(fired, rule)}
+                                   for rule, body in definition.items()}})
+
+    def work() -> None:
+        for index, plan_facts in enumerate(facts):
+            sid = str(index)
+            host.assert_facts(name, [{**fact, "sid": sid} for fact in plan_facts])
+            host.delete_state(name, sid)
+
+    return per_second(len(facts), work)
+
+
+def _recorder(fired: list[str], rule: str) -> Any:
+    # durable_rules treats a two-argument action as asynchronous: keep it to one.
+    def record(c: Any) -> None:
+        fired.append(rule)
+
+    return record
+
+
+def throughput(count: int) -> dict[str, float]:
+    rules = load_rules(None)
+    evaluator = Evaluator(rules)
+    plans = random_plans(count, rules, builtin_schema("plan.schema.json"))
+    facts = [evaluator.facts_for(plan) for plan in plans]
+    return {
+        "plans": count,
+        "gpca_plans_per_s": per_second(count, lambda: [evaluator.assess(p) for p in plans]),
+        "raw_durable_plans_per_s": raw_durable(evaluator, facts),
+        "reference_plans_per_s": per_second(count, lambda: [reference_outcomes(rules, p) for p in plans]),
+        "single_evaluation_plans_per_s": per_second(
+            count, lambda: [evaluator.assess(p, attribute=False) for p in plans]),
+        "mean_actions_per_plan": statistics.mean(len(p.actions) for p in plans),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--plans", type=int, default=10_000)
+    parser.add_argument("--starts", type=int, default=15)
+    arguments = parser.parse_args()
+    figures = {"cold_start": cold_start(arguments.starts), "throughput": throughput(arguments.plans)}
+    speed = figures["throughput"]
+    figures["targets"] = {
+        "cold_start_ratio_at_most_1.5": figures["cold_start"]["ratio"] <= 1.5,
+        "throughput_at_least_half_raw": speed["gpca_plans_per_s"] >= 0.5 * speed["raw_durable_plans_per_s"],
+        "attribution_at_most_2x_single": (
+            speed["single_evaluation_plans_per_s"] / speed["gpca_plans_per_s"] <= 2.0),
+    }
+    figures["attribution_cost_ratio"] = speed["single_evaluation_plans_per_s"] / speed["gpca_plans_per_s"]
+    figures["gpca_vs_raw_ratio"] = speed["gpca_plans_per_s"] / speed["raw_durable_plans_per_s"]
+    print(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,253 @@
+"""The command line: argument parsing and exit codes; no logic.
+
+Engine modules are imported inside the commands so that `gpca --help` and
+`gpca --version` start fast, and so that a bug on import becomes exit 3, not a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from engine import __version__
+
+EXIT_NO_RISK = 0
+EXIT_RISK = 1  # a risk of breach, or one that cannot be ruled out
+EXIT_INPUT = 2
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
+EXIT_BY_OVERALL = {"no_risk": EXIT_NO_RISK, "risk": EXIT_RISK, "cannot_tell": EXIT_RISK}
+FORMATS = ("text", "json")
+PLAN_SUFFIXES = (".yaml", ".yml")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta["gpca.debug"] = True
+
+
+def debug_option(command: F) -> F:
+    return click.option(
+        "--debug",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_debug,
+        help="Show the full traceback if gpca hits an internal error.",
+    )(command)
+
+
+def rules_option(command: F) -> F:
+    return click.option(
+        "--rules",
+        "rule_dirs",
+        multiple=True,
+        metavar="DIR",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="Read rules from DIR instead of the built-in rules (repeatable).",
+    )(command)
+
+
+def guarded(command: F) -> F:
+    """Map failures to exit codes in one place: 2 for bad input, 3 for a bug, 130 for ^C."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        try:
+            return command(*args, **kwargs)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except Exception as error:  # noqa: BLE001 - the one place every failure is mapped
+            ctx.exit(_report_failure(error, bool(ctx.meta.get("gpca.debug"))))
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _report_failure(error: Exception, debug: bool) -> int:
+    from engine.errors import InputError
+
+    if isinstance(error, InputError):
+        _echo_problems(error)
+        return EXIT_INPUT
+    if debug:
+        import traceback
+
+        traceback.print_exc(file=sys.stderr)
+    detail = str(error).rstrip(".")
+    click.echo(
+        f"gpca hit an internal error (a bug): {type(error).__name__}: {detail}. "
+        "Please report it; run with --debug for the traceback.",
+        err=True,
+    )
+    return EXIT_INTERNAL
+
+
+def _echo_problems(error: Exception) -> None:
+    from engine.errors import render_problem
+
+    for problem in getattr(error, "problems", ()):
+        click.echo(render_problem(problem), err=True)
+
+
+def _parse_as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        if not _ISO_DATE.fullmatch(value):
+            raise ValueError(value)
+        date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"'{value}' is not a date; write it as YYYY-MM-DD, for example 2025-10-01."
+        ) from None
+    return value
+
+
+def _plan_files(paths: tuple[Path, ...]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            files.append(path)
+            continue
+        found = sorted(p for p in path.iterdir() if p.suffix in PLAN_SUFFIXES and p.is_file())
+        if not found:
+            raise click.BadParameter(
+                f"the directory '{path}' has no plan files (*.yaml or *.yml).",
+                param_hint="PLAN",
+            )
+        files.extend(found)
+    return files
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="gpca", message="%(prog)s %(version)s")
+@debug_option
+def gpca() -> None:
+    """Check a GP practice's collective-action plan against its contract, as of a date.
+
+    Exit codes: 0 no risk found; 1 a risk of breach, or one that cannot be ruled out;
+    2 invalid input; 3 a bug in gpca.
+    """
+
+
+@gpca.command()
+@click.argument(
+    "plans",
+    nargs=-1,
+    required=True,
+    metavar="PLAN...",
+    type=click.Path(exists=True, path_type=Path),
+)
+@click.option(
+    "--as-of",
+    callback=_parse_as_of,
+    metavar="YYYY-MM-DD",
+    help="Assess on this date instead of the plan's assessed_on.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs.",
+)
+@rules_option
+@debug_option
+@guarded
+def check(
+    plans: tuple[Path, ...], as_of: str | None, fmt: str, rule_dirs: tuple[Path, ...]
+) -> None:
+    """Check each PLAN (a plan file, or a directory of them) and report by action."""
+    from engine.errors import InputError
+    from engine.evaluate import Evaluator
+    from engine.load import load_plan, load_rules
+    from engine.report import render
+
+    files = _plan_files(plans)
+    rules = load_rules(list(rule_dirs) or None)
+    evaluator = Evaluator(rules)
+    assessments, code = [], EXIT_NO_RISK
+    for path in files:
+        try:
+            plan = load_plan(path, rules)
+        except InputError as error:
+            _echo_problems(error)
+            code = max(code, EXIT_INPUT)
+            continue
+        assessment = evaluator.assess(plan, as_of=as_of)
+        assessments.append(assessment)
+        code = max(code, EXIT_BY_OVERALL[assessment.overall])
+    if assessments:
+        click.echo(render(fmt, assessments, rules), nl=False)
+    click.get_current_context().exit(code)
+
+
+@gpca.command()
+@rules_option
+@debug_option
+@guarded
+def actions(rule_dirs: tuple[Path, ...]) -> None:
+    """List the collective actions, with their phases, dates and status."""
+    from engine.load import load_rules
+    from engine.report.catalogue import render_actions
+
+    click.echo(render_actions(load_rules(list(rule_dirs) or None)), nl=False)
+
+
+@gpca.command()
+@click.argument("rule_id", metavar="[ID]", required=False)
+@rules_option
+@debug_option
+@guarded
+def rules(rule_id: str | None, rule_dirs: tuple[Path, ...]) -> None:
+    """List the constraints, or show the rule ID in full."""
+    from engine.load import load_rules
+    from engine.report.catalogue import render_rule, render_rules_table
+
+    ruleset = load_rules(list(rule_dirs) or None)
+    if rule_id is None:
+        click.echo(render_rules_table(ruleset), nl=False)
+    else:
+        click.echo(render_rule(ruleset, _known_rule_id(ruleset, rule_id)), nl=False)
+
+
+def _known_rule_id(ruleset: Any, rule_id: str) -> str:
+    import difflib
+
+    from engine.errors import InputError
+    from engine.model import Problem
+
+    known = [c.id for c in ruleset.constraints] + [a.id for a in ruleset.actions]
+    if rule_id in known:
+        return rule_id
+    close = difflib.get_close_matches(rule_id, known, n=1)
+    hint = "run 'gpca rules' to list every rule"
+    if close:
+        hint = f"did you mean '{close[0]}'? Or {hint}."
+    raise InputError(
+        [
+            Problem(
+                code="unknown-constraint",
+                message=f"no rule is named '{rule_id}'",
+                hint=hint,
+            )
+        ]
+    )
+
+
+def main() -> None:
+    gpca(prog_name="gpca")

@@ -1,0 +1,178 @@
+"""Three-valued evaluation of the condition language in plain Python.
+
+``holds`` answers True, False or None (unknown: the plan leaves out a field the answer
+depends on). The engine uses it where durable_rules cannot reach: the ``where`` of an
+action's effects, ``count`` terms and comparisons inside list items. The reference
+evaluator uses it for whole constraints, as the test oracle for the compiled rules.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.model import Condition
+
+UNKNOWN = None
+COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": lambda a, b: a == b,
+    "ne": lambda a, b: a != b,
+    "lt": lambda a, b: a < b,
+    "le": lambda a, b: a <= b,
+    "gt": lambda a, b: a > b,
+    "ge": lambda a, b: a >= b,
+    "in": lambda a, b: a in b,
+    "not_in": lambda a, b: a not in b,
+}
+QUANTIFIERS = ("any_item", "all_items")
+
+
+@dataclass
+class Scope:
+    """What paths resolve against: the plan view (or one list item), the date, the lets."""
+
+    data: Mapping[str, Any]
+    as_of: str
+    lets: Mapping[str, Any] = field(default_factory=dict)
+    let_values: dict[str, Any] = field(default_factory=dict)
+    root: Mapping[str, Any] | None = None  # the whole view, when ``data`` is one list item
+
+    def within(self, item: Mapping[str, Any]) -> Scope:
+        return Scope(item, self.as_of, self.lets, self.let_values, self.root or self.data)
+
+    def at_root(self) -> Scope:
+        return Scope(self.root or self.data, self.as_of, self.lets, self.let_values)
+
+
+def lookup(data: Any, path: str) -> Any:
+    """The value at a dotted path, or None when any step is missing."""
+    for step in path.split("."):
+        if not isinstance(data, Mapping) or step not in data:
+            return None
+        data = data[step]
+    return data
+
+
+def holds(condition: Condition, scope: Scope) -> bool | None:
+    if "all" in condition:
+        return _all(holds(part, scope) for part in condition["all"])
+    if "any" in condition:
+        return _any(holds(part, scope) for part in condition["any"])
+    if "not" in condition:
+        inner = holds(condition["not"], scope)
+        return None if inner is None else not inner
+    for quantifier in QUANTIFIERS:
+        if quantifier in condition:
+            return _quantify(quantifier, condition, scope)
+    return _compare(condition, scope)
+
+
+def comparison_operator(condition: Condition) -> str:
+    return next(op for op in COMPARISONS if op in condition)
+
+
+def _compare(condition: Condition, scope: Scope) -> bool | None:
+    op = comparison_operator(condition)
+    left = lookup(scope.data, condition["path"])
+    right = condition[op] if op in ("in", "not_in") else term_value(condition[op], scope)
+    if left is None or right is None:
+        return UNKNOWN
+    try:
+        return COMPARISONS[op](left, right)
+    except TypeError:  # a schema-valid plan never gets here; a mistyped rule answers unknown
+        return UNKNOWN
+
+
+def _quantify(quantifier: str, condition: Condition, scope: Scope) -> bool | None:
+    items = lookup(scope.data, condition[quantifier])
+    if not isinstance(items, list):
+        return UNKNOWN
+    answers = (holds(condition["where"], scope.within(item)) for item in items)
+    return _any(answers) if quantifier == "any_item" else _all(answers)
+
+
+def _all(answers: Any) -> bool | None:
+    seen_unknown = False
+    for answer in answers:
+        if answer is False:
+            return False
+        seen_unknown = seen_unknown or answer is None
+    return UNKNOWN if seen_unknown else True
+
+
+def _any(answers: Any) -> bool | None:
+    seen_unknown = False
+    for answer in answers:
+        if answer is True:
+            return True
+        seen_unknown = seen_unknown or answer is None
+    return UNKNOWN if seen_unknown else False
+
+
+def term_value(term: Any, scope: Scope) -> Any:
+    """The value of an operand, or None when an input is missing."""
+    if not isinstance(term, dict):
+        return term
+    kind, argument = next(iter(term.items()))
+    if kind == "count":
+        return _count(term, scope)
+    return TERMS[kind](argument, scope)
+
+
+def _let(name: str, scope: Scope) -> Any:
+    if name not in scope.let_values:
+        scope.let_values[name] = term_value(scope.lets[name], scope.at_root())
+    return scope.let_values[name]
+
+
+def _count(term: dict[str, Any], scope: Scope) -> int | None:
+    items = lookup(scope.data, term["count"])
+    if not isinstance(items, list):
+        return UNKNOWN
+    answers = [holds(term["where"], scope.within(item)) for item in items]
+    return UNKNOWN if None in answers else answers.count(True)
+
+
+def _arithmetic(function: Callable[..., Any]) -> Callable[[list[Any], Scope], Any]:
+    def evaluate(arguments: list[Any], scope: Scope) -> Any:
+        values = [term_value(argument, scope) for argument in arguments]
+        if any(value is None for value in values):
+            return UNKNOWN
+        try:
+            return function(*values)
+        except (ZeroDivisionError, TypeError, ValueError, OverflowError):
+            return UNKNOWN
+
+    return evaluate
+
+
+def add_months(day: str, months: int) -> str:
+    date = datetime.date.fromisoformat(day)
+    month_index = date.month - 1 + int(months)
+    year, month = date.year + month_index // 12, month_index % 12 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return date.replace(year=year, month=month, day=min(date.day, last_day)).isoformat()
+
+
+def add_days(day: str, days: int) -> str:
+    return (datetime.date.fromisoformat(day) + datetime.timedelta(days=int(days))).isoformat()
+
+
+TERMS: dict[str, Callable[[Any, Scope], Any]] = {
+    "path": lambda path, scope: lookup(scope.data, path),
+    "var": lambda _name, scope: scope.as_of,
+    "let": _let,
+    "add": _arithmetic(lambda *values: sum(values)),
+    "mul": _arithmetic(lambda *values: math.prod(values)),
+    "sub": _arithmetic(lambda a, b: a - b),
+    "div": _arithmetic(lambda a, b: a / b),
+    "max": _arithmetic(max),
+    "min": _arithmetic(min),
+    "floor": lambda argument, scope: _arithmetic(math.floor)([argument], scope),
+    "add_days": _arithmetic(add_days),
+    "add_months": _arithmetic(add_months),
+}

@@ -1,0 +1,321 @@
+"""Evaluate a plan against the compiled rules in durable_rules, and attribute findings.
+
+One durable_rules ``Host`` per loaded rule set; each plan gets a fresh session whose
+state is deleted afterwards (a Host keeps at most 1024 live states). The set-up as the
+practice is ("baseline") and with every chosen action applied ("planned") are asserted
+as two facts of one session, so attribution costs one crossing, not one per action.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import threading
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from durable import engine as durable
+
+from engine.apply import apply_effects, plan_view
+from engine.compile import AS_OF_KEY, CompiledRules, Derived, compile_rules, flat_key, overlaps
+from engine.conditions import Scope, holds, lookup, term_value
+from engine.errors import InternalError
+from engine.explain import render_message, missing_paths
+from engine.model import (
+    BREACH_SEVERITIES,
+    PRACTICE,
+    ActionVerdict,
+    Assessment,
+    ChosenAction,
+    Outcome,
+    Plan,
+    RuleResult,
+    RuleSet,
+)
+
+PLANNED, BASELINE = "planned", "baseline"
+SEEN = "_seen"
+Hits = set[tuple[str, str, str]]  # (constraint id, outcome, variant)
+
+
+class Evaluator:
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+        self.compiled = compile_rules(rules)
+        self._constraints = {rule.id: rule for rule in rules.constraints}
+        self._hits: list[tuple[str, str, str]] = []
+        self._sessions = itertools.count(1)
+        self._lock = threading.Lock()
+        self._host = durable.Host()
+        self._host.register_rulesets({self.compiled.name: self._definition()})
+
+    def _definition(self) -> dict[str, Any]:
+        definition = {
+            name: {**rule, "run": self._recorder(*self.compiled.outcomes[name])}
+            for name, rule in self.compiled.definition.items()
+        }
+        # durable_rules drops a whole batch's actions when any fact in it matches no
+        # rule (MessageNotHandledException), so every fact must match at least this one.
+        definition[SEEN] = {"all": [{"m": {"$ex": {"variant": 1}}}], "run": _ignore}
+        return definition
+
+    def _recorder(self, rule_id: str, outcome: str) -> Any:
+        hits = self._hits
+
+        def record(c: Any) -> None:
+            hits.append((rule_id, outcome, c.m.variant))
+
+        return record
+
+    def assess(self, plan: Plan, as_of: str | None = None, attribute: bool = True) -> Assessment:
+        """The plan's verdicts on the date; ``attribute=False`` skips attribution (benchmarks)."""
+        day = as_of or plan.assessed_on
+        baseline = plan_view(plan.practice, plan.setup)
+        planned = apply_effects(baseline, plan.actions, self.rules, day)
+        affected = self._affected(plan.actions) if attribute else frozenset()
+        variants = [(planned, PLANNED, None)]
+        if affected:
+            variants.append((baseline, BASELINE, affected))
+        with self._lock:
+            session = _Session(self, str(next(self._sessions)), day)
+            try:
+                hits = session.run(variants)
+                outcomes = {v: self._outcomes(hits, v, day) for v in (PLANNED, BASELINE)}
+                attributed = _Attribution(self, session, plan, baseline, day, affected)
+                attribution = attributed.resolve(outcomes) if attribute else {}
+            finally:
+                session.close()
+        results = tuple(self._result(rid, outcomes, attribution, planned, day)
+                        for rid in self._constraints)  # fmt: skip
+        return Assessment(plan, day, results, self._verdicts(plan, results, day))
+
+    def facts_for(self, plan: Plan, as_of: str | None = None) -> list[dict[str, Any]]:
+        """The facts a session asserts for this plan (planned, then baseline if needed)."""
+        day = as_of or plan.assessed_on
+        baseline = plan_view(plan.practice, plan.setup)
+        planned = apply_effects(baseline, plan.actions, self.rules, day)
+        affected = self._affected(plan.actions)
+        session = _Session(self, "facts", day)
+        variants = [(planned, PLANNED, None)] + ([(baseline, BASELINE, affected)] if affected else [])
+        return [session._fact(view, variant, rule_ids) for view, variant, rule_ids in variants]
+
+    def _affected(self, chosen: Iterable[ChosenAction]) -> frozenset[str]:
+        writes = [w for choice in chosen for w in self.compiled.writes.get(choice.id, ())]
+        return frozenset(
+            rule_id for rule_id, reads in self.compiled.reads.items()
+            if any(overlaps(read, write) for read in reads for write in writes)
+        )  # fmt: skip
+
+    def _outcomes(self, hits: Hits, variant: str, day: str) -> dict[str, Outcome]:
+        fired = {(rule_id, outcome) for rule_id, outcome, v in hits if v == variant}
+        in_effect = self._in_effect(day)
+        return {rule_id: _outcome(rule_id, fired, rule_id in in_effect) for rule_id in self._constraints}
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - one Evaluator per rule set, kept for its life
+    def _in_effect(self, day: str) -> frozenset[str]:
+        return frozenset(rule.id for rule in self.rules.constraints if rule.in_effect(day))
+
+    def _result(self, rule_id: str, outcomes: dict[str, dict[str, Outcome]],
+                attribution: dict[str, tuple[str, ...]], planned: dict[str, Any],
+                day: str) -> RuleResult:  # fmt: skip
+        rule = self._constraints[rule_id]
+        outcome = outcomes[PLANNED][rule_id]
+        finding = outcome in ("fail", "cannot_tell")
+        return RuleResult(
+            rule_id=rule_id,
+            outcome=outcome,
+            severity=rule.severity,
+            attributed_to=attribution.get(rule_id, ()),
+            missing=missing_paths(planned, self.compiled.reads[rule_id]) if outcome == "cannot_tell" else (),
+            message=render_message(rule.message, rule, planned, day) if finding else "",
+            reason=_reason(rule, outcome, day) if outcome == "not_applicable" else "",
+        )
+
+    def _verdicts(self, plan: Plan, results: tuple[RuleResult, ...], day: str) -> tuple[ActionVerdict, ...]:
+        verdicts = []
+        for choice in plan.actions:
+            mine = [r for r in results if choice.id in r.attributed_to]
+            risks = [r.rule_id for r in mine if r.outcome == "fail" and r.severity in BREACH_SEVERITIES]
+            unknown = [r.rule_id for r in mine if r.outcome == "cannot_tell"]
+            cautions = [r.rule_id for r in mine if r.outcome == "fail" and r.severity not in BREACH_SEVERITIES]
+            status = "risk" if risks else "cannot_tell" if unknown else "safe"
+            action = self.rules.action(choice.id)
+            in_phase = any(p.status == "recommended" and (p.start <= day) and (p.end is None or day <= p.end)
+                           for p in action.phases)  # fmt: skip
+            verdicts.append(ActionVerdict(choice.id, status, tuple(risks + unknown), tuple(cautions), in_phase))
+        return tuple(verdicts)
+
+
+def _ignore(c: Any) -> None:
+    pass
+
+
+def _outcome(rule_id: str, fired: set[tuple[str, str]], in_effect: bool) -> Outcome:
+    if not in_effect:
+        return "not_applicable"
+    for outcome, name in (("fail", "fail"), ("pass", "pass"), ("na", "not_applicable")):
+        if (rule_id, outcome) in fired:
+            return name  # type: ignore[return-value]
+    return "cannot_tell"
+
+
+def _reason(rule: Any, outcome: Outcome, day: str) -> str:
+    if outcome != "not_applicable":
+        return ""
+    if rule.in_effect(day):
+        return "does not apply to this plan"
+    periods = ", ".join(f"{p.start or 'the start'} to {p.end or 'now'}" for p in rule.effective)
+    return f"not in effect on {day} (in effect {periods})"
+
+
+class _Session:
+    """One durable_rules session: facts in, rule firings out, state deleted on close."""
+
+    def __init__(self, evaluator: Evaluator, sid: str, day: str) -> None:
+        self.evaluator, self.sid, self.day = evaluator, sid, day
+
+    def run(self, variants: list[tuple[dict[str, Any], str, frozenset[str] | None]]) -> Hits:
+        hits = self.evaluator._hits
+        hits.clear()
+        facts = [self._fact(view, variant, rule_ids) for view, variant, rule_ids in variants]
+        state = self.evaluator._host.assert_facts(self.evaluator.compiled.name, facts)
+        if isinstance(state, dict) and "exception" in state:
+            raise InternalError(f"a durable_rules action failed: {state['exception']}")
+        return set(hits)
+
+    def close(self) -> None:
+        try:
+            self.evaluator._host.delete_state(self.evaluator.compiled.name, self.sid)
+        except Exception:  # noqa: BLE001 - a session that never stored state has nothing to delete
+            pass
+
+    def _fact(self, view: dict[str, Any], variant: str, rule_ids: frozenset[str] | None) -> dict[str, Any]:
+        compiled = self.evaluator.compiled
+        if rule_ids is not None:
+            view = _project(view, set().union(*(compiled.reads[r] for r in rule_ids)) if rule_ids else set())
+        fact = flatten(view)
+        fact.update({"sid": self.sid, "variant": variant, AS_OF_KEY: self.day})
+        lets: dict[str, Scope] = {}
+        for derived in compiled.derived:
+            if rule_ids is None or derived.rule_id in rule_ids:
+                scope = lets.setdefault(derived.rule_id, self._scope(view, derived.rule_id))
+                _assert_derived(fact, derived, scope)
+        return fact
+
+    def _scope(self, view: dict[str, Any], rule_id: str) -> Scope:
+        return Scope(view, self.day, self.evaluator._constraints[rule_id].lets)
+
+
+def _assert_derived(fact: dict[str, Any], derived: Derived, scope: Scope) -> None:
+    if derived.kind == "length":
+        items = lookup(scope.data, derived.expression)
+        if isinstance(items, list):
+            fact[derived.key] = len(items)
+        return
+    if derived.kind == "term":
+        value = term_value(derived.expression, scope)
+        if value is not None:
+            fact[derived.key] = value
+        return
+    items = lookup(scope.data, derived.within or "")
+    flat_items = fact.get(flat_key(derived.within or ""))
+    if not isinstance(items, list) or not isinstance(flat_items, list):
+        return
+    for item, flat_item in zip(items, flat_items):
+        if isinstance(item, dict):
+            value = holds(derived.expression, scope.within(item))
+            if value is not None:
+                flat_item[derived.key] = value
+
+
+def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested mappings become ``a__b`` keys; lists keep their items, each flattened."""
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        name = prefix + str(key)
+        if isinstance(value, Mapping):
+            flat.update(flatten(value, name + "__"))
+        elif isinstance(value, list):
+            flat[name] = [flatten(item) if isinstance(item, Mapping) else item for item in value]
+        elif value is not None:
+            flat[name] = value
+    return flat
+
+
+def _project(view: dict[str, Any], paths: set[str]) -> dict[str, Any]:
+    """Only the parts of the view that these paths read."""
+    projected: dict[str, Any] = {}
+    for path in paths:
+        head = path.split("[]")[0]
+        value = lookup(view, head)
+        if value is None:
+            continue
+        *parents, leaf = head.split(".")
+        target = projected
+        for step in parents:
+            target = target.setdefault(step, {})
+        target[leaf] = value
+    return projected
+
+
+class _Attribution:
+    """Which chosen actions cause each finding, or the practice as it already is."""
+
+    def __init__(self, evaluator: Evaluator, session: _Session, plan: Plan,
+                 baseline: dict[str, Any], day: str, affected: frozenset[str]) -> None:  # fmt: skip
+        self.evaluator, self.session, self.plan = evaluator, session, plan
+        self.baseline, self.day, self.affected = baseline, day, affected
+
+    def resolve(self, outcomes: dict[str, dict[str, Outcome]]) -> dict[str, tuple[str, ...]]:
+        attribution: dict[str, tuple[str, ...]] = {}
+        contested: dict[str, tuple[str, ...]] = {}
+        for rule_id, outcome in outcomes[PLANNED].items():
+            if outcome not in ("fail", "cannot_tell"):
+                continue
+            candidates = self._candidates(rule_id)
+            if rule_id not in self.affected or _already(outcome, outcomes[BASELINE][rule_id]) or not candidates:
+                attribution[rule_id] = (PRACTICE,)
+            elif len(candidates) == 1:
+                attribution[rule_id] = candidates
+            else:
+                contested[rule_id] = candidates
+        if contested:
+            attribution.update(self._leave_one_out(contested, outcomes[PLANNED]))
+        return attribution
+
+    def _candidates(self, rule_id: str) -> tuple[str, ...]:
+        compiled = self.evaluator.compiled
+        reads = compiled.reads[rule_id]
+        return tuple(
+            choice.id for choice in self.plan.actions
+            if any(overlaps(r, w) for r in reads for w in compiled.writes.get(choice.id, ()))
+        )  # fmt: skip
+
+    def _leave_one_out(self, contested: dict[str, tuple[str, ...]],
+                       planned: dict[str, Outcome]) -> dict[str, tuple[str, ...]]:  # fmt: skip
+        actions = sorted({a for candidates in contested.values() for a in candidates})
+        rule_ids = frozenset(contested)
+        variants = []
+        for action_id in actions:
+            others = [c for c in self.plan.actions if c.id != action_id]
+            view = apply_effects(self.baseline, others, self.evaluator.rules, self.day)
+            variants.append((view, f"without:{action_id}", rule_ids))
+        hits = self.session.run(variants)
+        result = {}
+        for rule_id, candidates in contested.items():
+            causes = tuple(a for a in candidates if not _still(planned[rule_id], hits, rule_id, a))
+            result[rule_id] = causes or candidates
+        return result
+
+
+def _already(planned: Outcome, baseline: Outcome) -> bool:
+    """Whether the finding stands with no action at all."""
+    return baseline == "fail" or (planned == "cannot_tell" and baseline == "cannot_tell")
+
+
+def _still(outcome: Outcome, hits: Hits, rule_id: str, action_id: str) -> bool:
+    variant = f"without:{action_id}"
+    fired = {o for r, o, v in hits if r == rule_id and v == variant}
+    if outcome == "fail":
+        return "fail" in fired
+    return not fired  # cannot tell: nothing fires

@@ -1,0 +1,439 @@
+"""Reads YAML keeping the line and column of every node, and builds the dataclasses.
+
+Every problem with a file the user wrote is raised as one ``InputError`` listing all of
+them; nothing else escapes from here on bad input.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+import engine
+from engine import validate
+from engine.errors import InputError, join_pointer
+from engine.model import (
+    Action,
+    ChosenAction,
+    Constraint,
+    Effect,
+    Example,
+    Period,
+    Phase,
+    Plan,
+    Problem,
+    RuleSet,
+    Source,
+    SourceLocation,
+)
+
+MAX_DEPTH = 64  # deeper nesting is no plan or rule, and would exhaust the stack later
+MAX_NODES = 100_000  # bounds what aliases may expand to ("billion laughs")
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE = "tag:yaml.org,2002:merge"
+# Types with no JSON counterpart: refusing them keeps every document JSON-like.
+_REFUSED_TAGS = ("binary", "set", "omap", "pairs")
+_EXAMPLE_KINDS = ("pass", "fail", "cannot_tell", "safe", "risk")
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as ISO strings and makes every mapping key a string."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    yaml_constructors = {
+        tag: constructor
+        for tag, constructor in yaml.SafeLoader.yaml_constructors.items()
+        if tag is None or tag.rpartition(":")[2] not in _REFUSED_TAGS
+    }
+
+    def construct_mapping(  # type: ignore[override]
+        self, node: MappingNode, deep: bool = False
+    ) -> dict[str, Any]:
+        self.flatten_mapping(node)
+        return {key.value: self.construct_object(value, deep=deep) for key, value in node.value}
+
+    def construct_yaml_int(self, node: ScalarNode) -> int:
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "this number has too many digits", node.start_mark
+            ) from None
+
+
+_Loader.add_constructor(_TIMESTAMP, _Loader.construct_yaml_str)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+
+
+@dataclass(frozen=True)
+class Document:
+    path: str
+    data: Any
+    locations: dict[str, SourceLocation]
+    digest: str  # sha256 of the file's bytes
+
+
+class _Trouble(Exception):
+    """One problem found while walking the node tree; becomes an ``InputError``."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def read_yaml(path: str | Path) -> Document:
+    """The YAML mapping in ``path``, with a JSON pointer -> 1-based location map."""
+    name = str(path)
+    raw = _read_bytes(name)
+    text = _decode(raw, name)
+    try:
+        data, locations = _parse(text, name)
+    except _Trouble as trouble:
+        raise InputError([trouble.problem]) from None
+    return Document(name, data, locations, hashlib.sha256(raw).hexdigest())
+
+
+def _read_bytes(name: str) -> bytes:
+    try:
+        return Path(name).read_bytes()
+    except FileNotFoundError:
+        message = f"there is no file '{name}'"
+    except IsADirectoryError:
+        message = f"'{name}' is a directory, not a file"
+    except OSError as error:
+        message = f"cannot read '{name}': {error.strerror or error}"
+    except ValueError:  # a path with a NUL character in it
+        message = f"'{name}' is not a usable file name"
+    raise InputError([Problem("unreadable-file", message, hint="check the path")])
+
+
+def _decode(raw: bytes, name: str) -> str:
+    hint = "save the file as UTF-8 text (a plain .yaml file, not a word-processor document)"
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        where = _location_at(raw[: error.start].decode("utf-8", "replace"), name)
+        problem = Problem("unreadable-file", "the file is not UTF-8 text", where, hint=hint)
+        raise InputError([problem]) from None
+    if "\x00" in text:
+        where = _location_at(text[: text.index("\x00")], name)
+        message = "the file holds binary data, not text"
+        problem = Problem("unreadable-file", message, where, hint=hint)
+        raise InputError([problem])
+    return text
+
+
+def _location_at(before: str, name: str) -> SourceLocation:
+    """The location just after ``before``, the text that precedes it in the file."""
+    line = before.count("\n") + 1
+    return SourceLocation(name, line, len(before) - (before.rfind("\n") + 1) + 1)
+
+
+def _at(mark: Any, name: str) -> SourceLocation:
+    return SourceLocation(name, mark.line + 1, mark.column + 1)
+
+
+def _parse(text: str, name: str) -> tuple[Any, dict[str, SourceLocation]]:
+    """The data and its locations; every YAML failure becomes a ``_Trouble``."""
+    try:
+        return _compose_and_construct(text, name)
+    except yaml.reader.ReaderError as error:
+        code = error.character if isinstance(error.character, int) else 0
+        message = f"the file holds a character that YAML does not allow (#x{code:04x})"
+        where = _location_at(text[: error.position], name)
+        hint = "save the file as UTF-8 text, without control characters"
+        raise _Trouble(Problem("unreadable-file", message, where, hint=hint)) from None
+    except yaml.MarkedYAMLError as error:
+        raise _Trouble(_syntax_problem(error, name)) from None
+    except yaml.YAMLError as error:
+        raise _Trouble(Problem("yaml-syntax", f"this is not valid YAML: {error}")) from None
+    except RecursionError:
+        message = "the file is nested too deeply to read"
+        raise _Trouble(Problem("yaml-syntax", message, SourceLocation(name, 1, 1))) from None
+
+
+def _compose_and_construct(text: str, name: str) -> tuple[Any, dict[str, SourceLocation]]:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if not isinstance(node, MappingNode):
+            raise _Trouble(_not_a_mapping(node, name))
+        locations = _Walker(name).walk(node)  # before building: it refuses cycles and floods
+        return loader.construct_document(node), locations
+    finally:
+        loader.dispose()
+
+
+def _not_a_mapping(node: Node | None, name: str) -> Problem:
+    hint = "a plan or rule file is a mapping of keys to values, such as 'setup: ...'"
+    if node is None:
+        return Problem("not-a-mapping", "the file is empty", SourceLocation(name, 1, 1), hint=hint)
+    shape = "a list" if isinstance(node, SequenceNode) else "a single value"
+    message = f"the file must be a mapping of keys to values, but it is {shape}"
+    return Problem("not-a-mapping", message, _at(node.start_mark, name), hint=hint)
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, name: str) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    where = _at(mark, name) if mark else None
+    hint = None
+    if error.context and error.context_mark and error.context_mark is not mark:
+        context = error.context_mark
+        hint = f"{error.context} at line {context.line + 1}, column {context.column + 1}"
+    problem = str(error.problem)
+    if error.context and problem.startswith("but "):
+        problem = f"{error.context}, {problem}"  # PyYAML splits this sentence in two
+    return Problem("yaml-syntax", f"this is not valid YAML: {problem}", where, hint=hint)
+
+
+class _Walker:
+    """Walks the node tree: records locations, refuses duplicate keys, cycles and floods."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.locations: dict[str, SourceLocation] = {}
+        self.visited = 0
+        self.on_path: set[int] = set()
+
+    def walk(self, root: Node) -> dict[str, SourceLocation]:
+        self.locations[""] = _at(root.start_mark, self.name)
+        self._visit(root, "", 0)
+        return self.locations
+
+    def _visit(self, node: Node, pointer: str, depth: int) -> None:
+        self.visited += 1
+        if depth > MAX_DEPTH:
+            message = f"the file is nested more than {MAX_DEPTH} levels deep"
+            raise _Trouble(Problem("yaml-syntax", message, _at(node.start_mark, self.name)))
+        if self.visited > MAX_NODES:
+            message = f"the aliases (*name) here expand to more than {MAX_NODES:,} values"
+            raise _Trouble(Problem("yaml-syntax", message, _at(node.start_mark, self.name)))
+        if id(node) in self.on_path:
+            message = "an alias here makes the document contain itself"
+            raise _Trouble(Problem("yaml-syntax", message, _at(node.start_mark, self.name)))
+        if isinstance(node, ScalarNode):
+            return
+        self.on_path.add(id(node))
+        for child, child_pointer in self._children(node, pointer):
+            self._visit(child, child_pointer, depth + 1)
+        self.on_path.discard(id(node))
+
+    def _children(self, node: Node, pointer: str) -> list[tuple[Node, str]]:
+        if isinstance(node, SequenceNode):
+            return [self._record(item, join_pointer(pointer, index), item)
+                    for index, item in enumerate(node.value)]
+        entries = [(key, value) for key, value in node.value if key.tag != _MERGE]
+        merged = [value for key, value in node.value if key.tag == _MERGE]
+        self._refuse_duplicates([key for key, _ in entries])
+        children = [self._record(value, join_pointer(pointer, key.value), key)
+                    for key, value in entries]
+        # Merged mappings lend their keys to this one, so they share its pointer.
+        for value in merged:
+            items = value.value if isinstance(value, SequenceNode) else [value]
+            children.extend((item, pointer) for item in items)
+        return children
+
+    def _record(self, child: Node, pointer: str, place: Node) -> tuple[Node, str]:
+        self.locations.setdefault(pointer, _at(place.start_mark, self.name))
+        return child, pointer
+
+    def _refuse_duplicates(self, keys: list[Node]) -> None:
+        seen: dict[str, Node] = {}
+        for key in keys:
+            if not isinstance(key, ScalarNode):
+                message = "a key must be plain text, not a list or a mapping"
+                raise _Trouble(Problem("yaml-syntax", message, _at(key.start_mark, self.name)))
+            if key.value in seen:
+                first = seen[key.value].start_mark
+                message = f"the key '{key.value}' appears twice in the same mapping"
+                hint = f"it is first at line {first.line + 1}, column {first.column + 1}; keep one"
+                where = _at(key.start_mark, self.name)
+                raise _Trouble(Problem("duplicate-key", message, where, hint=hint))
+            seen[key.value] = key
+
+
+# --- built-in data ---------------------------------------------------------------------
+
+
+def _data_dir(name: str) -> Path:
+    """``engine/_data/<name>`` in an installed wheel, else ``<name>/`` in the repository."""
+    package = Path(engine.__file__).parent
+    installed = package / "_data" / name
+    return installed if installed.is_dir() else package.parent / name
+
+
+def builtin_rules_dir() -> Path:
+    return _data_dir("rules")
+
+
+@functools.cache
+def builtin_schema(name: str) -> dict[str, Any]:
+    """The schema ``schemas/<name>`` that ships with gpca (cached; do not mutate it)."""
+    schema: dict[str, Any] = json.loads((_data_dir("schemas") / name).read_text("utf-8"))
+    return schema
+
+
+# --- rules -----------------------------------------------------------------------------
+
+
+def load_rules(directories: Sequence[Path] | None = None) -> RuleSet:
+    """Every rule under ``constraints/`` and ``actions/`` of each directory (default: built-in)."""
+    roots = [Path(d) for d in directories] if directories is not None else [builtin_rules_dir()]
+    problems: list[Problem] = []
+    documents: list[tuple[Path, Document]] = []
+    for root in roots:
+        files = _rule_files(root)
+        if not files:
+            message = f"'{root}' holds no rule files (constraints/*.yaml or actions/*.yaml)"
+            problems.append(Problem("unreadable-file", message, hint="check the directory"))
+        for file in files:
+            try:
+                documents.append((root, read_yaml(file)))
+            except InputError as error:
+                problems += error.problems
+    unreadable = bool(problems)
+    for root, doc in documents:
+        problems += validate.validate_rule_document(doc) + _folder_problems(root, doc)
+    if not unreadable:  # a rule we could not read would make every reference to it look wrong
+        problems += validate.validate_ruleset([doc for _, doc in documents])
+    if problems:
+        raise InputError(problems)
+    return _build_ruleset(roots, documents)
+
+
+def _rule_files(root: Path) -> list[Path]:
+    return sorted(root.glob("constraints/*.yaml")) + sorted(root.glob("actions/*.yaml"))
+
+
+def _folder_problems(root: Path, doc: Document) -> list[Problem]:
+    """A constraint under actions/ (or the reverse) is almost certainly a mistake."""
+    folder = Path(doc.path).parent.name
+    kind = doc.data.get("kind") if isinstance(doc.data, dict) else None
+    if kind not in ("constraint", "action") or folder == f"{kind}s":
+        return []
+    message = f"this file says 'kind: {kind}' but is in {folder}/"
+    hint = f"move it to {root / (str(kind) + 's')}/"
+    return [Problem("rule-schema", message, doc.locations.get("/kind"), "/kind", hint)]
+
+
+def _build_ruleset(roots: list[Path], documents: list[tuple[Path, Document]]) -> RuleSet:
+    constraints, actions = [], []
+    builtin = builtin_rules_dir().resolve()
+    for root, doc in documents:
+        pack = "national" if root.resolve() == builtin else root.name
+        if doc.data["kind"] == "constraint":
+            constraints.append(_constraint(doc, pack))
+        else:
+            actions.append(_action(doc, pack))
+    return RuleSet(
+        constraints=tuple(sorted(constraints, key=lambda rule: rule.id)),
+        actions=tuple(sorted(actions, key=lambda action: action.id)),
+        directories=tuple(str(root) for root in roots),
+        digest=_ruleset_digest(documents),
+    )
+
+
+def _ruleset_digest(documents: list[tuple[Path, Document]]) -> str:
+    entries = sorted(
+        (Path(doc.path).relative_to(root).as_posix(), doc.digest) for root, doc in documents
+    )
+    digest = hashlib.sha256()
+    for relative, file_digest in entries:
+        digest.update(f"{relative}\0{file_digest}\n".encode())
+    return digest.hexdigest()
+
+
+def _constraint(doc: Document, pack: str) -> Constraint:
+    data = doc.data
+    return Constraint(
+        id=data["id"],
+        title=data["title"],
+        ref=data["ref"],
+        force=data["force"],
+        severity=data["severity"],
+        effective=tuple(Period(p.get("from"), p.get("until")) for p in data["effective"]),
+        sources=tuple(Source(**source) for source in data["sources"]),
+        fails_when=data["fails_when"],
+        message=data["message"],
+        remedy=data["remedy"],
+        applies_when=data.get("applies_when"),
+        lets=data.get("let", {}),
+        examples=_examples(data["examples"]),
+        file=doc.path,
+        pack=pack,
+    )
+
+
+def _action(doc: Document, pack: str) -> Action:
+    data = doc.data
+    return Action(
+        id=data["id"],
+        title=data["title"],
+        phases=tuple(_phase(phase) for phase in data["phases"]),
+        wording=data["wording"],
+        sources=tuple(Source(**source) for source in data["sources"]),
+        effects=tuple(_effect(effect) for effect in data["effects"]),
+        bears_on=tuple(data["bears_on"]),
+        params=data.get("params", {}),
+        instead=data["instead"],
+        records=tuple(data.get("records", ())),
+        examples=_examples(data["examples"]),
+        file=doc.path,
+        pack=pack,
+    )
+
+
+def _phase(data: dict[str, Any]) -> Phase:
+    wording = data.get("wording", "")
+    return Phase(data["name"], data["from"], data.get("until"), data["status"], wording)
+
+
+def _effect(data: dict[str, Any]) -> Effect:
+    return Effect(
+        data["set"], data.get("value"), data.get("param"), data.get("for_each"), data.get("where")
+    )
+
+
+def _examples(data: dict[str, Any]) -> tuple[Example, ...]:
+    return tuple(
+        Example(example["note"], kind, example["plan"])  # type: ignore[arg-type]
+        for kind in _EXAMPLE_KINDS
+        for example in data.get(kind, ())
+    )
+
+
+# --- plans -----------------------------------------------------------------------------
+
+
+def load_plan(path: str | Path, rules: RuleSet) -> Plan:
+    """The plan in ``path``, checked against the plan schema and ``rules``' actions."""
+    doc = read_yaml(path)
+    problems = validate.validate_plan_document(doc, rules)
+    if problems:
+        raise InputError(problems)
+    data = doc.data
+    actions = tuple(
+        ChosenAction(entry["id"], {k: v for k, v in entry.items() if k != "id"},
+                     doc.locations.get(f"/actions/{index}"))
+        for index, entry in enumerate(data.get("actions", []))
+    )
+    return Plan(
+        path=doc.path,
+        practice=data.get("practice") or {},
+        assessed_on=data["assessed_on"],
+        actions=actions,
+        setup=data.get("setup") or {},
+        locations=doc.locations,
+        digest=doc.digest,
+    )

@@ -1,0 +1,62 @@
+"""A small pure-Python evaluator of the rule language, used only as a test oracle.
+
+It shares the plan view, the effects and the term arithmetic with the engine, and
+answers every constraint by walking its condition tree directly, with no durable_rules
+and no static analysis. Attribution is by brute force: one full evaluation without
+each chosen action. The engine must agree with it on every plan.
+"""
+
+from __future__ import annotations
+
+from engine.apply import apply_effects, plan_view
+from engine.compile import overlaps, paths_read, paths_written
+from engine.conditions import Scope, holds
+from engine.model import PRACTICE, ChosenAction, Constraint, Outcome, Plan, RuleSet
+
+
+def reference_outcomes(rules: RuleSet, plan: Plan, as_of: str | None = None,
+                       chosen: tuple[ChosenAction, ...] | None = None) -> dict[str, Outcome]:  # fmt: skip
+    day = as_of or plan.assessed_on
+    actions = plan.actions if chosen is None else chosen
+    view = apply_effects(plan_view(plan.practice, plan.setup), actions, rules, day)
+    return {rule.id: _outcome(rule, Scope(view, day, rule.lets)) for rule in rules.constraints}
+
+
+def _outcome(rule: Constraint, scope: Scope) -> Outcome:
+    if not rule.in_effect(scope.as_of):
+        return "not_applicable"
+    applies = True if rule.applies_when is None else holds(rule.applies_when, scope)
+    if applies is False:
+        return "not_applicable"
+    fails = holds(rule.fails_when, scope)
+    if applies is None or fails is None:
+        return "cannot_tell"
+    return "fail" if fails else "pass"
+
+
+def reference_attribution(rules: RuleSet, plan: Plan, as_of: str | None = None) -> dict[str, tuple[str, ...]]:
+    """For each finding, the actions without which it would not stand, or the practice."""
+    planned = reference_outcomes(rules, plan, as_of)
+    baseline = reference_outcomes(rules, plan, as_of, chosen=())
+    without = {
+        choice.id: reference_outcomes(rules, plan, as_of, tuple(c for c in plan.actions if c != choice))
+        for choice in plan.actions
+    }
+    attribution = {}
+    for rule_id, outcome in planned.items():
+        if outcome not in ("fail", "cannot_tell"):
+            continue
+        if baseline[rule_id] == "fail" or baseline[rule_id] == outcome:
+            attribution[rule_id] = (PRACTICE,)
+            continue
+        causes = tuple(a for a, outcomes in without.items() if outcomes[rule_id] != outcome)
+        attribution[rule_id] = causes or _writers(rules, plan, rules.constraint(rule_id))
+    return attribution
+
+
+def _writers(rules: RuleSet, plan: Plan, rule: Constraint) -> tuple[str, ...]:
+    reads = paths_read(rule)
+    return tuple(
+        choice.id for choice in plan.actions
+        if any(overlaps(r, w) for r in reads for w in paths_written(rules.action(choice.id)))
+    )  # fmt: skip

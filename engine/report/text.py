@@ -1,0 +1,187 @@
+"""The text report: plain English for practice managers, grouped by action."""
+
+from __future__ import annotations
+
+import textwrap
+
+from engine import __version__
+from engine.model import (
+    PRACTICE,
+    Action,
+    ActionVerdict,
+    Assessment,
+    Period,
+    RuleResult,
+    RuleSet,
+)
+from engine.report.common import (
+    ACTION_STATUS_WORDS,
+    OUTCOME_WORDS,
+    SEVERITY_WORDS,
+    count_phrase,
+    counts,
+    filled_remedy,
+    long_date,
+    period_words,
+    periods_words,
+    plural,
+    question_for,
+    run_summary,
+)
+
+WIDTH = 100
+DISCLAIMER = "gpca is decision support, not legal advice. Check with your LMC before acting."
+STATUS_LABELS = {"safe": "SAFE", "risk": "RISKS BREACH", "cannot_tell": "CANNOT TELL"}
+OVERALL_LABELS = {
+    "no_risk": "NO RISK FOUND",
+    "risk": "RISK OF BREACH",
+    "cannot_tell": "CANNOT TELL (some answers are missing)",
+}
+
+
+def render_text(assessments: list[Assessment], rules: RuleSet) -> str:
+    blocks = [_plan_report(assessment, rules) for assessment in assessments]
+    if len(assessments) > 1:
+        blocks.append(run_summary(assessments))
+    blocks.append(DISCLAIMER)
+    return "\n\n".join(blocks) + "\n"
+
+
+def _wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
+    return textwrap.wrap(
+        " ".join(text.split()),
+        width=WIDTH,
+        initial_indent=indent if first is None else first,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def _plan_report(assessment: Assessment, rules: RuleSet) -> str:
+    sections = [
+        _header(assessment, rules),
+        _actions_section(assessment, rules),
+        _practice_section(assessment, rules),
+    ]
+    not_applicable = _not_applicable(assessment, rules)
+    if not_applicable:
+        sections.append(not_applicable)
+    sections.append(_summary(assessment))
+    return "\n\n".join(sections)
+
+
+def _header(assessment: Assessment, rules: RuleSet) -> str:
+    practice = assessment.plan.practice
+    name = practice.get("name") or "Unnamed practice"
+    ods = practice.get("ods_code") or "not given"
+    lines = [
+        f"{name} (ODS code {ods})",
+        f"Plan: {assessment.plan.path}",
+        f"Assessed as of: {long_date(assessment.as_of)}",
+        f"Rules version: gpca {__version__}, rules {rules.digest[:12] or 'unknown'}",
+        f"Overall: {OVERALL_LABELS[assessment.overall]}",
+    ]
+    return "\n".join(lines)
+
+
+def _actions_section(assessment: Assessment, rules: RuleSet) -> str:
+    if not assessment.actions:
+        return "Your chosen actions\n  The plan chooses no actions."
+    blocks = [_action_block(verdict, assessment, rules) for verdict in assessment.actions]
+    return "Your chosen actions\n" + "\n\n".join(blocks)
+
+
+def _action_block(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) -> str:
+    action = rules.action(verdict.action_id)
+    lines = _wrap(f"{STATUS_LABELS[verdict.status]}: {action.title} ({action.id})", "    ", "  ")
+    if not verdict.in_phase:
+        lines += _wrap(_phase_note(action, assessment.as_of), "    ")
+    finding_ids = list(dict.fromkeys(verdict.findings + verdict.cautions))
+    if not finding_ids:
+        lines.append("    Nothing this action changes goes against a rule in effect on this date.")
+    for rule_id in finding_ids:
+        lines += _finding(assessment.result(rule_id), assessment, rules, action)
+    return "\n".join(lines)
+
+
+def _phase_note(action: Action, day: str) -> str:
+    note = f"Note: this action is not on the BMA menu on {long_date(day)}"
+    for phase in action.phases:
+        if phase.start <= day and (phase.end is None or day <= phase.end):
+            span = period_words(Period(phase.start, phase.end))
+            return f"{note}; {span} it is {phase.status} ({phase.name})."
+    return note + "."
+
+
+def _finding(
+    result: RuleResult,
+    assessment: Assessment,
+    rules: RuleSet,
+    action: Action | None,
+    indent: str = "    ",
+) -> list[str]:
+    constraint = rules.constraint(result.rule_id)
+    body, deeper = indent + "  ", indent + "    "
+    lines = _wrap(f"- {constraint.title} ({constraint.id})", body, indent)
+    if result.outcome == "cannot_tell":
+        lines.append(f"{body}We cannot tell until the plan answers:")
+        for path in result.missing:
+            lines += _wrap(f"* {question_for(path)} ({path})", deeper + "  ", deeper)
+    elif result.message:
+        lines += _wrap(result.message, body)
+    lines += _wrap(f"Severity: {SEVERITY_WORDS[result.severity]}", body)
+    if constraint.sources:
+        source = constraint.sources[0]
+        lines += _wrap(f"Source ({source.confidence} confidence): {source.title}", deeper, body)
+        lines.append(deeper + source.url)
+    if result.outcome == "fail":
+        lines.append(f"{body}What to do instead:")
+        lines += _wrap(filled_remedy(constraint, result, _plan_data(assessment)), deeper)
+        if action is not None and action.instead:
+            lines += _wrap(action.instead, deeper)
+    return lines
+
+
+def _plan_data(assessment: Assessment) -> dict[str, object]:
+    plan = assessment.plan
+    return {"practice": plan.practice, "setup": plan.setup, "assessed_on": plan.assessed_on}
+
+
+def _practice_section(assessment: Assessment, rules: RuleSet) -> str:
+    title = "Already the case, whatever you choose"
+    findings = [
+        r
+        for r in assessment.results
+        if PRACTICE in r.attributed_to and r.outcome in ("fail", "cannot_tell")
+    ]
+    if not findings:
+        return f"{title}\n  Nothing: the practice as it is meets every rule checked."
+    lines = [title]
+    for result in findings:
+        lines += _finding(result, assessment, rules, None, "  ")
+    return "\n".join(lines)
+
+
+def _not_applicable(assessment: Assessment, rules: RuleSet) -> str:
+    lines = []
+    for result in assessment.results:
+        if result.outcome != "not_applicable":
+            continue
+        effective = periods_words(rules.constraint(result.rule_id).effective)
+        why = result.reason or f"in effect {effective}"
+        lines += _wrap(f"- {result.rule_id}: {why}", "    ", "  ")
+    return "\n".join(["Not applicable on this date:", *lines]) if lines else ""
+
+
+def _summary(assessment: Assessment) -> str:
+    actions = counts((v.status for v in assessment.actions), ("safe", "risk", "cannot_tell"))
+    outcomes = counts(
+        (r.outcome for r in assessment.results), ("pass", "fail", "cannot_tell", "not_applicable")
+    )
+    action_part = f"{plural(len(assessment.actions), 'action')}: "
+    action_part += count_phrase(actions, ACTION_STATUS_WORDS)
+    rule_part = f"{plural(len(assessment.results), 'constraint')} checked: "
+    rule_part += count_phrase(outcomes, OUTCOME_WORDS)
+    text = f"{action_part}; {rule_part}"
+    return "\n".join(_wrap(text))

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from hypothesis import HealthCheck, settings
+
+# Evaluating a plan takes a few milliseconds; generated plans vary in size.
+settings.register_profile(
+    "gpca", deadline=None, max_examples=100, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("thorough", parent=settings.get_profile("gpca"), max_examples=2000)
+settings.load_profile("gpca")

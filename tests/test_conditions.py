@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import pytest
+
+from engine.conditions import Scope, add_months, holds, term_value
+
+VIEW = {
+    "setup": {
+        "slots": 2,
+        "enabled": False,
+        "channel": "gp_connect",
+        "agreements": [
+            {"basis": "statutory_dpn", "status": "continue"},
+            {"basis": "voluntary", "status": "withdrawn"},
+        ],
+        "empty": [],
+    },
+    "practice": {"patients": 9027},
+}
+
+
+def scope(**lets: object) -> Scope:
+    return Scope(VIEW, "2025-10-01", lets)
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        ({"path": "setup.slots", "lt": 3}, True),
+        ({"path": "setup.slots", "ge": 3}, False),
+        ({"path": "setup.missing", "lt": 3}, None),
+        ({"path": "setup.enabled", "eq": False}, True),
+        ({"path": "setup.channel", "in": ["gp_connect", "other"]}, True),
+        ({"path": "setup.channel", "not_in": ["gp_connect"]}, False),
+        ({"all": [{"path": "setup.slots", "gt": 5}, {"path": "setup.missing", "eq": 1}]}, False),
+        ({"all": [{"path": "setup.slots", "lt": 5}, {"path": "setup.missing", "eq": 1}]}, None),
+        ({"any": [{"path": "setup.slots", "lt": 5}, {"path": "setup.missing", "eq": 1}]}, True),
+        ({"any": [{"path": "setup.slots", "gt": 5}, {"path": "setup.missing", "eq": 1}]}, None),
+        ({"not": {"path": "setup.slots", "gt": 5}}, True),
+        ({"not": {"path": "setup.missing", "gt": 5}}, None),
+        ({"any_item": "setup.agreements", "where": {"path": "status", "eq": "withdrawn"}}, True),
+        ({"all_items": "setup.agreements", "where": {"path": "status", "eq": "withdrawn"}}, False),
+        ({"any_item": "setup.empty", "where": {"path": "status", "eq": "withdrawn"}}, False),
+        ({"all_items": "setup.empty", "where": {"path": "status", "eq": "withdrawn"}}, True),
+        ({"any_item": "setup.nothing", "where": {"path": "status", "eq": "withdrawn"}}, None),
+        ({"path": "setup.slots", "lt": {"path": "practice.patients"}}, True),
+    ],
+)
+def test_holds_answers_three_valued(condition: dict, expected: bool | None) -> None:
+    assert holds(condition, scope()) is expected
+
+
+def test_let_computes_the_nhs111_minimum_from_the_list_size() -> None:
+    minimum = {"max": [1, {"floor": {"div": [{"path": "practice.patients"}, 3000]}}]}
+    assert term_value({"let": "min_slots"}, scope(min_slots=minimum)) == 3
+
+
+def test_count_is_unknown_when_an_item_is_unknown() -> None:
+    term = {"count": "setup.agreements", "where": {"path": "purpose", "eq": "secondary"}}
+    assert term_value(term, scope()) is None
+
+
+def test_count_counts_items_that_hold() -> None:
+    term = {"count": "setup.agreements", "where": {"path": "status", "eq": "continue"}}
+    assert term_value(term, scope()) == 1
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [("2024-01-31", 1, "2024-02-29"), ("2024-11-30", 3, "2025-02-28"), ("2025-03-15", -1, "2025-02-15")],
+)
+def test_add_months_clamps_to_the_month_end(day: str, months: int, expected: str) -> None:
+    assert add_months(day, months) == expected
+
+
+def test_add_days_and_as_of() -> None:
+    assert term_value({"add_days": [{"var": "as_of"}, 30]}, scope()) == "2025-10-31"

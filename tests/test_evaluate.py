@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from engine.evaluate import Evaluator, flatten
+from engine.model import PRACTICE, ChosenAction, Effect, Period
+from tests.builders import action, constraint, plan, ruleset
+
+SLOTS = constraint(
+    "slots",
+    {"path": "setup.nhs111.slots", "lt": {"let": "min_slots"}},
+    lets={"min_slots": {"max": [1, {"floor": {"div": [{"path": "practice.patients"}, 3000]}}]}},
+    message="{setup.nhs111.slots} slots; the minimum is {min_slots}.",
+)
+UPDATE_RECORD = constraint(
+    "update-record", {"path": "setup.update_record", "eq": False},
+    effective=(Period("2025-10-01", None),),
+)
+STATUTORY = constraint(
+    "statutory",
+    {"any_item": "setup.agreements", "where": {"all": [
+        {"path": "basis", "eq": "statutory_dpn"}, {"path": "status", "ne": "continue"}]}},
+)
+LES_NOTICE = constraint(
+    "les-notice",
+    {"any_item": "setup.services", "where": {
+        "path": "stops_on", "lt": {"add_months": [{"path": "notice_served_on"}, {"path": "months"}]}}},
+    applies_when={"any_item": "setup.services", "where": {"path": "status", "eq": "notice_served"}},
+    severity="local_breach",
+)
+BOTH = constraint(  # breaches only when both switches are off
+    "both", {"all": [{"path": "setup.a", "eq": False}, {"path": "setup.b", "eq": False}]})
+SWITCH_OFF = action("switch-off", Effect("setup.update_record", value=False))
+WITHDRAW = action("withdraw", Effect("status", value="withdrawn", for_each="setup.agreements",
+                                     where={"path": "purpose", "eq": "secondary"}))
+NOTICE = action("notice", Effect("status", value="notice_served", for_each="setup.services"))
+A_OFF = action("a-off", Effect("setup.a", value=False))
+B_OFF = action("b-off", Effect("setup.b", value=False))
+CAP = action("cap", Effect("setup.nhs111.slots", param="slots"),
+             params={"slots": {"type": "integer", "default": 1}})
+RULES = ruleset(SLOTS, UPDATE_RECORD, STATUTORY, LES_NOTICE, BOTH,
+                SWITCH_OFF, WITHDRAW, NOTICE, A_OFF, B_OFF, CAP)
+EVALUATOR = Evaluator(RULES)
+
+
+def outcomes(assessment) -> dict[str, tuple[str, tuple[str, ...]]]:
+    return {r.rule_id: (r.outcome, r.attributed_to) for r in assessment.results}
+
+
+def test_a_practice_below_its_nhs111_minimum_is_told_so_with_no_action() -> None:
+    result = EVALUATOR.assess(plan({"nhs111": {"slots": 2}}, practice={"patients": 9027})).result("slots")
+    assert (result.outcome, result.attributed_to) == ("fail", (PRACTICE,))
+    assert result.message == "2 slots; the minimum is 3."
+
+
+def test_missing_list_size_is_cannot_tell_naming_the_field() -> None:
+    result = EVALUATOR.assess(plan({"nhs111": {"slots": 2}})).result("slots")
+    assert (result.outcome, result.missing) == ("cannot_tell", ("practice.patients",))
+
+
+def test_update_record_off_is_lawful_in_2024_and_a_breach_from_october_2025() -> None:
+    chosen = plan({"update_record": True}, "switch-off", day="2024-11-05")
+    before = EVALUATOR.assess(chosen)
+    after = EVALUATOR.assess(chosen, as_of="2025-10-01")
+    assert before.result("update-record").outcome == "not_applicable"
+    assert before.result("update-record").reason == (
+        "not in effect on 2024-11-05 (in effect 2025-10-01 to now)")
+    assert [(v.action_id, v.status) for v in before.actions] == [("switch-off", "safe")]
+    assert after.result("update-record").attributed_to == ("switch-off",)
+    assert [(v.action_id, v.status, v.findings) for v in after.actions] == [
+        ("switch-off", "risk", ("update-record",))]
+    assert after.as_of == "2025-10-01"
+
+
+def test_withdrawing_secondary_use_agreements_catches_a_statutory_collection() -> None:
+    agreements = [{"basis": "statutory_dpn", "purpose": "secondary", "status": "continue"},
+                  {"basis": "voluntary", "purpose": "secondary", "status": "continue"}]
+    assessment = EVALUATOR.assess(plan({"agreements": agreements}, "withdraw"))
+    assert outcomes(assessment)["statutory"] == ("fail", ("withdraw",))
+    assert EVALUATOR.assess(plan({"agreements": agreements})).result("statutory").outcome == "pass"
+
+
+def test_an_effect_whose_where_is_unknown_makes_the_constraint_cannot_tell() -> None:
+    agreements = [{"basis": "statutory_dpn", "status": "continue"}]
+    result = EVALUATOR.assess(plan({"agreements": agreements}, "withdraw")).result("statutory")
+    assert (result.outcome, result.attributed_to) == ("cannot_tell", ("withdraw",))
+    assert result.missing == ("setup.agreements[0].status",)
+
+
+def test_item_comparison_against_a_date_term_and_applies_when() -> None:
+    services = [{"notice_served_on": "2025-01-10", "months": 3, "stops_on": "2025-03-01",
+                 "status": "continue"}]
+    assert EVALUATOR.assess(plan({"services": services})).result("les-notice").outcome == "not_applicable"
+    assert EVALUATOR.assess(plan({"services": services})).result("les-notice").reason == (
+        "does not apply to this plan")
+    noticed = EVALUATOR.assess(plan({"services": services}, "notice"))
+    assert outcomes(noticed)["les-notice"] == ("fail", ("notice",))
+    services[0]["stops_on"] = "2025-04-10"
+    assert EVALUATOR.assess(plan({"services": services}, "notice")).result("les-notice").outcome == "pass"
+
+
+def test_two_actions_that_only_breach_together_are_both_named() -> None:
+    assessment = EVALUATOR.assess(plan({"a": True, "b": True}, "a-off", "b-off"))
+    assert outcomes(assessment)["both"] == ("fail", ("a-off", "b-off"))
+    assert outcomes(EVALUATOR.assess(plan({"a": True, "b": False}, "a-off", "b-off")))["both"] == (
+        "fail", ("a-off",))
+
+
+def test_an_action_parameter_sets_the_value_and_falls_back_to_its_default() -> None:
+    given = plan({}, ChosenAction("cap", {"slots": 5}), practice={"patients": 9027})
+    assert EVALUATOR.assess(given).result("slots").outcome == "pass"
+    defaulted = EVALUATOR.assess(plan({}, "cap", practice={"patients": 9027}))
+    assert outcomes(defaulted)["slots"] == ("fail", ("cap",))
+
+
+def test_overall_verdict() -> None:
+    assert EVALUATOR.assess(plan({"nhs111": {"slots": 2}}, practice={"patients": 9027})).overall == "risk"
+    assert EVALUATOR.assess(plan({})).overall == "cannot_tell"
+
+
+def test_sessions_are_deleted_so_one_host_outlives_1024_plans() -> None:
+    chosen = plan({"nhs111": {"slots": 3}}, practice={"patients": 9027})
+    verdicts = {EVALUATOR.assess(chosen).result("slots").outcome for _ in range(1100)}
+    assert verdicts == {"pass"}
+
+
+def test_flatten_joins_nested_keys_and_drops_nulls() -> None:
+    assert flatten({"a": {"b": 1, "c": None}, "l": [{"x": {"y": 2}}]}) == {"a__b": 1, "l": [{"x__y": 2}]}

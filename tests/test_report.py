@@ -1,0 +1,420 @@
+"""The reporters: exact text for hand-built assessments, and JSON that meets its schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from engine.model import (
+    PRACTICE,
+    Action,
+    ActionVerdict,
+    Assessment,
+    Constraint,
+    Effect,
+    Period,
+    Phase,
+    Plan,
+    RuleResult,
+    RuleSet,
+    Source,
+)
+from engine.report import REPORTERS, common, render
+from engine.report.common import filled_remedy, question_for
+
+BMA = Source(
+    title="BMA: GP partner/contractor collective action: 9 actions you can take",
+    url="https://www.bma.org.uk/9-actions",
+    quote="Switch off GP Connect (Update Record) functionality",
+    confidence="high",
+    why="The BMA's own list.",
+)
+LMC = Source(
+    title="Lincolnshire LMC: NHS 111 remote appointment booking",
+    url="https://lincslmc.co.uk/nhs-111-remote-appointment-booking",
+    quote="as a minimum ... 1 appointment per 3000 registered patients",
+    confidence="medium",
+    why="LMC summary of the GMS contract.",
+)
+
+
+def constraint(rule_id: str, **fields: object) -> Constraint:
+    base: dict[str, object] = {
+        "id": rule_id,
+        "title": f"Title of {rule_id}",
+        "ref": "C-X-01",
+        "force": "contract",
+        "severity": "breach",
+        "effective": (Period("2019-07-01", None),),
+        "sources": (LMC,),
+        "fails_when": {"path": "setup.x", "eq": False},
+        "message": "Message of " + rule_id,
+        "remedy": "Remedy of " + rule_id,
+    }
+    base.update(fields)
+    return Constraint(**base)  # type: ignore[arg-type]
+
+
+RULES = RuleSet(
+    constraints=(
+        constraint(
+            "gp-connect-update-record-enabled",
+            title="Keep GP Connect Update Record switched on",
+            effective=(Period("2025-10-01", None),),
+            sources=(BMA, LMC),
+            message="GP Connect Update Record is switched off.",
+            remedy="Switch GP Connect Update Record back on.",
+        ),
+        constraint(
+            "nhs111-minimum-slots",
+            title="Offer at least the contractual minimum of NHS 111 direct-booking slots",
+            lets={"min_slots": {"max": [1, 2]}},
+            fails_when={"path": "setup.nhs111.slots", "lt": {"let": "min_slots"}},
+            message=(
+                "The practice offers {setup.nhs111.direct_booking_slots_per_day} slots a day;"
+                " the minimum is {min_slots}."
+            ),
+            remedy="Offer at least {min_slots} slots a day for {practice.name}.",
+        ),
+        constraint(
+            "online-consultation-core-hours",
+            title="Keep online consultation open in core hours",
+            severity="guidance_risk",
+            effective=(Period("2025-10-01", None),),
+        ),
+        constraint(
+            "data-sharing-dpn",
+            title="Keep statutory data collections",
+            severity="local_breach",
+            effective=(Period("2024-08-01", "2025-02-28"),),
+        ),
+    ),
+    actions=(
+        Action(
+            id="switch-off-gp-connect-update-record",
+            title="Switch off GP Connect Update Record",
+            phases=(
+                Phase("2024 collective action", "2024-08-01", "2025-02-28", "recommended"),
+                Phase("Contractually required to be on", "2025-10-01", None, "superseded"),
+            ),
+            wording="Switch off GP Connect (Update Record).",
+            sources=(BMA,),
+            effects=(Effect(target="setup.gp_connect.update_record_enabled", value=False),),
+            bears_on=("gp-connect-update-record-enabled",),
+            instead="Keep Update Record on and review incoming messages.",
+        ),
+        Action(
+            id="limit-daily-contacts",
+            title="Limit daily patient contacts per clinician",
+            phases=(Phase("2024 collective action", "2024-08-01", None, "recommended"),),
+            wording="Limit daily patient consultations per clinician to 25.",
+            sources=(BMA,),
+            effects=(Effect(target="setup.capacity.max", param="max_contacts"),),
+            bears_on=("nhs111-minimum-slots",),
+        ),
+    ),
+    directories=("rules",),
+    digest="0123456789abcdef0123456789abcdef",
+)
+
+PLAN = Plan(
+    path="plans/riverside.yaml",
+    practice={"name": "Riverside Surgery", "ods_code": "Y01234", "registered_patients": 9027},
+    assessed_on="2025-10-01",
+    actions=(),
+    setup={"nhs111": {"direct_booking_slots_per_day": 2}},
+    digest="feedface",
+)
+
+ASSESSMENT = Assessment(
+    plan=PLAN,
+    as_of="2025-10-01",
+    results=(
+        RuleResult(
+            "gp-connect-update-record-enabled",
+            "fail",
+            "breach",
+            attributed_to=("switch-off-gp-connect-update-record",),
+            message="GP Connect Update Record is switched off.",
+        ),
+        RuleResult(
+            "nhs111-minimum-slots",
+            "fail",
+            "breach",
+            attributed_to=(PRACTICE,),
+            message="The practice offers 2 slots a day; the minimum is 3.",
+        ),
+        RuleResult(
+            "online-consultation-core-hours",
+            "cannot_tell",
+            "guidance_risk",
+            attributed_to=("limit-daily-contacts",),
+            missing=("setup.online.oc_switch_off", "setup.data_sharing[0].status"),
+        ),
+        RuleResult(
+            "data-sharing-dpn",
+            "not_applicable",
+            "local_breach",
+            reason="not in effect on 1 October 2025",
+        ),
+    ),
+    actions=(
+        ActionVerdict(
+            "switch-off-gp-connect-update-record",
+            "risk",
+            findings=("gp-connect-update-record-enabled",),
+            in_phase=False,
+        ),
+        ActionVerdict(
+            "limit-daily-contacts",
+            "cannot_tell",
+            findings=("online-consultation-core-hours",),
+        ),
+    ),
+)
+
+SAFE_ASSESSMENT = Assessment(
+    plan=PLAN,
+    as_of="2024-11-05",
+    results=(
+        RuleResult("nhs111-minimum-slots", "pass", "breach"),
+        RuleResult("gp-connect-update-record-enabled", "not_applicable", "breach"),
+    ),
+    actions=(ActionVerdict("switch-off-gp-connect-update-record", "safe", findings=()),),
+)
+
+SCHEMAS = Path(__file__).parent.parent / "schemas"
+REPORT_SCHEMA = json.loads((SCHEMAS / "report.schema.json").read_text(encoding="utf-8"))
+PLAN_SCHEMA = json.loads((SCHEMAS / "plan.schema.json").read_text(encoding="utf-8"))
+# The questions in the text report come from the plan schema; a fixed one keeps the
+# report tests about formatting, not about the schema's current wording.
+QUESTIONS = {
+    "properties": {
+        "setup": {
+            "properties": {
+                "online": {"properties": {"oc_switch_off": {"description": "When is it off?"}}},
+                "data_sharing": {
+                    "items": {"properties": {"status": {"description": "Is it continuing?"}}}
+                },
+            }
+        }
+    }
+}
+
+
+@pytest.fixture(autouse=True)
+def fixed_questions(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(common, "plan_schema", lambda: QUESTIONS)
+
+RISK_REPORT = """\
+Riverside Surgery (ODS code Y01234)
+Plan: plans/riverside.yaml
+Assessed as of: 1 October 2025
+Rules version: gpca 0.1.0, rules 0123456789ab
+Overall: RISK OF BREACH
+
+Your chosen actions
+  RISKS BREACH: Switch off GP Connect Update Record (switch-off-gp-connect-update-record)
+    Note: this action is not on the BMA menu on 1 October 2025; from 1 October 2025 it is superseded
+    (Contractually required to be on).
+    - Keep GP Connect Update Record switched on (gp-connect-update-record-enabled)
+      GP Connect Update Record is switched off.
+      Severity: breach of the core contract
+      Source (high confidence): BMA: GP partner/contractor collective action: 9 actions you can take
+        https://www.bma.org.uk/9-actions
+      What to do instead:
+        Switch GP Connect Update Record back on.
+        Keep Update Record on and review incoming messages.
+
+  CANNOT TELL: Limit daily patient contacts per clinician (limit-daily-contacts)
+    - Keep online consultation open in core hours (online-consultation-core-hours)
+      We cannot tell until the plan answers:
+        * When is it off? (setup.online.oc_switch_off)
+        * Is it continuing? (setup.data_sharing[0].status)
+      Severity: goes against NHS England/ICB guidance
+      Source (medium confidence): Lincolnshire LMC: NHS 111 remote appointment booking
+        https://lincslmc.co.uk/nhs-111-remote-appointment-booking
+
+Already the case, whatever you choose
+  - Offer at least the contractual minimum of NHS 111 direct-booking slots (nhs111-minimum-slots)
+    The practice offers 2 slots a day; the minimum is 3.
+    Severity: breach of the core contract
+    Source (medium confidence): Lincolnshire LMC: NHS 111 remote appointment booking
+      https://lincslmc.co.uk/nhs-111-remote-appointment-booking
+    What to do instead:
+      Offer at least 3 slots a day for Riverside Surgery.
+
+Not applicable on this date:
+  - data-sharing-dpn: not in effect on 1 October 2025
+
+2 actions: 0 safe, 1 risks breach, 1 cannot tell; 4 constraints checked: 0 pass, 2 fail, 1 cannot
+tell, 1 not applicable
+"""
+
+SAFE_REPORT = """\
+Riverside Surgery (ODS code Y01234)
+Plan: plans/riverside.yaml
+Assessed as of: 5 November 2024
+Rules version: gpca 0.1.0, rules 0123456789ab
+Overall: NO RISK FOUND
+
+Your chosen actions
+  SAFE: Switch off GP Connect Update Record (switch-off-gp-connect-update-record)
+    Nothing this action changes goes against a rule in effect on this date.
+
+Already the case, whatever you choose
+  Nothing: the practice as it is meets every rule checked.
+
+Not applicable on this date:
+  - gp-connect-update-record-enabled: in effect from 1 October 2025
+
+1 action: 1 safe, 0 risks breach, 0 cannot tell; 2 constraints checked: 1 pass, 0 fail, 0 cannot
+tell, 1 not applicable
+"""
+
+DISCLAIMER = "gpca is decision support, not legal advice. Check with your LMC before acting.\n"
+
+
+def test_text_report_groups_findings_by_action_then_practice() -> None:
+    assert render("text", [ASSESSMENT], RULES) == RISK_REPORT + "\n" + DISCLAIMER
+
+
+def test_text_report_for_several_plans_ends_with_a_plan_summary() -> None:
+    got = render("text", [SAFE_ASSESSMENT, ASSESSMENT], RULES)
+    summary = "2 plans: 1 risk, 0 cannot tell, 1 no risk\n"
+    assert got == SAFE_REPORT + "\n" + RISK_REPORT + "\n" + summary + "\n" + DISCLAIMER
+
+
+def test_text_report_lines_stay_under_100_characters_except_urls() -> None:
+    lines = render("text", [ASSESSMENT, SAFE_ASSESSMENT], RULES).splitlines()
+    assert [line for line in lines if len(line) > 100 and "https://" not in line] == []
+
+
+def test_text_report_says_when_the_plan_chooses_no_action() -> None:
+    quiet = Assessment(PLAN, "2025-10-01", SAFE_ASSESSMENT.results, ())
+    lines = render("text", [quiet], RULES).splitlines()
+    assert lines[6:8] == ["Your chosen actions", "  The plan chooses no actions."]
+
+
+def test_text_report_notes_an_action_off_the_menu_in_no_phase() -> None:
+    verdict = ActionVerdict("switch-off-gp-connect-update-record", "safe", (), in_phase=False)
+    gap = Assessment(PLAN, "2025-06-01", SAFE_ASSESSMENT.results, (verdict,))
+    lines = render("text", [gap], RULES).splitlines()
+    assert lines[8] == "    Note: this action is not on the BMA menu on 1 June 2025."
+
+
+def test_text_report_shows_the_header_without_an_ods_code() -> None:
+    plan = Plan("p.yaml", {"name": "Hill Practice"}, "2025-10-01", (), {})
+    lines = render("text", [Assessment(plan, "2025-10-01", (), ())], RULES).splitlines()
+    assert lines[0] == "Hill Practice (ODS code not given)"
+
+
+def test_json_report_validates_and_keeps_every_result_field() -> None:
+    document = json.loads(render("json", [ASSESSMENT, SAFE_ASSESSMENT], RULES))
+    jsonschema.Draft202012Validator(REPORT_SCHEMA).validate(document)
+    assert document["plans"][0]["results"][2] == {
+        "rule_id": "online-consultation-core-hours",
+        "outcome": "cannot_tell",
+        "severity": "guidance_risk",
+        "attributed_to": ["limit-daily-contacts"],
+        "missing": ["setup.online.oc_switch_off", "setup.data_sharing[0].status"],
+        "message": "",
+        "reason": "",
+    }
+    assert document["plans"][0]["actions"][0] == {
+        "id": "switch-off-gp-connect-update-record",
+        "title": "Switch off GP Connect Update Record",
+        "status": "risk",
+        "in_phase": False,
+        "findings": ["gp-connect-update-record-enabled"],
+        "cautions": [],
+    }
+    assert document["summary"] == {
+        "plans": 2,
+        "overall": {"no_risk": 1, "risk": 1, "cannot_tell": 0},
+        "actions": {"safe": 1, "risk": 1, "cannot_tell": 1},
+        "outcomes": {"pass": 1, "fail": 2, "cannot_tell": 1, "not_applicable": 2},
+    }
+    assert (document["gpca_version"], document["rules_digest"]) == ("0.1.0", RULES.digest)
+    assert [p["overall"] for p in document["plans"]] == ["risk", "no_risk"]
+
+
+def test_report_schema_rejects_an_unknown_outcome() -> None:
+    document = json.loads(render("json", [ASSESSMENT], RULES))
+    document["plans"][0]["results"][0]["outcome"] = "maybe"
+    with pytest.raises(jsonschema.ValidationError) as raised:
+        jsonschema.Draft202012Validator(REPORT_SCHEMA).validate(document)
+    assert raised.value.message.startswith("'maybe' is not one of")
+
+
+def test_report_schema_is_valid_draft_2020_12() -> None:
+    jsonschema.Draft202012Validator.check_schema(REPORT_SCHEMA)
+
+
+RESULTS = st.builds(
+    RuleResult,
+    rule_id=st.sampled_from([c.id for c in RULES.constraints]),
+    outcome=st.sampled_from(["pass", "fail", "cannot_tell", "not_applicable"]),
+    severity=st.sampled_from(["breach", "local_breach", "guidance_risk", "advisory"]),
+    attributed_to=st.lists(st.sampled_from([PRACTICE, "limit-daily-contacts"])).map(tuple),
+    missing=st.lists(st.sampled_from(["setup.nhs111.booking_channel", "x.y"])).map(tuple),
+    message=st.text(max_size=20),
+    reason=st.text(max_size=20),
+)
+VERDICTS = st.builds(
+    ActionVerdict,
+    action_id=st.sampled_from([a.id for a in RULES.actions]),
+    status=st.sampled_from(["safe", "risk", "cannot_tell"]),
+    findings=st.just(()),
+    in_phase=st.booleans(),
+)
+
+
+@given(st.lists(st.tuples(st.lists(RESULTS, max_size=4), st.lists(VERDICTS, max_size=2))))
+def test_json_report_always_validates(
+    runs: list[tuple[list[RuleResult], list[ActionVerdict]]],
+) -> None:
+    assessments = [Assessment(PLAN, "2025-10-01", tuple(r), tuple(v)) for r, v in runs]
+    document = json.loads(render("json", assessments, RULES))
+    jsonschema.Draft202012Validator(REPORT_SCHEMA).validate(document)
+    assert document["summary"]["plans"] == len(runs)
+
+
+def test_question_for_maps_list_items_through_the_schema() -> None:
+    assert question_for("setup.data_sharing[0].status") == "Is it continuing?"
+    assert question_for("setup.data_sharing.3.status") == "Is it continuing?"
+    assert question_for("setup.nowhere") == "setup.nowhere"
+
+
+def test_question_for_reads_the_shipped_plan_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()
+    setup = PLAN_SCHEMA["properties"]["setup"]["properties"]
+    assert question_for("setup.nhs111.direct_booking_slots_per_day") == (
+        setup["nhs111"]["properties"]["direct_booking_slots_per_day"]["description"]
+    )
+    assert question_for("setup.services[1].stops_on") == (
+        setup["services"]["items"]["properties"]["stops_on"]["description"]
+    )
+
+
+def test_filled_remedy_reads_lets_back_from_the_message_and_paths_from_the_plan() -> None:
+    rule = RULES.constraint("nhs111-minimum-slots")
+    result = ASSESSMENT.result("nhs111-minimum-slots")
+    plan_data = {"practice": {"name": "Riverside Surgery"}}
+    assert filled_remedy(rule, result, plan_data) == (
+        "Offer at least 3 slots a day for Riverside Surgery."
+    )
+    assert filled_remedy(rule, RuleResult(rule.id, "fail", "breach"), {}) == (
+        "Offer at least {min_slots} slots a day for {practice.name}."
+    )
+
+
+def test_render_rejects_an_unknown_format() -> None:
+    with pytest.raises(KeyError):
+        render("yaml", [ASSESSMENT], RULES)
+    assert sorted(REPORTERS) == ["json", "text"]
