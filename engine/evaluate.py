@@ -128,6 +128,7 @@ class Evaluator:
             attributed_to=attribution.get(rule_id, ()),
             missing=missing_paths(planned, self.compiled.reads[rule_id]) if outcome == "cannot_tell" else (),
             message=render_message(rule.message, rule, planned, day) if finding else "",
+            remedy=render_message(rule.remedy, rule, planned, day) if finding else "",
             reason=_reason(rule, outcome, day) if outcome == "not_applicable" else "",
         )
 

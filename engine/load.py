@@ -93,6 +93,17 @@ class Document:
     locations: dict[str, SourceLocation]
     digest: str  # sha256 of the file's bytes
 
+    def part(self, pointer: str) -> Document:
+        """The document below ``pointer`` (e.g. a fixture's ``/plan``), keeping locations."""
+        data = self.data
+        for step in pointer.strip("/").split("/"):
+            data = data[int(step)] if isinstance(data, list) else data[step]
+        locations = {
+            key[len(pointer):]: place for key, place in self.locations.items()
+            if key == pointer or key.startswith(pointer + "/")
+        }  # fmt: skip
+        return Document(self.path, data, locations, self.digest)
+
 
 class _Trouble(Exception):
     """One problem found while walking the node tree; becomes an ``InputError``."""
@@ -406,6 +417,7 @@ def _action(doc: Document, pack: str) -> Action:
         effects=tuple(_effect(effect) for effect in data["effects"]),
         bears_on=tuple(data["bears_on"]),
         params=data.get("params", {}),
+        required_params=tuple(data.get("required_params", ())),
         instead=data["instead"],
         records=tuple(data.get("records", ())),
         examples=_examples(data["examples"]),
@@ -438,7 +450,11 @@ def _examples(data: dict[str, Any]) -> tuple[Example, ...]:
 
 def load_plan(path: str | Path, rules: RuleSet) -> Plan:
     """The plan in ``path``, checked against the plan schema and ``rules``' actions."""
-    doc = read_yaml(path)
+    return plan_from_document(read_yaml(path), rules)
+
+
+def plan_from_document(doc: Document, rules: RuleSet) -> Plan:
+    """The plan a document holds, checked against the plan schema and ``rules``' actions."""
     problems = validate.validate_plan_document(doc, rules)
     if problems:
         raise InputError(problems)

@@ -130,6 +130,7 @@ class Action:
     effects: tuple[Effect, ...]
     bears_on: tuple[str, ...]
     params: dict[str, Any] = field(default_factory=dict)  # JSON Schema properties
+    required_params: tuple[str, ...] = ()
     instead: str = ""  # what to do instead, when it risks a breach
     records: tuple[str, ...] = ()  # records the practice should keep
     examples: tuple[Example, ...] = ()
@@ -187,6 +188,7 @@ class RuleResult:
     attributed_to: tuple[str, ...] = ()  # action ids, or (PRACTICE,); empty when it passes
     missing: tuple[str, ...] = ()  # plan paths whose absence makes it cannot_tell
     message: str = ""  # the rule's message with its placeholders filled in
+    remedy: str = ""  # what would make the plan comply, placeholders filled in
     reason: str = ""  # why not applicable, when it is not
 
 

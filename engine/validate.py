@@ -198,7 +198,12 @@ def _entry_problems(
     doc: load.Document, entry: dict[str, Any], pointer: str, action: Action
 ) -> list[Problem]:
     properties = {"id": {"type": "string"}, **action.params}
-    schema = {"type": "object", "properties": properties, "additionalProperties": False}
+    schema = {
+        "type": "object",
+        "properties": properties,
+        "required": list(action.required_params),
+        "additionalProperties": False,
+    }
     validator = Draft202012Validator(schema, format_checker=_FORMATS)
     return _schema_problems(
         doc, validator, entry, "action-params", pointer,

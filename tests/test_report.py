@@ -25,7 +25,7 @@ from engine.model import (
     Source,
 )
 from engine.report import REPORTERS, common, render
-from engine.report.common import filled_remedy, question_for
+from engine.report.common import question_for
 
 BMA = Source(
     title="BMA: GP partner/contractor collective action: 9 actions you can take",
@@ -141,6 +141,7 @@ ASSESSMENT = Assessment(
             "breach",
             attributed_to=("switch-off-gp-connect-update-record",),
             message="GP Connect Update Record is switched off.",
+            remedy="Switch GP Connect Update Record back on.",
         ),
         RuleResult(
             "nhs111-minimum-slots",
@@ -148,6 +149,7 @@ ASSESSMENT = Assessment(
             "breach",
             attributed_to=(PRACTICE,),
             message="The practice offers 2 slots a day; the minimum is 3.",
+            remedy="Offer at least 3 slots a day for Riverside Surgery.",
         ),
         RuleResult(
             "online-consultation-core-hours",
@@ -399,18 +401,6 @@ def test_question_for_reads_the_shipped_plan_schema(monkeypatch: pytest.MonkeyPa
     )
     assert question_for("setup.services[1].stops_on") == (
         setup["services"]["items"]["properties"]["stops_on"]["description"]
-    )
-
-
-def test_filled_remedy_reads_lets_back_from_the_message_and_paths_from_the_plan() -> None:
-    rule = RULES.constraint("nhs111-minimum-slots")
-    result = ASSESSMENT.result("nhs111-minimum-slots")
-    plan_data = {"practice": {"name": "Riverside Surgery"}}
-    assert filled_remedy(rule, result, plan_data) == (
-        "Offer at least 3 slots a day for Riverside Surgery."
-    )
-    assert filled_remedy(rule, RuleResult(rule.id, "fail", "breach"), {}) == (
-        "Offer at least {min_slots} slots a day for {practice.name}."
     )
 
 

@@ -96,38 +96,3 @@ def question_for(path: str) -> str:
     return str(node.get("description", path))
 
 
-def filled_remedy(constraint: Constraint, result: RuleResult, plan_data: dict[str, Any]) -> str:
-    """The constraint's remedy with its placeholders filled in.
-
-    The evaluator fills in the message only, so values are read back out of the filled
-    message (lets included), then from the plan; a placeholder found in neither is kept.
-    """
-    values = _values_from_message(constraint.message, result.message)
-    remedy = " ".join(constraint.remedy.split())
-    return _PLACEHOLDER.sub(lambda m: _lookup(m.group(1), values, plan_data, m.group(0)), remedy)
-
-
-def _values_from_message(template: str, filled: str) -> dict[str, str]:
-    template, filled = " ".join(template.split()), " ".join(filled.split())
-    names: list[str] = []
-    pattern = ""
-    last = 0
-    for match in _PLACEHOLDER.finditer(template):
-        pattern += re.escape(template[last : match.start()])
-        pattern += "(.+?)" if match.group(1) not in names else "(?:.+?)"
-        if match.group(1) not in names:
-            names.append(match.group(1))
-        last = match.end()
-    found = re.fullmatch(pattern + re.escape(template[last:]), filled)
-    return dict(zip(names, found.groups())) if found else {}
-
-
-def _lookup(name: str, values: dict[str, str], plan_data: dict[str, Any], default: str) -> str:
-    if name in values:
-        return values[name]
-    node: Any = plan_data
-    for part in name.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return default
-        node = node[part]
-    return str(node)

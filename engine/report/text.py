@@ -20,7 +20,6 @@ from engine.report.common import (
     SEVERITY_WORDS,
     count_phrase,
     counts,
-    filled_remedy,
     long_date,
     period_words,
     periods_words,
@@ -137,15 +136,10 @@ def _finding(
         lines.append(deeper + source.url)
     if result.outcome == "fail":
         lines.append(f"{body}What to do instead:")
-        lines += _wrap(filled_remedy(constraint, result, _plan_data(assessment)), deeper)
+        lines += _wrap(result.remedy, deeper)
         if action is not None and action.instead:
             lines += _wrap(action.instead, deeper)
     return lines
-
-
-def _plan_data(assessment: Assessment) -> dict[str, object]:
-    plan = assessment.plan
-    return {"practice": plan.practice, "setup": plan.setup, "assessed_on": plan.assessed_on}
 
 
 def _practice_section(assessment: Assessment, rules: RuleSet) -> str:
