@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -30,9 +29,7 @@ def apply_effects(
     """
     by_id = {choice.id: choice for choice in chosen}
     effects = [(a, e) for a in rules.actions if a.id in by_id for e in a.effects]
-    if not effects:
-        return dict(view)
-    result = copy.deepcopy(dict(view))
+    result = dict(view)
     for action, effect in effects:
         _apply(effect, result, _value_of(effect, action, by_id[action.id]), as_of)
     return result
@@ -50,8 +47,12 @@ def _apply(effect: Effect, view: dict[str, Any], value: Any, as_of: str) -> None
     if effect.for_each is None:
         _assign(view, effect.target, value)
         return
-    items = lookup(view, effect.for_each)
-    for item in items if isinstance(items, list) else ():
+    *parents, leaf = effect.for_each.split(".")
+    container = _writable(view, parents)
+    if not isinstance(container.get(leaf), list):
+        return
+    items = container[leaf] = [dict(i) if isinstance(i, dict) else i for i in container[leaf]]
+    for item in items:
         if not isinstance(item, dict):
             continue
         selected = True if effect.where is None else holds(effect.where, Scope(item, as_of))
@@ -61,13 +62,18 @@ def _apply(effect: Effect, view: dict[str, Any], value: Any, as_of: str) -> None
             _assign(item, effect.target, MISSING)
 
 
+def _writable(data: dict[str, Any], steps: list[str]) -> dict[str, Any]:
+    """The mapping at ``steps``, each mapping on the way copied: the plan is never changed."""
+    for step in steps:
+        child = data.get(step)
+        data[step] = child = dict(child) if isinstance(child, dict) else {}
+        data = child
+    return data
+
+
 def _assign(data: dict[str, Any], path: str, value: Any) -> None:
     *parents, leaf = path.split(".")
-    for step in parents:
-        child = data.get(step)
-        if not isinstance(child, dict):
-            child = data[step] = {}
-        data = child
+    data = _writable(data, parents)
     if value is MISSING:
         data.pop(leaf, None)
     else:

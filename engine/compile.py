@@ -48,6 +48,7 @@ class CompiledRules:
     derived: tuple[Derived, ...]
     reads: dict[str, frozenset[str]]  # constraint id -> plan paths it reads
     writes: dict[str, frozenset[str]]  # action id -> plan paths its effects write
+    affects: dict[str, frozenset[str]]  # action id -> constraint ids reading what it writes
 
 
 def flat_key(path: str) -> str:
@@ -66,14 +67,16 @@ def compile_rules(rules: RuleSet, name: str = "gpca") -> CompiledRules:
             definition[rule_name] = {"all": [{"m": expression}]}
             outcomes[rule_name] = (constraint.id, outcome)
         derived.extend(compiler.derived)
-    return CompiledRules(
-        name=name,
-        definition=definition,
-        outcomes=outcomes,
-        derived=tuple(derived),
-        reads={rule.id: frozenset(paths_read(rule)) for rule in rules.constraints},
-        writes={action.id: frozenset(paths_written(action)) for action in rules.actions},
-    )
+    reads = {rule.id: frozenset(paths_read(rule)) for rule in rules.constraints}
+    writes = {action.id: frozenset(paths_written(action)) for action in rules.actions}
+    affects = {
+        action_id: frozenset(
+            rule_id for rule_id, read in reads.items()
+            if any(overlaps(r, w) for r in read for w in written)
+        )
+        for action_id, written in writes.items()
+    }  # fmt: skip
+    return CompiledRules(name, definition, outcomes, tuple(derived), reads, writes, affects)
 
 
 @dataclass

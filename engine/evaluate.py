@@ -17,7 +17,7 @@ from typing import Any
 from durable import engine as durable
 
 from engine.apply import apply_effects, plan_view
-from engine.compile import AS_OF_KEY, CompiledRules, Derived, compile_rules, flat_key, overlaps
+from engine.compile import AS_OF_KEY, Derived, compile_rules, flat_key
 from engine.conditions import Scope, holds, lookup, term_value
 from engine.errors import InternalError
 from engine.explain import render_message, missing_paths
@@ -80,6 +80,7 @@ class Evaluator:
             session = _Session(self, str(next(self._sessions)), day)
             try:
                 hits = session.run(variants)
+                asserted = session.asserted  # before attribution asserts more facts
                 outcomes = {v: self._outcomes(hits, v, day) for v in (PLANNED, BASELINE)}
                 attributed = _Attribution(self, session, plan, baseline, day, affected)
                 attribution = attributed.resolve(outcomes) if attribute else {}
@@ -87,7 +88,7 @@ class Evaluator:
                 session.close()
         results = tuple(self._result(rid, outcomes, attribution, planned, day)
                         for rid in self._constraints)  # fmt: skip
-        return Assessment(plan, day, results, self._verdicts(plan, results, day))
+        return Assessment(plan, day, results, self._verdicts(plan, results, day), facts=asserted)
 
     def facts_for(self, plan: Plan, as_of: str | None = None) -> list[dict[str, Any]]:
         """The facts a session asserts for this plan (planned, then baseline if needed)."""
@@ -100,11 +101,8 @@ class Evaluator:
         return [session._fact(view, variant, rule_ids) for view, variant, rule_ids in variants]
 
     def _affected(self, chosen: Iterable[ChosenAction]) -> frozenset[str]:
-        writes = [w for choice in chosen for w in self.compiled.writes.get(choice.id, ())]
-        return frozenset(
-            rule_id for rule_id, reads in self.compiled.reads.items()
-            if any(overlaps(read, write) for read in reads for write in writes)
-        )  # fmt: skip
+        affects = self.compiled.affects
+        return frozenset().union(*(affects[choice.id] for choice in chosen if choice.id in affects))
 
     def _outcomes(self, hits: Hits, variant: str, day: str) -> dict[str, Outcome]:
         fired = {(rule_id, outcome) for rule_id, outcome, v in hits if v == variant}
@@ -120,16 +118,16 @@ class Evaluator:
                 day: str) -> RuleResult:  # fmt: skip
         rule = self._constraints[rule_id]
         outcome = outcomes[PLANNED][rule_id]
-        finding = outcome in ("fail", "cannot_tell")
+        failed = outcome == "fail"
         return RuleResult(
             rule_id=rule_id,
             outcome=outcome,
             severity=rule.severity,
             attributed_to=attribution.get(rule_id, ()),
             missing=missing_paths(planned, self.compiled.reads[rule_id]) if outcome == "cannot_tell" else (),
-            message=render_message(rule.message, rule, planned, day) if finding else "",
-            remedy=render_message(rule.remedy, rule, planned, day) if finding else "",
-            reason=_reason(rule, outcome, day) if outcome == "not_applicable" else "",
+            message=render_message(rule.message, rule, planned, day) if failed else "",
+            remedy=render_message(rule.remedy, rule, planned, day) if failed else "",
+            reason=_reason(rule, outcome, day, rule_id in self._in_effect(day)),
         )
 
     def _verdicts(self, plan: Plan, results: tuple[RuleResult, ...], day: str) -> tuple[ActionVerdict, ...]:
@@ -160,10 +158,10 @@ def _outcome(rule_id: str, fired: set[tuple[str, str]], in_effect: bool) -> Outc
     return "cannot_tell"
 
 
-def _reason(rule: Any, outcome: Outcome, day: str) -> str:
+def _reason(rule: Any, outcome: Outcome, day: str, in_effect: bool) -> str:
     if outcome != "not_applicable":
         return ""
-    if rule.in_effect(day):
+    if in_effect:
         return "does not apply to this plan"
     periods = ", ".join(f"{p.start or 'the start'} to {p.end or 'now'}" for p in rule.effective)
     return f"not in effect on {day} (in effect {periods})"
@@ -179,6 +177,7 @@ class _Session:
         hits = self.evaluator._hits
         hits.clear()
         facts = [self._fact(view, variant, rule_ids) for view, variant, rule_ids in variants]
+        self.asserted: dict[str, Any] = facts[0]
         state = self.evaluator._host.assert_facts(self.evaluator.compiled.name, facts)
         if isinstance(state, dict) and "exception" in state:
             raise InternalError(f"a durable_rules action failed: {state['exception']}")
@@ -198,7 +197,7 @@ class _Session:
         fact.update({"sid": self.sid, "variant": variant, AS_OF_KEY: self.day})
         lets: dict[str, Scope] = {}
         for derived in compiled.derived:
-            if rule_ids is None or derived.rule_id in rule_ids:
+            if (rule_ids is None or derived.rule_id in rule_ids) and derived.key not in fact:
                 scope = lets.setdefault(derived.rule_id, self._scope(view, derived.rule_id))
                 _assert_derived(fact, derived, scope)
         return fact
@@ -285,12 +284,8 @@ class _Attribution:
         return attribution
 
     def _candidates(self, rule_id: str) -> tuple[str, ...]:
-        compiled = self.evaluator.compiled
-        reads = compiled.reads[rule_id]
-        return tuple(
-            choice.id for choice in self.plan.actions
-            if any(overlaps(r, w) for r in reads for w in compiled.writes.get(choice.id, ()))
-        )  # fmt: skip
+        affects = self.evaluator.compiled.affects
+        return tuple(c.id for c in self.plan.actions if rule_id in affects.get(c.id, ()))
 
     def _leave_one_out(self, contested: dict[str, tuple[str, ...]],
                        planned: dict[str, Outcome]) -> dict[str, tuple[str, ...]]:  # fmt: skip

@@ -160,6 +160,26 @@ class ChosenAction:
 
 
 @dataclass(frozen=True)
+class Waiver:
+    """A local agreement recorded in the plan that makes one rule's finding acceptable."""
+
+    rule: str
+    reason: str
+    reference: str
+    approver: str
+    expires: str  # ISO date, inclusive
+    location: SourceLocation | None = None
+
+
+@dataclass(frozen=True)
+class WaiverStatus:
+    """What became of one waiver on the assessment date."""
+
+    waiver: Waiver
+    state: Literal["applied", "expired", "unmatched"]
+
+
+@dataclass(frozen=True)
 class Plan:
     path: str
     practice: dict[str, Any]
@@ -168,6 +188,7 @@ class Plan:
     setup: dict[str, Any]
     locations: dict[str, SourceLocation] = field(default_factory=dict)  # JSON pointer -> place
     digest: str = ""
+    waivers: tuple[Waiver, ...] = ()
 
     def location_of(self, pointer: str) -> SourceLocation | None:
         """The place of ``pointer`` or of its nearest ancestor that the file has."""
@@ -187,8 +208,8 @@ class RuleResult:
     severity: Severity
     attributed_to: tuple[str, ...] = ()  # action ids, or (PRACTICE,); empty when it passes
     missing: tuple[str, ...] = ()  # plan paths whose absence makes it cannot_tell
-    message: str = ""  # the rule's message with its placeholders filled in
-    remedy: str = ""  # what would make the plan comply, placeholders filled in
+    message: str = ""  # when it fails: the rule's message with its placeholders filled in
+    remedy: str = ""  # when it fails: what would make the plan comply
     reason: str = ""  # why not applicable, when it is not
 
 
@@ -207,6 +228,10 @@ class Assessment:
     as_of: str
     results: tuple[RuleResult, ...]
     actions: tuple[ActionVerdict, ...]
+    # The planned fact as asserted in the durable_rules session, so a trace reads the
+    # very values the verdict came from; not part of the verdict, so not compared.
+    facts: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    waivers: tuple[WaiverStatus, ...] = ()
 
     @property
     def overall(self) -> Overall:
@@ -219,3 +244,8 @@ class Assessment:
 
     def result(self, rule_id: str) -> RuleResult:
         return next(r for r in self.results if r.rule_id == rule_id)
+
+    @property
+    def waived(self) -> frozenset[str]:
+        """Rule ids whose finding an applied waiver makes acceptable; still reported."""
+        return frozenset(s.waiver.rule for s in self.waivers if s.state == "applied")

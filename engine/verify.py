@@ -1,8 +1,9 @@
 """Fixtures: example plans with their expected outcomes, checked against the engine.
 
-A fixture file (schemas/fixture.schema.json) holds a note, a whole plan and what gpca
-is expected to say of it: the overall verdict, an outcome per rule, a status per action
-and, optionally, to whom each finding is attributed.
+A fixture file (schemas/fixture.schema.json) holds one case, a note, a whole plan and
+what gpca is expected to say of it: the overall verdict, an outcome per rule, a status
+per action and, optionally, to whom each finding is attributed. A file may instead hold
+``cases:``, a list of such cases. A case with no expectation is an error.
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from jsonschema import Draft202012Validator
 
 from engine.errors import InputError, did_you_mean
 from engine.load import Document, builtin_schema, plan_from_document, read_yaml
-from engine.model import Assessment, Plan, Problem, RuleSet, SourceLocation
+from engine.model import PRACTICE, Assessment, Plan, Problem, RuleSet, SourceLocation
+
+_CASES_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["cases"],
+    "properties": {"note": {"type": "string"}, "cases": {"type": "array", "minItems": 1}},
+}
 
 
 @dataclass(frozen=True)
@@ -25,9 +33,15 @@ class Case:
     plan: Plan
     expect: dict[str, Any]
     document: Document
+    base: str = ""  # the case's JSON pointer in its file: "" or "/cases/<n>"
 
     def location(self, *steps: str) -> SourceLocation | None:
-        return _near(self.document, "/expect/" + "/".join(steps))
+        return _near(self.document, self.base + "/expect/" + "/".join(steps))
+
+    @property
+    def name(self) -> str:
+        index = self.base.rpartition("/")[2]
+        return f"{self.path}[{index}]" if self.base else self.path
 
 
 @dataclass(frozen=True)
@@ -43,17 +57,46 @@ class Mismatch:
 
 
 def load_case(path: str | Path, rules: RuleSet) -> Case:
-    """The fixture in ``path``; every problem with it raises one ``InputError``."""
+    """The one fixture in ``path``; every problem with it raises one ``InputError``."""
+    cases = load_cases(path, rules)
+    if len(cases) != 1:
+        raise InputError([Problem("fixture-schema", f"'{path}' holds {len(cases)} cases, not one")])
+    return cases[0]
+
+
+def load_cases(path: str | Path, rules: RuleSet) -> list[Case]:
+    """Every case in the fixture file ``path``; all its problems raise one ``InputError``."""
     document = read_yaml(path)
-    problems = _schema_problems(document)
+    bases = _case_bases(document)
+    problems = [p for base in bases for p in _case_problems(document, base, rules)]
     if problems:
         raise InputError(problems)
-    problems = _unknown_ids(document, rules)
-    plan = plan_from_document(document.part("/plan"), rules) if not problems else None
-    if problems or plan is None:
+    return [_case(document, base, rules) for base in bases]
+
+
+def _case_bases(document: Document) -> list[str]:
+    if "cases" not in document.data:
+        return [""]
+    problems = _schema_problems(document, Draft202012Validator(_CASES_SCHEMA), document.data, "")
+    if problems:
         raise InputError(problems)
-    data = document.data
-    return Case(document.path, data["note"], plan, data["expect"], document)
+    return [f"/cases/{index}" for index in range(len(document.data["cases"]))]
+
+
+def _case_problems(document: Document, base: str, rules: RuleSet) -> list[Problem]:
+    data = document.part(base).data if base else document.data
+    if isinstance(data, dict) and not data.get("expect"):
+        message = "this case has no expectation: say what gpca should answer under 'expect'"
+        hint = "add 'expect:' with 'overall', 'rules' or 'actions'"
+        return [Problem("no-expectation", message, _near(document, base + "/expect"), base, hint)]
+    validator = Draft202012Validator(builtin_schema("fixture.schema.json"))
+    return _schema_problems(document, validator, data, base) or _unknown_ids(document, base, rules)
+
+
+def _case(document: Document, base: str, rules: RuleSet) -> Case:
+    data = document.part(base).data if base else document.data
+    plan = plan_from_document(document.part(base + "/plan"), rules)
+    return Case(document.path, data["note"], plan, data["expect"], document, base)
 
 
 def check_case(case: Case, assessment: Assessment) -> list[Mismatch]:
@@ -61,49 +104,54 @@ def check_case(case: Case, assessment: Assessment) -> list[Mismatch]:
     expect = case.expect
     mismatches = []
     if "overall" in expect and expect["overall"] != assessment.overall:
-        mismatches.append(Mismatch("overall", expect["overall"], assessment.overall, case.location("overall")))
+        where = case.location("overall")
+        mismatches.append(Mismatch("overall", expect["overall"], assessment.overall, where))
     for rule_id, outcome in expect.get("rules", {}).items():
         got = assessment.result(rule_id).outcome
         if got != outcome:
-            mismatches.append(Mismatch(f"rule {rule_id}", outcome, got, case.location("rules", rule_id)))
+            where = case.location("rules", rule_id)
+            mismatches.append(Mismatch(f"rule {rule_id}", outcome, got, where))
     statuses = {verdict.action_id: verdict.status for verdict in assessment.actions}
     for action_id, status in expect.get("actions", {}).items():
         got = statuses.get(action_id, "not chosen in the plan")
         if got != status:
-            mismatches.append(Mismatch(f"action {action_id}", status, got, case.location("actions", action_id)))
+            where = case.location("actions", action_id)
+            mismatches.append(Mismatch(f"action {action_id}", status, got, where))
     for rule_id, causes in expect.get("attributed", {}).items():
         got = sorted(assessment.result(rule_id).attributed_to)
         if got != sorted(causes):
-            mismatches.append(Mismatch(f"attribution of {rule_id}", sorted(causes), got,
-                                       case.location("attributed", rule_id)))  # fmt: skip
+            where = case.location("attributed", rule_id)
+            mismatches.append(Mismatch(f"attribution of {rule_id}", sorted(causes), got, where))
     return mismatches
 
 
-def _schema_problems(document: Document) -> list[Problem]:
-    validator = Draft202012Validator(builtin_schema("fixture.schema.json"))
+def _schema_problems(document: Document, validator: Draft202012Validator, data: Any,
+                     base: str) -> list[Problem]:  # fmt: skip
     problems = []
-    for error in validator.iter_errors(document.data):
-        pointer = "".join(f"/{step}" for step in error.absolute_path)
+    for error in validator.iter_errors(data):
+        pointer = base + "".join(f"/{step}" for step in error.absolute_path)
         problems.append(Problem("fixture-schema", error.message, _near(document, pointer), pointer))
     return problems
 
 
-def _unknown_ids(document: Document, rules: RuleSet) -> list[Problem]:
-    expect = document.data["expect"]
-    known = {
-        "rules": [rule.id for rule in rules.constraints],
-        "attributed": [rule.id for rule in rules.constraints],
-        "actions": [action.id for action in rules.actions],
-    }
-    problems = []
-    for section, names in known.items():
-        for name in expect.get(section, {}):
-            if name not in names:
-                pointer = f"/expect/{section}/{name}"
-                kind = "action" if section == "actions" else "rule"
-                problems.append(Problem(f"unknown-{kind}", f"no {kind} is named '{name}'",
-                                        _near(document, pointer), pointer, did_you_mean(name, names)))  # fmt: skip
-    return problems
+def _unknown_ids(document: Document, base: str, rules: RuleSet) -> list[Problem]:
+    expect = (document.part(base).data if base else document.data)["expect"]
+    constraints = [rule.id for rule in rules.constraints]
+    actions = [action.id for action in rules.actions]
+    named = [("rules", rule_id, "rule", constraints) for rule_id in expect.get("rules", {})]
+    named += [("actions", action_id, "action", actions) for action_id in expect.get("actions", {})]
+    for rule_id, causes in expect.get("attributed", {}).items():
+        named.append(("attributed", rule_id, "rule", constraints))
+        named += [(f"attributed/{rule_id}", cause, "action", [*actions, PRACTICE])
+                  for cause in causes if cause not in (*actions, PRACTICE)]  # fmt: skip
+    return [_unknown(document, f"{base}/expect/{section}/{name}", name, kind, known)
+            for section, name, kind, known in named if name not in known]  # fmt: skip
+
+
+def _unknown(document: Document, pointer: str, name: str, kind: str, known: list[str]) -> Problem:
+    message = f"no {kind} is named '{name}'"
+    hint = did_you_mean(name, known)
+    return Problem(f"unknown-{kind}", message, _near(document, pointer), pointer, hint)
 
 
 def _near(document: Document, pointer: str) -> SourceLocation | None:

@@ -1,0 +1,111 @@
+"""Plans in and out of the planner: JSON or YAML text in, problems, plans and YAML out."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Any
+
+import yaml
+
+from engine import load, validate
+from engine.errors import split_pointer
+from engine.model import ChosenAction, Plan, Problem, RuleSet
+
+PLAN_NAME = "plan.yaml"  # what problems call the plan: the browser holds no file name
+_MISSING_KEY = re.compile(r"missing required key '([^']+)'")
+
+
+class PlanProblems(Exception):
+    """The input is not a plan gpca can check; ``problems`` says why, field by field."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+
+
+def parse_json(body: bytes) -> Any:
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise PlanProblems([Problem("not-json", "the page sent something that is not JSON")])
+
+
+def parse_yaml(body: bytes) -> load.Document:
+    """The uploaded YAML as a document with locations, as ``gpca check`` would read it."""
+    text = load._decode(body, PLAN_NAME)  # the loader's own checks and messages
+    try:
+        # read_yaml only reads files; the planner must not write the upload to disk.
+        data, locations = load._parse(text, PLAN_NAME)
+    except load._Trouble as trouble:
+        raise PlanProblems([trouble.problem]) from None
+    return load.Document(PLAN_NAME, data, locations, hashlib.sha256(body).hexdigest())
+
+
+def document(data: Any) -> load.Document:
+    """Plan data from the page as a document; it has no lines, only JSON pointers."""
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    return load.Document(PLAN_NAME, data, {}, digest)
+
+
+def checked_plan(doc: load.Document, rules: RuleSet) -> Plan:
+    """The plan in ``doc``, or ``PlanProblems`` with everything wrong with it."""
+    if not isinstance(doc.data, dict):
+        raise PlanProblems([Problem("not-a-mapping", "a plan is a mapping of keys to values")])
+    problems = validate.validate_plan_document(doc, rules)
+    if problems:
+        raise PlanProblems(problems)
+    data = doc.data
+    actions = tuple(
+        ChosenAction(entry["id"], {k: v for k, v in entry.items() if k != "id"})
+        for entry in data.get("actions", [])
+    )
+    return Plan(PLAN_NAME, data.get("practice") or {}, data["assessed_on"], actions,
+                data.get("setup") or {}, doc.locations, doc.digest)  # fmt: skip
+
+
+def problem_dict(problem: Problem) -> dict[str, Any]:
+    """A problem for the page, with ``field``: the pointer of the question it concerns."""
+    field = problem.pointer
+    missing = _MISSING_KEY.search(problem.message)
+    if missing:  # the schema blames the parent; the page shows it at the missing question
+        field = f"{problem.pointer}/{missing.group(1)}"
+    where = problem.location
+    return {
+        "code": problem.code,
+        "message": problem.message,
+        "hint": problem.hint or "",
+        "pointer": problem.pointer,
+        "field": field,
+        "line": where.line if where else None,
+        "column": where.column if where else None,
+    }
+
+
+def to_yaml(data: dict[str, Any]) -> str:
+    """The plan as YAML that ``gpca check`` reads unchanged, keys in the schema's order."""
+    ordered = _ordered(data, load.builtin_schema("plan.schema.json"))
+    head = "# A gpca plan, made with the planner (gpca serve). Check it with: gpca check FILE\n"
+    body = yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True, width=100)
+    return head + body
+
+
+def _ordered(value: Any, schema: dict[str, Any]) -> Any:
+    if isinstance(value, list):
+        return [_ordered(item, schema.get("items", {})) for item in value]
+    if not isinstance(value, dict):
+        return value
+    known = list(schema.get("properties", {}))
+    keys = [k for k in known if k in value] + [k for k in value if k not in known]
+    return {k: _ordered(value[k], schema.get("properties", {}).get(k, {})) for k in keys}
+
+
+def pointer_of(path: str) -> str:
+    """A dotted plan path as a JSON pointer: ``setup.services[1].kind`` -> ``/setup/services/1/kind``."""
+    parts = [part for part in re.split(r"[.\[\]]+", path) if part]
+    return "".join(f"/{part}" for part in parts)
+
+
+def path_of(pointer: str) -> str:
+    return ".".join(split_pointer(pointer))

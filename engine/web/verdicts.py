@@ -1,0 +1,102 @@
+"""An assessment as plain data for the page and the HTML report.
+
+This formats and never decides: statuses, findings and missing answers all come from
+the evaluator's ``Assessment``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.model import PRACTICE, Action, ActionVerdict, Assessment, Period, RuleResult, RuleSet
+from engine.report.common import (
+    ACTION_STATUS_WORDS,
+    OVERALL_WORDS,
+    SEVERITY_WORDS,
+    filled_remedy,
+    long_date,
+    period_words,
+    question_for,
+)
+from engine.web.plans import pointer_of
+
+PHASE_STATUS_WORDS = {
+    "recommended": "recommended by the BMA",
+    "dropped": "dropped from the menu",
+    "superseded": "superseded by the contract",
+    "withdrawn": "withdrawn",
+}
+
+
+def assessment_dict(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
+    practice = [r for r in assessment.results
+                if PRACTICE in r.attributed_to and r.outcome in ("fail", "cannot_tell")]  # fmt: skip
+    return {
+        "as_of": assessment.as_of,
+        "as_of_words": long_date(assessment.as_of),
+        "overall": assessment.overall,
+        "overall_words": OVERALL_WORDS[assessment.overall],
+        "actions": [action_dict(v, assessment, rules) for v in assessment.actions],
+        "practice": [finding_dict(r, assessment, rules, None) for r in practice],
+        "not_applicable": [
+            {"rule_id": r.rule_id, "title": rules.constraint(r.rule_id).title, "reason": r.reason}
+            for r in assessment.results if r.outcome == "not_applicable"
+        ],  # fmt: skip
+    }
+
+
+def action_dict(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
+    action = rules.action(verdict.action_id)
+    results = [assessment.result(rule_id) for rule_id in verdict.findings]
+    cautions = [assessment.result(rule_id) for rule_id in verdict.cautions]
+    return {
+        "id": action.id,
+        "title": action.title,
+        "status": verdict.status,
+        "status_words": ACTION_STATUS_WORDS[verdict.status],
+        "in_phase": verdict.in_phase,
+        "phase_note": "" if verdict.in_phase else phase_note(action, assessment.as_of),
+        "findings": [finding_dict(r, assessment, rules, action) for r in results],
+        "cautions": [finding_dict(r, assessment, rules, action) for r in cautions],
+    }
+
+
+def finding_dict(result: RuleResult, assessment: Assessment, rules: RuleSet,
+                 action: Action | None) -> dict[str, Any]:  # fmt: skip
+    constraint = rules.constraint(result.rule_id)
+    failed = result.outcome == "fail"
+    return {
+        "rule_id": result.rule_id,
+        "title": constraint.title,
+        "outcome": result.outcome,
+        "severity": result.severity,
+        "severity_words": SEVERITY_WORDS[result.severity],
+        "message": result.message,
+        "remedy": _remedy(result, assessment, rules) if failed else "",
+        "instead": action.instead if failed and action is not None else "",
+        "sources": [
+            {"title": s.title, "url": s.url, "confidence": s.confidence}
+            for s in constraint.sources
+        ],
+        "missing": [
+            {"path": path, "pointer": pointer_of(path), "question": question_for(path)}
+            for path in result.missing
+        ],
+    }
+
+
+def _remedy(result: RuleResult, assessment: Assessment, rules: RuleSet) -> str:
+    if getattr(result, "remedy", ""):
+        return str(result.remedy)
+    plan = assessment.plan
+    data = {"practice": plan.practice, "setup": plan.setup, "assessed_on": plan.assessed_on}
+    return filled_remedy(rules.constraint(result.rule_id), result, data)
+
+
+def phase_note(action: Action, day: str) -> str:
+    note = f"This action is not on the BMA menu on {long_date(day)}"
+    for phase in action.phases:
+        if phase.start <= day and (phase.end is None or day <= phase.end):
+            span = period_words(Period(phase.start, phase.end))
+            return f"{note}; {span} it is {PHASE_STATUS_WORDS[phase.status]} ({phase.name})."
+    return note + "."
