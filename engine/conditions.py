@@ -176,3 +176,47 @@ TERMS: dict[str, Callable[[Any, Scope], Any]] = {
     "add_days": _arithmetic(add_days),
     "add_months": _arithmetic(add_months),
 }
+
+
+def unknowns(condition: Condition, scope: Scope, prefix: str = "") -> set[str]:
+    """The plan paths whose absence leaves the condition unknown (empty when it is known).
+
+    Inside a list the path names the item, e.g. ``setup.services[1].notice_served_on``.
+    """
+    if holds(condition, scope) is not None:
+        return set()
+    parts = condition.get("all") or condition.get("any")
+    if parts is not None:
+        return set().union(*(unknowns(part, scope, prefix) for part in parts))
+    if "not" in condition:
+        return unknowns(condition["not"], scope, prefix)
+    for quantifier in QUANTIFIERS:
+        if quantifier in condition:
+            return _unknown_items(condition[quantifier], condition["where"], scope, prefix)
+    operand = condition[comparison_operator(condition)]
+    missing = {prefix + condition["path"]} if lookup(scope.data, condition["path"]) is None else set()
+    return missing | _unknown_terms(operand, scope, prefix)
+
+
+def _unknown_items(path: str, where: Condition, scope: Scope, prefix: str) -> set[str]:
+    items = lookup(scope.data, path)
+    if not isinstance(items, list):
+        return {prefix + path}
+    found: set[str] = set()
+    for index, item in enumerate(items):
+        found |= unknowns(where, scope.within(item), f"{prefix}{path}[{index}].")
+    return found
+
+
+def _unknown_terms(term: Any, scope: Scope, prefix: str) -> set[str]:
+    if not isinstance(term, dict) or term_value(term, scope) is not None:
+        return set()
+    kind, argument = next(iter(term.items()))
+    if kind == "path":
+        return {prefix + argument}
+    if kind == "let":
+        return _unknown_terms(scope.lets[argument], scope.at_root(), "")
+    if kind == "count":
+        return _unknown_items(argument, term["where"], scope, prefix)
+    arguments = argument if isinstance(argument, list) else [argument]
+    return set().union(*(_unknown_terms(a, scope, prefix) for a in arguments))

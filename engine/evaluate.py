@@ -18,15 +18,16 @@ from durable import engine as durable
 
 from engine.apply import apply_effects, plan_view
 from engine.compile import AS_OF_KEY, Derived, compile_rules, flat_key
-from engine.conditions import Scope, holds, lookup, term_value
+from engine.conditions import Scope, holds, lookup, term_value, unknowns
 from engine.errors import InternalError
-from engine.explain import render_message, missing_paths
+from engine.explain import render_message
 from engine.model import (
     BREACH_SEVERITIES,
     PRACTICE,
     ActionVerdict,
     Assessment,
     ChosenAction,
+    Constraint,
     Outcome,
     Plan,
     RuleResult,
@@ -124,7 +125,7 @@ class Evaluator:
             outcome=outcome,
             severity=rule.severity,
             attributed_to=attribution.get(rule_id, ()),
-            missing=missing_paths(planned, self.compiled.reads[rule_id]) if outcome == "cannot_tell" else (),
+            missing=_missing(rule, planned, day) if outcome == "cannot_tell" else (),
             message=render_message(rule.message, rule, planned, day) if failed else "",
             remedy=render_message(rule.remedy, rule, planned, day) if failed else "",
             reason=_reason(rule, outcome, day, rule_id in self._in_effect(day)),
@@ -156,6 +157,14 @@ def _outcome(rule_id: str, fired: set[tuple[str, str]], in_effect: bool) -> Outc
         if (rule_id, outcome) in fired:
             return name  # type: ignore[return-value]
     return "cannot_tell"
+
+
+def _missing(rule: Constraint, view: dict[str, Any], day: str) -> tuple[str, ...]:
+    """What the plan must answer to settle a "cannot tell": the scope first, then the test."""
+    scope = Scope(view, day, rule.lets)
+    if rule.applies_when is not None and holds(rule.applies_when, scope) is None:
+        return tuple(sorted(unknowns(rule.applies_when, scope)))
+    return tuple(sorted(unknowns(rule.fails_when, scope)))
 
 
 def _reason(rule: Any, outcome: Outcome, day: str, in_effect: bool) -> str:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.conditions import Scope, add_months, holds, term_value
+from engine.conditions import Scope, add_months, holds, term_value, unknowns
 
 VIEW = {
     "setup": {
@@ -75,3 +75,21 @@ def test_add_months_clamps_to_the_month_end(day: str, months: int, expected: str
 
 def test_add_days_and_as_of() -> None:
     assert term_value({"add_days": [{"var": "as_of"}, 30]}, scope()) == "2025-10-31"
+
+
+def test_unknowns_name_only_the_items_and_fields_that_leave_it_open() -> None:
+    view = {"setup": {"agreements": [
+        {"basis": "contractual"},
+        {"basis": "voluntary"},
+    ]}, "practice": {}}
+    condition = {"any_item": "setup.agreements", "where": {"all": [
+        {"path": "basis", "eq": "voluntary"}, {"path": "ends_on", "lt": {"var": "as_of"}}]}}
+    assert unknowns(condition, Scope(view, "2025-10-01")) == {"setup.agreements[1].ends_on"}
+
+
+def test_unknowns_follow_lets_to_the_plan_fields_they_use() -> None:
+    lets = {"minimum": {"max": [1, {"floor": {"div": [{"path": "practice.patients"}, 3000]}}]}}
+    condition = {"path": "setup.slots", "lt": {"let": "minimum"}}
+    unsized = {"setup": {"slots": 2}, "practice": {}}
+    assert unknowns(condition, Scope(unsized, "2025-10-01", lets)) == {"practice.patients"}
+    assert unknowns({"path": "setup.slots", "lt": 3}, scope()) == set()
