@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from click.testing import CliRunner
 from test_report import ASSESSMENT, PLAN, RULES, SAFE_ASSESSMENT
 
@@ -423,4 +426,27 @@ def test_real_rules_id_renders_the_condition_as_yaml(real: Path) -> None:
         "  min_slots:",
         "    max:",
         "    - 1",
+    ]
+
+
+@given(st.binary(max_size=400))
+def test_arbitrary_bytes_as_a_plan_exit_2_with_a_message(content: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        plan = Path(folder) / "plan.yaml"
+        plan.write_bytes(content)
+        code, stdout, stderr = run_cli(["check", str(plan)])
+    assert code == 2, stdout
+    assert stderr.startswith(f"{plan}:") or stderr.startswith(f"{plan} "), stderr
+    assert "Traceback" not in stderr
+
+
+def test_check_of_the_bundled_example_on_the_real_rules() -> None:
+    code, stdout, _ = run_cli(["check", str(REPO / "examples" / "riverside.yaml"), "--format", "json"])
+    report = json.loads(stdout)
+    assert code == 1
+    assert report["plans"][0]["overall"] == "risk"
+    assert [(a["id"], a["status"]) for a in report["plans"][0]["actions"]] == [
+        ("limit-daily-contacts", "safe"),
+        ("switch-off-gp-connect-update-record", "safe"),
+        ("withdraw-secondary-use-data-sharing", "risk"),
     ]
