@@ -173,12 +173,13 @@ def check(
 ) -> None:
     """Check each PLAN (a plan file, or a directory of them) and report by action."""
     from engine.errors import InputError
+    from engine.cache import load_rules_cached
     from engine.evaluate import Evaluator
-    from engine.load import load_plan, load_rules
+    from engine.load import load_plan
     from engine.report import render
 
     files = _plan_files(plans)
-    rules = load_rules(list(rule_dirs) or None)
+    rules = load_rules_cached(list(rule_dirs) or None)
     evaluator = Evaluator(rules)
     assessments, code = [], EXIT_NO_RISK
     for path in files:
@@ -247,6 +248,24 @@ def _known_rule_id(ruleset: Any, rule_id: str) -> str:
             )
         ]
     )
+
+
+@gpca.command()
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535),
+              help="The port to listen on (0: any free port).")  # fmt: skip
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; the default keeps the planner to this machine.")  # fmt: skip
+@rules_option
+@debug_option
+@guarded
+def serve(port: int, host: str, rule_dirs: tuple[Path, ...]) -> None:
+    """Start the practice planner, a local web page, and print its address."""
+    from engine.web import serve as run
+
+    try:
+        run(host, port, list(rule_dirs) or None, announce=click.echo)
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}")
 
 
 def main() -> None:

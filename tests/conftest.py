@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import os
+
 from hypothesis import HealthCheck, settings
+
+# Tests stand in fake rule sets; none may reach the user's rules cache.
+os.environ["GPCA_NO_CACHE"] = "1"
 
 # Evaluating a plan takes a few milliseconds; generated plans vary in size.
 settings.register_profile(
