@@ -20,6 +20,7 @@ from engine.apply import apply_effects, plan_view
 from engine.compile import AS_OF_KEY, Derived, compile_rules, flat_key
 from engine.conditions import Scope, holds, lookup, term_value, unknowns
 from engine.errors import InternalError
+from engine.attribute import BASELINE, PLANNED, Hits, Scene, Variant, attribute_findings
 from engine.explain import render_message
 from engine.model import (
     BREACH_SEVERITIES,
@@ -34,9 +35,7 @@ from engine.model import (
     RuleSet,
 )
 
-PLANNED, BASELINE = "planned", "baseline"
 SEEN = "_seen"
-Hits = set[tuple[str, str, str]]  # (constraint id, outcome, variant)
 
 
 class Evaluator:
@@ -83,8 +82,10 @@ class Evaluator:
                 hits = session.run(variants)
                 asserted = session.asserted  # before attribution asserts more facts
                 outcomes = {v: self._outcomes(hits, v, day) for v in (PLANNED, BASELINE)}
-                attributed = _Attribution(self, session, plan, baseline, day, affected)
-                attribution = attributed.resolve(outcomes) if attribute else {}
+                attribution = attribute_findings(
+                    Scene(self.compiled.affects, self.rules, plan, baseline, day, affected),
+                    outcomes[PLANNED], outcomes[BASELINE], session.run,
+                ) if attribute else {}  # fmt: skip
             finally:
                 session.close()
         results = tuple(self._result(rid, outcomes, attribution, planned, day)
@@ -182,7 +183,7 @@ class _Session:
     def __init__(self, evaluator: Evaluator, sid: str, day: str) -> None:
         self.evaluator, self.sid, self.day = evaluator, sid, day
 
-    def run(self, variants: list[tuple[dict[str, Any], str, frozenset[str] | None]]) -> Hits:
+    def run(self, variants: list[Variant]) -> Hits:
         hits = self.evaluator._hits
         hits.clear()
         facts = [self._fact(view, variant, rule_ids) for view, variant, rule_ids in variants]
@@ -265,62 +266,3 @@ def _project(view: dict[str, Any], paths: set[str]) -> dict[str, Any]:
             target = target.setdefault(step, {})
         target[leaf] = value
     return projected
-
-
-class _Attribution:
-    """Which chosen actions cause each finding, or the practice as it already is."""
-
-    def __init__(self, evaluator: Evaluator, session: _Session, plan: Plan,
-                 baseline: dict[str, Any], day: str, affected: frozenset[str]) -> None:  # fmt: skip
-        self.evaluator, self.session, self.plan = evaluator, session, plan
-        self.baseline, self.day, self.affected = baseline, day, affected
-
-    def resolve(self, outcomes: dict[str, dict[str, Outcome]]) -> dict[str, tuple[str, ...]]:
-        attribution: dict[str, tuple[str, ...]] = {}
-        contested: dict[str, tuple[str, ...]] = {}
-        for rule_id, outcome in outcomes[PLANNED].items():
-            if outcome not in ("fail", "cannot_tell"):
-                continue
-            candidates = self._candidates(rule_id)
-            if rule_id not in self.affected or _already(outcome, outcomes[BASELINE][rule_id]) or not candidates:
-                attribution[rule_id] = (PRACTICE,)
-            elif len(candidates) == 1:
-                attribution[rule_id] = candidates
-            else:
-                contested[rule_id] = candidates
-        if contested:
-            attribution.update(self._leave_one_out(contested, outcomes[PLANNED]))
-        return attribution
-
-    def _candidates(self, rule_id: str) -> tuple[str, ...]:
-        affects = self.evaluator.compiled.affects
-        return tuple(c.id for c in self.plan.actions if rule_id in affects.get(c.id, ()))
-
-    def _leave_one_out(self, contested: dict[str, tuple[str, ...]],
-                       planned: dict[str, Outcome]) -> dict[str, tuple[str, ...]]:  # fmt: skip
-        actions = sorted({a for candidates in contested.values() for a in candidates})
-        rule_ids = frozenset(contested)
-        variants = []
-        for action_id in actions:
-            others = [c for c in self.plan.actions if c.id != action_id]
-            view = apply_effects(self.baseline, others, self.evaluator.rules, self.day)
-            variants.append((view, f"without:{action_id}", rule_ids))
-        hits = self.session.run(variants)
-        result = {}
-        for rule_id, candidates in contested.items():
-            causes = tuple(a for a in candidates if not _still(planned[rule_id], hits, rule_id, a))
-            result[rule_id] = causes or candidates
-        return result
-
-
-def _already(planned: Outcome, baseline: Outcome) -> bool:
-    """Whether the finding stands with no action at all."""
-    return baseline == "fail" or (planned == "cannot_tell" and baseline == "cannot_tell")
-
-
-def _still(outcome: Outcome, hits: Hits, rule_id: str, action_id: str) -> bool:
-    variant = f"without:{action_id}"
-    fired = {o for r, o, v in hits if r == rule_id and v == variant}
-    if outcome == "fail":
-        return "fail" in fired
-    return not fired  # cannot tell: nothing fires
