@@ -24,7 +24,7 @@ EXIT_INPUT = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
 EXIT_BY_OVERALL = {"no_risk": EXIT_NO_RISK, "risk": EXIT_RISK, "cannot_tell": EXIT_RISK}
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "markdown", "html", "sarif", "github")
 PLAN_SUFFIXES = (".yaml", ".yml")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -163,20 +163,28 @@ def gpca() -> None:
     type=click.Choice(FORMATS),
     default="text",
     show_default=True,
-    help="text for people, json for programs.",
+    help="text for people, json for programs, markdown or html for a report to share.",
+)
+@click.option(
+    "--output",
+    "outputs",
+    multiple=True,
+    metavar="FORMAT=PATH",
+    help="Also write the report in FORMAT (sarif, github, json, ...) to PATH (repeatable).",
 )
 @rules_option
 @debug_option
 @guarded
 def check(
-    plans: tuple[Path, ...], as_of: str | None, fmt: str, rule_dirs: tuple[Path, ...]
+    plans: tuple[Path, ...], as_of: str | None, fmt: str, rule_dirs: tuple[Path, ...],
+    outputs: tuple[str, ...] = (),
 ) -> None:
     """Check each PLAN (a plan file, or a directory of them) and report by action."""
     from engine.errors import InputError
     from engine.cache import load_rules_cached
     from engine.evaluate import Evaluator
-    from engine.load import load_plan
     from engine.report import render
+    from engine.waive import load_plan_with_waivers, review_waivers
 
     files = _plan_files(plans)
     rules = load_rules_cached(list(rule_dirs) or None)
@@ -184,15 +192,18 @@ def check(
     assessments, code = [], EXIT_NO_RISK
     for path in files:
         try:
-            plan = load_plan(path, rules)
+            plan = load_plan_with_waivers(path, rules)
         except InputError as error:
             _echo_problems(error)
             code = max(code, EXIT_INPUT)
             continue
-        assessment = evaluator.assess(plan, as_of=as_of)
+        assessment = review_waivers(evaluator.assess(plan, as_of=as_of))
         assessments.append(assessment)
         code = max(code, EXIT_BY_OVERALL[assessment.overall])
     if assessments:
+        from engine.cli_authoring import write_check_outputs
+
+        write_check_outputs(outputs, lambda f: render(f, assessments, rules))
         click.echo(render(fmt, assessments, rules), nl=False)
     click.get_current_context().exit(code)
 
@@ -266,6 +277,21 @@ def serve(port: int, host: str, rule_dirs: tuple[Path, ...]) -> None:
         run(host, port, list(rule_dirs) or None, announce=click.echo)
     except OSError as error:
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}")
+
+
+from engine.cli_adviser import register as _register_adviser  # noqa: E402 - needs gpca
+
+_register_adviser(gpca)
+
+
+def _add_authoring_commands() -> None:
+    from engine.cli_authoring import COMMANDS  # test, lint, impact, docs
+
+    for command in COMMANDS:
+        gpca.add_command(command)
+
+
+_add_authoring_commands()
 
 
 def main() -> None:

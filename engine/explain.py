@@ -7,7 +7,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from engine.conditions import Scope, lookup, term_value
-from engine.model import Constraint
+from engine.model import PRACTICE, Assessment, Constraint, RuleSet
+from engine.trace import RuleTrace, Step, trace_assessment
 
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)\}")
 NOT_GIVEN = "(not given)"
@@ -55,3 +56,141 @@ def missing_paths(view: Mapping[str, Any], reads: Iterable[str]) -> tuple[str, .
             if lookup(item, item_path) is None:
                 missing.add(f"{list_path}[{index}].{item_path}")
     return tuple(sorted(missing))
+
+
+# --- traces in words (gpca explain) -----------------------------------------------------
+
+OP_WORDS = {"eq": "equal to", "ne": "anything but", "lt": "less than", "le": "at most",
+            "gt": "more than", "ge": "at least", "in": "one of", "not_in": "none of"}  # fmt: skip
+TRUTH = {True: "yes", False: "no", None: "unknown"}
+HEADINGS = {"all": "all of these hold:", "any": "at least one of these holds:",
+            "not": "this does not hold:"}  # fmt: skip
+OUTCOME_LABELS = {"pass": "PASS", "fail": "FAIL", "cannot_tell": "CANNOT TELL",
+                  "not_applicable": "NOT APPLICABLE"}  # fmt: skip
+
+
+def value_words(value: Any) -> str:
+    if isinstance(value, list):
+        return " or ".join(_words(v) for v in value) or "(nothing)"
+    return _words(value)
+
+
+def step_lines(step: Step, indent: str = "") -> list[str]:
+    """A traced condition as indented lines: each part's answer and what it saw."""
+    mark = f"{indent}[{TRUTH[step.value]}] "
+    if step.kind == "compare":
+        return [f"{mark}{_question(step.path)} ({step.path})",
+                f"{indent}      looks for {OP_WORDS[step.op]} {value_words(step.expected)}; "
+                f"the plan has {value_words(step.actual)}"]  # fmt: skip
+    if step.kind == "item":
+        head = [f"{mark}{step.label} ({step.path}):"]
+    elif step.kind in QUANTIFIER_HEADINGS:
+        head = [f"{mark}{QUANTIFIER_HEADINGS[step.kind]} {step.path} ({_question(step.path)}):"]
+        if not step.children:
+            head.append(f"{indent}      (the list is empty)")
+    else:
+        head = [mark + HEADINGS[step.kind]]
+    return head + [line for child in step.children for line in step_lines(child, indent + "    ")]
+
+
+QUANTIFIER_HEADINGS = {"any_item": "some entry matches, of", "all_items": "every entry matches, of"}
+
+
+def deciding(step: Step) -> list[Step]:
+    """The comparisons that settled this step's answer (what kept a rule quiet, or set it off)."""
+    if step.kind == "compare":
+        return [step]
+    wanted = (None if step.value is None else not step.value) if step.kind == "not" else step.value
+    return [leaf for child in step.children if child.value == wanted for leaf in deciding(child)]
+
+
+def _question(path: str) -> str:
+    from engine.report.common import question_for  # the report package imports this module
+
+    return question_for(path)
+
+
+def trace_lines(trace: RuleTrace, day: str) -> list[str]:
+    """Why a rule has its outcome: the traced tree, or what kept it quiet."""
+    rule = trace.rule
+    if not trace.in_effect:
+        return [f"Not in effect on {day}: in effect {_periods(rule)}."]
+    lines = []
+    if trace.applies is not None:
+        lines += ["It applies only when:", *step_lines(trace.applies, "  ")]
+        if trace.applies.value is False:
+            return lines + ["So it does not apply; kept quiet by:", *_leaves(trace.applies)]
+    if trace.fails is not None:
+        lines += ["It fails when:", *step_lines(trace.fails, "  ")]
+        if trace.fails.value is False:
+            lines += ["So it passes; kept quiet by:", *_leaves(trace.fails)]
+        elif trace.fails.value is True:
+            lines += ["So it fails; set off by:", *_leaves(trace.fails)]
+    return lines
+
+
+def _leaves(step: Step) -> list[str]:
+    return [f"  - {_question(s.path)} ({s.path}): {value_words(s.actual)}" for s in deciding(step)]
+
+
+def _periods(rule: Constraint) -> str:
+    from engine.report.common import periods_words
+
+    return periods_words(rule.effective)
+
+
+def rule_explanation(trace: RuleTrace, assessment: Assessment, rules: RuleSet) -> list[str]:
+    """One constraint in full: outcome, attribution, reasoning, sources and period."""
+    rule, result = trace.rule, trace.result
+    lines = [f"{rule.id}: {rule.title} ({rule.ref})",
+             f"  Outcome: {OUTCOME_LABELS[result.outcome]} (severity: {rule.severity})"]  # fmt: skip
+    if result.attributed_to:
+        lines.append(f"  Attributed to: {_attribution(result.attributed_to, rules)}")
+    if rule.id in assessment.waived and result.outcome in ("fail", "cannot_tell"):
+        lines.append("  Waived by a local agreement recorded in the plan (see waivers)")
+    lines.append(f"  In effect: {_periods(rule)}; assessed as of {assessment.as_of}")
+    lines += ["  Why:", *("    " + line for line in trace_lines(trace, assessment.as_of))]
+    if result.outcome == "cannot_tell":
+        lines += ["  We cannot tell until the plan answers:",
+                  *(f"    - {_question(p)} ({p})" for p in result.missing)]  # fmt: skip
+    if result.message:
+        lines += [f"  What it says: {result.message}", f"  What to do instead: {result.remedy}"]
+    lines += ["  Sources:", *_source_lines(rule)]
+    return lines
+
+
+def _attribution(causes: tuple[str, ...], rules: RuleSet) -> str:
+    names = {a.id: a.title for a in rules.actions}
+    return "; ".join("the practice as it already is (whatever it chooses)" if c == PRACTICE
+                     else f"{c} ({names.get(c, c)})" for c in causes)  # fmt: skip
+
+
+def _source_lines(rule: Constraint) -> list[str]:
+    lines = []
+    for source in rule.sources:
+        lines += [f"    - {source.title} ({source.confidence} confidence)", f"      {source.url}",
+                  f'      "{" ".join(source.quote.split())}"']  # fmt: skip
+    return lines
+
+
+def explain(assessment: Assessment, rules: RuleSet, target: str | None = None) -> str:
+    """`gpca explain`: every finding in full, or one rule, or one action's rules."""
+    traces = {t.rule.id: t for t in trace_assessment(assessment, rules)}
+    header = [f"{assessment.plan.path}: assessed as of {assessment.as_of}; "
+              f"overall {assessment.overall.replace('_', ' ')}"]  # fmt: skip
+    blocks = [rule_explanation(traces[i], assessment, rules) for i in _selected(assessment, rules, target)]
+    if not blocks:
+        blocks = [["No findings: every constraint in effect passes or does not apply."]]
+    return "\n\n".join("\n".join(b) for b in [header, *blocks]) + "\n"
+
+
+def _selected(assessment: Assessment, rules: RuleSet, target: str | None) -> list[str]:
+    findings = [r.rule_id for r in assessment.results if r.outcome in ("fail", "cannot_tell")]
+    if target is None:
+        chosen = [a for choice in assessment.plan.actions for a in rules.action(choice.id).bears_on]
+        return list(dict.fromkeys(findings + chosen))
+    if target in {c.id for c in rules.constraints}:
+        return [target]
+    action = rules.action(target)
+    mine = [r.rule_id for r in assessment.results if target in r.attributed_to]
+    return list(dict.fromkeys(mine + list(action.bears_on)))

@@ -10,7 +10,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -320,7 +320,10 @@ def builtin_schema(name: str) -> dict[str, Any]:
 
 def load_rules(directories: Sequence[Path] | None = None) -> RuleSet:
     """Every rule under ``constraints/`` and ``actions/`` of each directory (default: built-in)."""
-    roots = [Path(d) for d in directories] if directories is not None else [builtin_rules_dir()]
+    from engine import packs  # packs reads manifests with read_yaml, defined here
+
+    builtin = builtin_rules_dir()
+    roots = packs.layered_roots(directories, builtin) if directories is not None else [builtin]
     problems: list[Problem] = []
     documents: list[tuple[Path, Document]] = []
     for root in roots:
@@ -334,13 +337,15 @@ def load_rules(directories: Sequence[Path] | None = None) -> RuleSet:
             except InputError as error:
                 problems += error.problems
     unreadable = bool(problems)
+    documents, overrides, layer_problems = packs.layer_documents(documents)
+    problems += layer_problems
     for root, doc in documents:
         problems += validate.validate_rule_document(doc) + _folder_problems(root, doc)
     if not unreadable:  # a rule we could not read would make every reference to it look wrong
         problems += validate.validate_ruleset([doc for _, doc in documents])
     if problems:
         raise InputError(problems)
-    return _build_ruleset(roots, documents)
+    return replace(_build_ruleset(roots, documents), overrides=tuple(overrides))
 
 
 def _rule_files(root: Path) -> list[Path]:

@@ -139,11 +139,22 @@ class Action:
 
 
 @dataclass(frozen=True)
+class Override:
+    """A local pack's rule that replaces a rule of the same id from an earlier directory."""
+
+    rule_id: str
+    pack: str
+    file: str
+    replaces: str  # the file of the rule it replaces
+
+
+@dataclass(frozen=True)
 class RuleSet:
     constraints: tuple[Constraint, ...]
     actions: tuple[Action, ...]
     directories: tuple[str, ...]
     digest: str  # sha256 over the rule files, for the replay stamp
+    overrides: tuple[Override, ...] = ()  # reported, never silent (engine/packs.py)
 
     def constraint(self, rule_id: str) -> Constraint:
         return next(rule for rule in self.constraints if rule.id == rule_id)

@@ -9,14 +9,12 @@ saw. The traced outcome must equal the engine's; if it ever differs, that is a b
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from engine.compile import AS_OF_KEY, Derived, compile_rules, flat_key
-from engine.conditions import COMPARISONS, QUANTIFIERS, Scope, comparison_operator, holds
-from engine.conditions import lookup, term_value
+from engine.conditions import QUANTIFIERS, Scope, comparison_operator, holds, lookup, term_value
 from engine.errors import InternalError
 from engine.model import Assessment, Condition, Constraint, Outcome, RuleResult, RuleSet
 
@@ -70,9 +68,14 @@ def trace_rule(assessment: Assessment, rules: RuleSet, rule_id: str) -> RuleTrac
     return trace
 
 
-@functools.lru_cache(maxsize=8)
+_COMPILED: dict[int, tuple[RuleSet, tuple[Derived, ...]]] = {}
+
+
 def _all_derived(rules: RuleSet) -> tuple[Derived, ...]:
-    return compile_rules(rules).derived
+    # RuleSet holds dicts, so it cannot be an lru_cache key; keep the object alive with it.
+    if id(rules) not in _COMPILED or _COMPILED[id(rules)][0] is not rules:
+        _COMPILED[id(rules)] = (rules, compile_rules(rules).derived)
+    return _COMPILED[id(rules)][1]
 
 
 def _derived_for(rules: RuleSet, rule_id: str) -> list[Derived]:
@@ -119,14 +122,18 @@ class _Tracer:
         fails = None if applies is not None and applies.value is False else self.step(self.rule.fails_when)
         return RuleTrace(self.rule, result, True, applies, fails)
 
-    def step(self, condition: Condition, scope: Scope | None = None, prefix: str = "") -> Step:
+    def step(self, condition: Condition, scope: Scope | None = None, prefix: str = "",
+             item: tuple[str, Mapping[str, Any]] | None = None) -> Step:  # fmt: skip
         scope = scope or self.scope
+        if item is not None:
+            self._check_flag(condition, scope, *item)
         for kind in ("all", "any"):
             if kind in condition:
-                parts = tuple(self.step(part, scope, prefix) for part in condition[kind])
+                parts = tuple(self.step(part, scope, prefix, item) for part in condition[kind])
                 return Step(kind, holds(condition, scope), children=parts)
         if "not" in condition:
-            return Step("not", holds(condition, scope), children=(self.step(condition["not"], scope, prefix),))
+            inner = self.step(condition["not"], scope, prefix, item)
+            return Step("not", holds(condition, scope), children=(inner,))
         for kind in QUANTIFIERS:
             if kind in condition:
                 return self._quantifier(kind, condition, scope, prefix)
@@ -135,11 +142,13 @@ class _Tracer:
     def _quantifier(self, kind: str, condition: Condition, scope: Scope, prefix: str) -> Step:
         path = condition[kind]
         items = lookup(scope.data, path)
+        flat_items = self.fact.get(flat_key(path)) if not prefix else None
         children = []
         for index, item in enumerate(items if isinstance(items, list) else ()):
             if isinstance(item, Mapping):
                 item_prefix = f"{prefix}{path}[{index}]."
-                inner = self.step(condition["where"], scope.within(item), item_prefix)
+                flat = (path, flat_items[index]) if isinstance(flat_items, list) else None
+                inner = self.step(condition["where"], scope.within(item), item_prefix, flat)
                 name = str(item.get("name", f"item {index + 1}"))
                 children.append(Step("item", inner.value, f"{prefix}{path}[{index}]", label=name,
                                      children=(inner,)))  # fmt: skip
@@ -154,6 +163,16 @@ class _Tracer:
         value = holds(condition, scope)
         return Step("compare", value, prefix + condition["path"], op, expected, actual)
 
+    def _check_flag(self, condition: Condition, scope: Scope, within: str,
+                    flat_item: Mapping[str, Any]) -> None:  # fmt: skip
+        """A flag the engine asserted on a list item must be the value the trace finds."""
+        for derived in self.derived:
+            if derived.kind == "flag" and derived.within == within and derived.expression == condition:
+                asserted, traced = flat_item.get(derived.key), holds(condition, scope)
+                if asserted != traced:
+                    raise InternalError(f"{self.rule.id}: the engine asserted {asserted!r} "
+                                        f"for an item of {within}, the trace found {traced!r}")  # fmt: skip
+
     def _check_derived(self, operand: Any, expected: Any, prefix: str) -> None:
         """A top-level term the engine asserted must be the value the trace uses."""
         if prefix or not isinstance(operand, dict) or set(operand) == {"path"}:
@@ -165,10 +184,3 @@ class _Tracer:
                     raise InternalError(f"{self.rule.id}: the engine asserted {asserted!r} "
                                         f"for {operand}, the trace computed {expected!r}")  # fmt: skip
 
-
-def comparison_ops() -> tuple[str, ...]:
-    return tuple(COMPARISONS)
-
-
-def flat_path(path: str) -> str:
-    return flat_key(path)

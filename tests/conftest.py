@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # Tests stand in fake rule sets; none may reach the user's rules cache.
@@ -13,3 +14,13 @@ settings.register_profile(
 )
 settings.register_profile("thorough", parent=settings.get_profile("gpca"), max_examples=2000)
 settings.load_profile("gpca")
+
+
+def pytest_addoption(parser: "pytest.Parser") -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="Rewrite tests/golden/* from the current output instead of comparing.")  # fmt: skip
+
+
+@pytest.fixture
+def update_golden(request: "pytest.FixtureRequest") -> bool:
+    return bool(request.config.getoption("--update-golden"))

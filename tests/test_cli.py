@@ -167,7 +167,8 @@ def test_an_unknown_format_is_a_usage_error(fake: FakeEngine) -> None:
     code, _, err = run_cli(["check", "safe.yaml", "--format", "xml"])
     assert code == 2
     assert err.splitlines()[-1] == (
-        "Error: Invalid value for '--format': 'xml' is not one of 'text', 'json'."
+        "Error: Invalid value for '--format': 'xml' is not one of "
+        "'text', 'json', 'markdown', 'html', 'sarif', 'github'."
     )
 
 

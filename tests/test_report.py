@@ -407,4 +407,4 @@ def test_question_for_reads_the_shipped_plan_schema(monkeypatch: pytest.MonkeyPa
 def test_render_rejects_an_unknown_format() -> None:
     with pytest.raises(KeyError):
         render("yaml", [ASSESSMENT], RULES)
-    assert sorted(REPORTERS) == ["json", "text"]
+    assert sorted(REPORTERS) == ["github", "html", "json", "markdown", "sarif", "text"]

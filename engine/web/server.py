@@ -20,6 +20,7 @@ from engine.model import Problem
 from engine.web.api import Api, Reply, problems_reply
 
 MAX_BODY = 512 * 1024  # a large plan is a few kilobytes
+DRAIN_LIMIT = 16 * MAX_BODY  # past this a refused upload is cut off unread
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 STATIC_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
                 ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml"}  # fmt: skip
@@ -110,10 +111,20 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return problems_reply(411, [Problem("no-length", "the request did not say its size")])
         if int(length) > MAX_BODY:
-            self.close_connection = True  # the unread body must not be taken for a request
+            self._discard(int(length))
             message = f"the plan is too large ({int(length):,} bytes; the limit is {MAX_BODY:,})"
             return problems_reply(413, [Problem("too-large", message)])
         return self.rfile.read(int(length))
+
+    def _discard(self, length: int) -> None:
+        """Read (a bounded part of) a refused body, so the client can read the 413."""
+        self.close_connection = True  # what is left unread must not be taken for a request
+        left = min(length, DRAIN_LIMIT)
+        while left > 0:
+            chunk = self.rfile.read(min(left, 64 * 1024))
+            if not chunk:
+                break
+            left -= len(chunk)
 
     def _send(self, reply: Reply) -> None:
         self.send_response(reply.status)

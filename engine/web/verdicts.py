@@ -13,7 +13,6 @@ from engine.report.common import (
     ACTION_STATUS_WORDS,
     OVERALL_WORDS,
     SEVERITY_WORDS,
-    filled_remedy,
     long_date,
     period_words,
     question_for,
@@ -72,25 +71,28 @@ def finding_dict(result: RuleResult, assessment: Assessment, rules: RuleSet,
         "severity": result.severity,
         "severity_words": SEVERITY_WORDS[result.severity],
         "message": result.message,
-        "remedy": _remedy(result, assessment, rules) if failed else "",
+        "remedy": result.remedy if failed else "",
         "instead": action.instead if failed and action is not None else "",
         "sources": [
             {"title": s.title, "url": s.url, "confidence": s.confidence}
             for s in constraint.sources
         ],
-        "missing": [
-            {"path": path, "pointer": pointer_of(path), "question": question_for(path)}
-            for path in result.missing
-        ],
+        "missing": [_question(path, assessment, rules) for path in result.missing],
     }
 
 
-def _remedy(result: RuleResult, assessment: Assessment, rules: RuleSet) -> str:
-    if getattr(result, "remedy", ""):
-        return str(result.remedy)
-    plan = assessment.plan
-    data = {"practice": plan.practice, "setup": plan.setup, "assessed_on": plan.assessed_on}
-    return filled_remedy(rules.constraint(result.rule_id), result, data)
+def _question(path: str, assessment: Assessment, rules: RuleSet) -> dict[str, str]:
+    """The question that settles ``path``: an unanswered parameter of a chosen action
+    whose effect writes it, or else the set-up question itself."""
+    for index, choice in enumerate(assessment.plan.actions):
+        for effect in rules.action(choice.id).effects:
+            if effect.param and effect.for_each is None and effect.target == path \
+                    and choice.params.get(effect.param) is None:
+                schema = rules.action(choice.id).params.get(effect.param, {})
+                question = schema.get("description") or effect.param
+                return {"path": f"actions[{index}].{effect.param}",
+                        "pointer": f"/actions/{index}/{effect.param}", "question": question}
+    return {"path": path, "pointer": pointer_of(path), "question": question_for(path)}
 
 
 def phase_note(action: Action, day: str) -> str:

@@ -1,0 +1,152 @@
+"""`gpca suggest`: fixes for each finding, the largest safe subset of the chosen actions,
+catalogue actions that are safe to add, and the earliest safe dates for notice-bound
+actions. Every suggestion here has been re-checked by the engine.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from engine.model import Assessment, ChosenAction, Plan
+from engine.suggest import MAX_SUBSET_ACTIONS, Fix, findings, fixes
+
+if TYPE_CHECKING:
+    from engine.evaluate import Evaluator
+
+NOTICE_TERMS = ("add_days", "add_months")
+
+
+@dataclass(frozen=True)
+class Advice:
+    assessment: Assessment
+    fixes: dict[str, list[Fix]]
+    safe_subset: tuple[str, ...] | None  # None: too many actions to search
+    safe_additions: tuple[str, ...]
+    earliest: tuple[tuple[str, str, str], ...]  # (action id, plan path, earliest safe date)
+
+
+def advise(evaluator: Evaluator, assessment: Assessment) -> Advice:
+    found = fixes(evaluator, assessment)
+    return Advice(assessment, found, largest_safe_subset(evaluator, assessment),
+                  safe_additions(evaluator, assessment), _earliest(evaluator, assessment, found))  # fmt: skip
+
+
+def _with_actions(plan: Plan, actions: tuple[ChosenAction, ...]) -> Plan:
+    return replace(plan, actions=actions)
+
+
+def _all_safe(assessment: Assessment) -> bool:
+    return all(v.status == "safe" for v in assessment.actions)
+
+
+def largest_safe_subset(evaluator: Evaluator, assessment: Assessment) -> tuple[str, ...] | None:
+    """The largest subset of the chosen actions that are all safe together on the date."""
+    chosen = assessment.plan.actions
+    if len(chosen) > MAX_SUBSET_ACTIONS:
+        return None
+    for size in range(len(chosen), -1, -1):
+        for subset in itertools.combinations(chosen, size):
+            plan = _with_actions(assessment.plan, subset)
+            if _all_safe(evaluator.assess(plan, as_of=assessment.as_of)):
+                return tuple(c.id for c in subset)
+    return ()
+
+
+def safe_additions(evaluator: Evaluator, assessment: Assessment) -> tuple[str, ...]:
+    """Catalogue actions on the BMA menu on the date that could be added and stay safe."""
+    chosen = {c.id for c in assessment.plan.actions}
+    safe = []
+    for action in evaluator.rules.actions:
+        if action.id in chosen or _needs_params(action):
+            continue
+        plan = _with_actions(assessment.plan, (*assessment.plan.actions, ChosenAction(action.id, {})))
+        after = evaluator.assess(plan, as_of=assessment.as_of)
+        verdict = after.actions[-1]
+        unchanged = after.actions[:-1] == assessment.actions and findings(after) <= findings(assessment)
+        if verdict.status == "safe" and verdict.in_phase and unchanged:
+            safe.append(action.id)
+    return tuple(safe)
+
+
+def _needs_params(action: object) -> bool:
+    params = getattr(action, "params", {})
+    return any("default" not in params.get(name, {}) for name in getattr(action, "required_params", ()))
+
+
+def notice_bound(evaluator: Evaluator, action_id: str) -> bool:
+    """Whether the action bears on a rule that counts a notice period."""
+    bears = evaluator.rules.action(action_id).bears_on
+    return any(term in repr(evaluator.rules.constraint(r).fails_when) for r in bears
+               if r in {c.id for c in evaluator.rules.constraints} for term in NOTICE_TERMS)  # fmt: skip
+
+
+def _earliest(evaluator: Evaluator, assessment: Assessment,
+              found: dict[str, list[Fix]]) -> tuple[tuple[str, str, str], ...]:  # fmt: skip
+    dates = []
+    for choice in assessment.plan.actions:
+        if not notice_bound(evaluator, choice.id):
+            continue
+        for rule_id in evaluator.rules.action(choice.id).bears_on:
+            for fix in found.get(rule_id, []):
+                dates += [(choice.id, c.target, str(c.value)) for c in fix.changes
+                          if c.kind == "set" and _is_date(c.value)]  # fmt: skip
+    return tuple(dict.fromkeys(dates))
+
+
+def _is_date(value: object) -> bool:
+    return isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[:4].isdigit()
+
+
+def render_advice(advice: Advice) -> str:
+    assessment = advice.assessment
+    blocks = [f"Suggestions for {assessment.plan.path}, as of {assessment.as_of} "
+              "(each one re-checked by the engine)", _fix_block(advice)]  # fmt: skip
+    subset = advice.safe_subset
+    if not assessment.plan.actions:
+        blocks.append("Largest safe set of your actions: the plan chooses no actions.")
+    elif subset is None:
+        blocks.append("Largest safe set of your actions: too many actions to search.")
+    else:
+        dropped = [c.id for c in assessment.plan.actions if c.id not in subset]
+        blocks.append("\n".join([f"Largest set of your chosen actions that is safe together on {assessment.as_of}:",
+                                 *(f"  - {a}" for a in subset or ("(none of them)",)),
+                                 *(f"  leaves out {a}" for a in dropped)]))  # fmt: skip
+    additions = advice.safe_additions or ("(none)",)
+    blocks.append("\n".join(["Other actions on the BMA menu you could add safely:",
+                             *(f"  - {a}" for a in additions)]))  # fmt: skip
+    blocks.append(_earliest_block(advice))
+    return "\n\n".join(blocks) + "\n"
+
+
+def _fix_block(advice: Advice) -> str:
+    if not advice.fixes:
+        return "No findings to clear."
+    lines = ["To clear each finding (any one option is enough):"]
+    for rule_id, found in advice.fixes.items():
+        lines.append(f"  {rule_id}:")
+        if not found:
+            lines += _unfixed(advice.assessment, rule_id)
+        for fix in found:
+            lines.append("    - " + "; and ".join(c.words for c in fix.changes))
+    return "\n".join(lines)
+
+
+def _earliest_block(advice: Advice) -> str:
+    lines = ["Earliest safe dates for actions bound by notice periods:"]
+    lines += [f"  - {action}: {path} no earlier than {day}" for action, path, day in advice.earliest]
+    if len(lines) == 1:
+        lines.append("  none needed: no chosen action breaks a notice period as planned")
+    return "\n".join(lines)
+
+
+def _unfixed(assessment: Assessment, rule_id: str) -> list[str]:
+    from engine.report.common import question_for
+
+    lines = ["    no change of one or two answers clears it without adding another finding;"]
+    missing = assessment.result(rule_id).missing
+    if missing:
+        lines.append("    answer these questions in the plan, then check again:")
+        lines += [f"      * {question_for(path)} ({path})" for path in missing]
+    return lines + ["    ask your LMC"]

@@ -1,0 +1,53 @@
+"""GitHub Actions annotations: ``::error file=...,line=...::message``, one line per finding."""
+
+from __future__ import annotations
+
+from engine.model import Assessment, RuleSet, SourceLocation
+from engine.report.locate import finding_location
+from engine.report.sarif import level, message
+from engine.report.suite_text import explain_mismatch
+from engine.suite import SuiteResult
+
+COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
+
+
+def render_github(assessments: list[Assessment], rules: RuleSet) -> str:
+    lines = []
+    for assessment in assessments:
+        for result in assessment.results:
+            if result.outcome not in ("fail", "cannot_tell"):
+                continue
+            place = finding_location(result, assessment, rules)
+            pack = rules.constraint(result.rule_id).pack
+            title = f"gpca {result.rule_id}" + ("" if pack == "national" else f" ({pack} pack)")
+            command = COMMANDS[level(result.severity, result.outcome)]
+            lines.append(annotation(command, place.path, place.line, place.column, title, message(result)))
+    return "".join(line + "\n" for line in lines)
+
+
+def annotation(command: str, file: str, line: int, column: int, title: str, text: str) -> str:
+    props = f"file={_prop(file)},line={line},col={column},title={_prop(title)}"
+    return f"::{command} {props}::{_data(text)}"
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _prop(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github_suite(result: SuiteResult, rules: RuleSet) -> str:
+    """`gpca test --format github`: an error per failed expectation or unusable fixture."""
+    lines = []
+    for error in result.errors:
+        for problem in error.problems:
+            place = problem.location or SourceLocation(error.path, 1, 1)
+            lines.append(annotation("error", place.path, place.line, place.column, f"gpca {problem.code}", problem.message))
+    for run in result.failed:
+        for mismatch in run.mismatches:
+            place = mismatch.location or SourceLocation(run.case.path, 1, 1)
+            text = "\n".join([str(mismatch), *explain_mismatch(mismatch, run.assessment, rules)])
+            lines.append(annotation("error", place.path, place.line, place.column, "gpca test", text))
+    return "".join(line + "\n" for line in lines) + result.summary + "\n"

@@ -1,0 +1,56 @@
+"""The HTML report: one self-contained page (no external assets) that prints on A4."""
+
+from __future__ import annotations
+
+from html import escape
+
+from engine.model import Assessment, RuleSet
+from engine.report.pages import Block, Cell, Light, document
+
+LIGHT_WORDS = {"safe": "SAFE", "risk": "RISKS BREACH", "cannot_tell": "CANNOT TELL"}
+STYLE = """
+@page { size: A4; margin: 15mm; }
+body { font: 11pt/1.4 system-ui, sans-serif; color: #111; max-width: 180mm; margin: 0 auto; }
+h1 { font-size: 16pt; } h2 { font-size: 13pt; margin-top: 1.2em; } h3 { font-size: 11pt; }
+table { border-collapse: collapse; width: 100%; margin: 0.5em 0; }
+th, td { border: 1px solid #999; padding: 4px 6px; text-align: left; vertical-align: top; }
+pre { white-space: pre-wrap; font-size: 8.5pt; background: #f4f4f4; padding: 6px; }
+.light { font-weight: bold; white-space: nowrap; }
+.light::before { content: "\\25CF\\00A0"; font-size: 14pt; }
+.safe::before { color: #1a7f37; } .risk::before { color: #c62828; } .cannot_tell::before { color: #e08a00; }
+.page-break { break-before: page; page-break-before: always; }
+tr, pre { break-inside: avoid; page-break-inside: avoid; }
+@media print { body { max-width: none; } * { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
+"""
+
+
+def render_html(assessments: list[Assessment], rules: RuleSet) -> str:
+    body = "\n".join(_block(block) for block in document(assessments, rules))
+    return ("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>gpca report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}\n"
+            "</body>\n</html>\n")  # fmt: skip
+
+
+def _block(block: Block) -> str:
+    kind, payload = block
+    if kind in ("h1", "h2", "h3", "p"):
+        return f"<{kind}>{escape(payload)}</{kind}>"
+    if kind == "ul":
+        return "<ul>" + "".join(f"<li>{escape(item)}</li>" for item in payload) + "</ul>"
+    if kind == "pre":
+        return f"<pre>{escape(payload)}</pre>"
+    if kind == "table":
+        return _table(*payload)
+    return '<div class="page-break"></div>'
+
+
+def _table(headings: list[str], rows: list[list[Cell]]) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in headings) if any(headings) else ""
+    body = "".join("<tr>" + "".join(f"<td>{_cell(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table>{'<thead><tr>' + head + '</tr></thead>' if head else ''}<tbody>{body}</tbody></table>"
+
+
+def _cell(cell: Cell) -> str:
+    if isinstance(cell, Light):
+        return f'<span class="light {cell.status}">{LIGHT_WORDS[cell.status]}</span>'
+    return escape(cell)

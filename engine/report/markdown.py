@@ -1,0 +1,49 @@
+"""The Markdown report: page one for the practice, an appendix for the adviser."""
+
+from __future__ import annotations
+
+from engine.model import Assessment, RuleSet
+from engine.report.pages import Block, Cell, Light, document
+
+LIGHT_WORDS = {"safe": "🟢 SAFE", "risk": "🔴 RISKS BREACH", "cannot_tell": "🟠 CANNOT TELL"}
+HEADINGS = {"h1": "#", "h2": "##", "h3": "###"}
+
+
+def render_markdown(assessments: list[Assessment], rules: RuleSet) -> str:
+    parts = [_block(block) for block in document(assessments, rules)]
+    return "\n\n".join(part for part in parts if part) + "\n"
+
+
+def _block(block: Block) -> str:
+    kind, payload = block
+    if kind in HEADINGS:
+        return f"{HEADINGS[kind]} {_inline(payload)}"
+    if kind == "p":
+        return _inline(payload)
+    if kind == "ul":
+        return "\n".join(f"- {_inline(item)}" for item in payload)
+    if kind == "pre":
+        return f"```text\n{payload}\n```"
+    if kind == "table":
+        return _table(*payload)
+    return "---"  # a page break
+
+
+def _table(headings: list[str], rows: list[list[Cell]]) -> str:
+    lines = ["| " + " | ".join(_cell(h) for h in headings) + " |",
+             "|" + "---|" * len(headings)]  # fmt: skip
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _cell(cell: Cell) -> str:
+    if isinstance(cell, Light):
+        return LIGHT_WORDS[cell.status]
+    return _inline(cell).replace("|", "\\|").replace("\n", " ")
+
+
+def _inline(text: str) -> str:
+    """Plain text that Markdown would otherwise read as markup stays plain."""
+    for char in ("\\", "*", "_", "`", "[", "]", "<", ">"):
+        text = text.replace(char, "\\" + char)
+    return text

@@ -1,0 +1,171 @@
+"""The shareable report as a neutral document, rendered by markdown.py and html.py.
+
+Page one is for the practice: a traffic light per action in plain words, what to do
+instead, whom to ask and the records to keep. The appendix is for the adviser: traces,
+sources, confidence, assumptions, waivers and the replay stamp. Nothing here decides:
+outcomes come from the assessment, and traces are checked against it (engine/trace.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from engine import __version__
+from engine.explain import rule_explanation
+from engine.model import PRACTICE, ActionVerdict, Assessment, RuleSet
+from engine.report.common import SEVERITY_WORDS, long_date, question_for
+from engine.trace import trace_rule
+from engine.waive import unwaived_overall, waiver_lines
+
+LIGHTS = {"safe": "green", "risk": "red", "cannot_tell": "amber"}
+LABELS = {"safe": "SAFE", "risk": "RISKS BREACH", "cannot_tell": "CANNOT TELL"}
+OVERALL = {"no_risk": "no risk found", "risk": "risk of breach",
+           "cannot_tell": "cannot tell (some answers are missing)"}  # fmt: skip
+ASK = ("Before acting, talk to your LMC (Local Medical Committee): they advise practices on "
+       "collective action and can check this plan with you.")  # fmt: skip
+DISCLAIMER = "gpca is decision support, not legal advice. Check with your LMC before acting."
+
+
+@dataclass(frozen=True)
+class Light:
+    status: str  # safe | risk | cannot_tell
+
+
+Cell = str | Light
+Block = tuple[str, Any]  # (h1|h2|h3|p|ul|table|pre|page-break, payload)
+
+
+def document(assessments: list[Assessment], rules: RuleSet) -> list[Block]:
+    blocks: list[Block] = []
+    for index, assessment in enumerate(assessments):
+        if index:
+            blocks.append(("page-break", None))
+        blocks += practice_page(assessment, rules)
+        blocks += [("page-break", None), *adviser_appendix(assessment, rules)]
+    return blocks + [("p", DISCLAIMER)]
+
+
+def practice_page(assessment: Assessment, rules: RuleSet) -> list[Block]:
+    practice = assessment.plan.practice
+    name = practice.get("name") or "Unnamed practice"
+    blocks: list[Block] = [
+        ("h1", f"{name}: collective-action plan check"),
+        ("p", f"Assessed as of {long_date(assessment.as_of)}. Overall: {OVERALL[assessment.overall]}."),
+    ]
+    if assessment.waived:
+        blocks.append(("p", f"Leaving out waived findings: {OVERALL[unwaived_overall(assessment)]}."))
+    blocks.append(("h2", "Your chosen actions"))
+    if assessment.actions:
+        rows = [_action_row(v, assessment, rules) for v in assessment.actions]
+        blocks.append(("table", (["", "Action", "In plain words", "What to do instead"], rows)))
+    else:
+        blocks.append(("p", "The plan chooses no actions."))
+    blocks += _practice_findings(assessment, rules)
+    blocks += [("h2", "Whom to ask"), ("p", ASK)]
+    blocks += _records(assessment, rules)
+    return blocks
+
+
+def _action_row(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) -> list[Cell]:
+    action = rules.action(verdict.action_id)
+    words = [_finding_words(assessment, rule_id) for rule_id in verdict.findings + verdict.cautions]
+    plain = " ".join(words) or "Nothing this action changes goes against a rule in effect on this date."
+    if not verdict.in_phase:
+        plain += f" It is not on the BMA menu on {long_date(assessment.as_of)}."
+    instead = ""
+    if verdict.status != "safe":
+        remedies = [assessment.result(r).remedy for r in verdict.findings if assessment.result(r).remedy]
+        instead = " ".join([*remedies, action.instead]).strip()
+    return [Light(verdict.status), f"{action.title} ({action.id})", plain, instead]
+
+
+def _finding_words(assessment: Assessment, rule_id: str) -> str:
+    result = assessment.result(rule_id)
+    waived = " (waived by a local agreement)" if rule_id in assessment.waived else ""
+    if result.outcome == "cannot_tell":
+        questions = "; ".join(question_for(p) for p in result.missing)
+        return f"We cannot tell until the plan answers: {questions}{waived}"
+    return result.message + waived
+
+
+def _practice_findings(assessment: Assessment, rules: RuleSet) -> list[Block]:
+    found = [r for r in assessment.results if PRACTICE in r.attributed_to]
+    if not found:
+        return []
+    items = [f"{_label(r.outcome)} {rules.constraint(r.rule_id).title}: "
+             f"{_finding_words(assessment, r.rule_id)} What to do: {r.remedy}" for r in found]  # fmt: skip
+    return [("h2", "Already the case, whatever you choose"), ("ul", items)]
+
+
+def _label(outcome: str) -> str:
+    return "FAILS:" if outcome == "fail" else "CANNOT TELL:"
+
+
+def _records(assessment: Assessment, rules: RuleSet) -> list[Block]:
+    blocks: list[Block] = [("h2", "Records to keep")]
+    for choice in assessment.plan.actions:
+        action = rules.action(choice.id)
+        blocks += [("h3", action.title), ("ul", list(action.records) or ["No particular records."])]
+    if not assessment.plan.actions:
+        blocks.append(("p", "No actions chosen, so no records to keep."))
+    return blocks
+
+
+def adviser_appendix(assessment: Assessment, rules: RuleSet) -> list[Block]:
+    blocks: list[Block] = [("h1", "Appendix for the adviser"), ("h2", "Reasoning (traces)")]
+    for rule_id in _traced(assessment, rules):
+        trace = trace_rule(assessment, rules, rule_id)
+        blocks.append(("pre", "\n".join(rule_explanation(trace, assessment, rules))))
+    blocks += [("h2", "Sources and confidence"), ("table", _sources(assessment, rules))]
+    blocks += [("h2", "Assumptions"), ("ul", _assumptions(assessment, rules))]
+    blocks += [("h2", "Waivers"), ("p", _waiver_count(assessment)), ("ul", waiver_lines(assessment))]
+    return blocks + [("h2", "Replay stamp"), ("table", replay_stamp(assessment, rules))]
+
+
+def _traced(assessment: Assessment, rules: RuleSet) -> list[str]:
+    findings = [r.rule_id for r in assessment.results if r.outcome in ("fail", "cannot_tell")]
+    bears = [b for c in assessment.plan.actions for b in rules.action(c.id).bears_on]
+    return list(dict.fromkeys(findings + bears)) if assessment.facts else []
+
+
+def _sources(assessment: Assessment, rules: RuleSet) -> tuple[list[str], list[list[Cell]]]:
+    rows: list[list[Cell]] = []
+    for rule_id in _traced(assessment, rules) or [r.rule_id for r in assessment.results]:
+        rule = rules.constraint(rule_id)
+        for source in rule.sources:
+            rows.append([rule.id, SEVERITY_WORDS[rule.severity], f"{source.title} <{source.url}>",
+                         source.confidence, " ".join(source.quote.split())])  # fmt: skip
+    return ["Rule", "Severity", "Source", "Confidence", "Quote"], rows
+
+
+def _assumptions(assessment: Assessment, rules: RuleSet) -> list[str]:
+    notes = ["Missing information never counts as compliant: a rule that depends on an "
+             "unanswered question is reported as cannot tell."]  # fmt: skip
+    for choice in assessment.plan.actions:
+        for name, schema in rules.action(choice.id).params.items():
+            if name not in choice.params and "default" in schema:
+                notes.append(f"{choice.id}: {name} not given; the default {schema['default']} is assumed.")
+    missing = sorted({p for r in assessment.results for p in r.missing})
+    notes += [f"Not answered: {question_for(p)} ({p})" for p in missing]
+    return notes
+
+
+def _waiver_count(assessment: Assessment) -> str:
+    states = [s.state for s in assessment.waivers]
+    return (f"{states.count('applied')} applied, {states.count('expired')} expired, "
+            f"{states.count('unmatched')} matching no finding.")  # fmt: skip
+
+
+def replay_stamp(assessment: Assessment, rules: RuleSet) -> tuple[list[str], list[list[Cell]]]:
+    plan = assessment.plan
+    rows: list[list[Cell]] = [
+        ["gpca version", __version__],
+        ["rules", f"{', '.join(rules.directories) or 'built-in'} (gpca {__version__} rules)"],
+        ["rules digest (sha256)", rules.digest or "unknown"],
+        ["plan", plan.path],
+        ["plan digest (sha256)", plan.digest or "unknown"],
+        ["assessed as of", assessment.as_of],
+        ["to replay", f"gpca check {plan.path} --as-of {assessment.as_of}"],
+    ]
+    return ["", ""], rows

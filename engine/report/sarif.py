@@ -1,0 +1,68 @@
+"""`gpca check --format sarif`: SARIF 2.1.0 for code scanning, one rule entry per rule id.
+
+Each failing or cannot-tell constraint is a result located at the plan file's line: the
+chosen action's entry when an action causes it, else the field the rule reads.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from engine import __version__
+from engine.model import BREACH_SEVERITIES, Assessment, Constraint, RuleResult, RuleSet
+from engine.report.locate import finding_location
+
+SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+INFORMATION_URI = "https://github.com/gpca/gpca"
+
+
+def render_sarif(assessments: list[Assessment], rules: RuleSet) -> str:
+    index = {rule.id: i for i, rule in enumerate(rules.constraints)}
+    results = [_result(r, a, rules, index) for a in assessments for r in a.results
+               if r.outcome in ("fail", "cannot_tell")]  # fmt: skip
+    driver = {"name": "gpca", "version": __version__, "informationUri": INFORMATION_URI,
+              "rules": [_rule(rule) for rule in rules.constraints]}  # fmt: skip
+    document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [{"tool": {"driver": driver}, "results": results}]}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _rule(rule: Constraint) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "id": rule.id,
+        "name": "".join(part.capitalize() for part in rule.id.split("-")),
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": " ".join(rule.remedy.split())},
+        "defaultConfiguration": {"level": level(rule.severity, "fail")},
+        "properties": {"ref": rule.ref, "force": rule.force, "severity": rule.severity, "pack": rule.pack},
+    }
+    if rule.sources:
+        entry["helpUri"] = rule.sources[0].url
+    return entry
+
+
+def level(severity: str, outcome: str) -> str:
+    if outcome == "cannot_tell":
+        return "warning"
+    return "error" if severity in BREACH_SEVERITIES else "warning" if severity == "guidance_risk" else "note"
+
+
+def _result(result: RuleResult, assessment: Assessment, rules: RuleSet, index: dict[str, int]) -> dict[str, Any]:
+    place = finding_location(result, assessment, rules)
+    region = {"startLine": place.line, "startColumn": place.column}
+    location = {"physicalLocation": {"artifactLocation": {"uri": place.path}, "region": region}}
+    return {
+        "ruleId": result.rule_id,
+        "ruleIndex": index[result.rule_id],
+        "level": level(result.severity, result.outcome),
+        "message": {"text": message(result)},
+        "locations": [location],
+        "properties": {"outcome": result.outcome, "attributedTo": list(result.attributed_to),
+                       "asOf": assessment.as_of, "pack": rules.constraint(result.rule_id).pack},  # fmt: skip
+    }
+
+
+def message(result: RuleResult) -> str:
+    if result.outcome == "cannot_tell":
+        return "Cannot tell: the plan leaves out " + (", ".join(result.missing) or "a value the rule needs") + "."
+    return result.message or result.rule_id

@@ -1,0 +1,59 @@
+"""`gpca test` as text: each failed case with expected vs got, and why gpca said what it did."""
+
+from __future__ import annotations
+
+from engine.apply import apply_effects, plan_view
+from engine.errors import render_problem
+from engine.explain import render_message
+from engine.model import Assessment, RuleResult, RuleSet
+from engine.report.common import OUTCOME_WORDS
+from engine.suite import CaseRun, SuiteResult
+from engine.verify import Mismatch
+
+
+def render_suite_text(result: SuiteResult, rules: RuleSet) -> str:
+    blocks = [render_problem(p) for error in result.errors for p in error.problems]
+    blocks += [_failed_case(run, rules) for run in result.failed]
+    blocks.append(result.summary)
+    return "\n\n".join(blocks) + "\n"
+
+
+def _failed_case(run: CaseRun, rules: RuleSet) -> str:
+    lines = [f"FAIL  {run.case.name}: {run.case.note}"]
+    for mismatch in run.mismatches:
+        lines.append(f"  {mismatch}")
+        lines += [f"      {line}" for line in explain_mismatch(mismatch, run.assessment, rules)]
+    return "\n".join(lines)
+
+
+def explain_mismatch(mismatch: Mismatch, assessment: Assessment, rules: RuleSet) -> list[str]:
+    """Why the engine gave the verdict it did, in the words of the rules involved."""
+    kind, _, name = mismatch.subject.partition(" ")
+    if kind == "rule" or kind == "attribution":
+        return explain_result(assessment.result(name.removeprefix("of ")), assessment, rules)
+    if kind == "action":
+        verdict = next((v for v in assessment.actions if v.action_id == name), None)
+        findings = verdict.findings if verdict else ()
+        return [line for rid in findings for line in explain_result(assessment.result(rid), assessment, rules)]
+    deciding = [r for r in assessment.results if r.outcome in ("fail", "cannot_tell")]
+    return [line for r in deciding for line in explain_result(r, assessment, rules)] or ["every rule passes or does not apply"]
+
+
+def explain_result(result: RuleResult, assessment: Assessment, rules: RuleSet) -> list[str]:
+    head = f"{result.rule_id} is {OUTCOME_WORDS[result.outcome]} ({result.severity})"
+    if result.outcome == "fail":
+        causes = ", ".join(result.attributed_to) or "nobody"
+        return [f"{head}, caused by {causes}: {result.message}"]
+    if result.outcome == "cannot_tell":
+        return [f"{head}: the plan leaves out {', '.join(result.missing) or 'a value it needs'}"]
+    if result.outcome == "not_applicable":
+        return [f"{head}: {result.reason}"]
+    return [f"{head}: {_facts(result.rule_id, assessment, rules)}"]
+
+
+def _facts(rule_id: str, assessment: Assessment, rules: RuleSet) -> str:
+    """The rule's message filled from the plan: the facts it passed on."""
+    plan = assessment.plan
+    view = apply_effects(plan_view(plan.practice, plan.setup), plan.actions, rules, assessment.as_of)
+    rule = rules.constraint(rule_id)
+    return render_message(rule.message, rule, view, assessment.as_of)

@@ -1,0 +1,190 @@
+"""What a practice could change: the smallest fixes, a safe subset, safe additions.
+
+Fixes are derived from the rule conditions, read off the trace of each finding: every
+comparison that set the finding off (or left it unknown) yields the values that would
+make it false. Each candidate is applied to the plan and re-checked by the engine; only
+those that clear their finding and add no other are kept.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import itertools
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from jsonschema import Draft202012Validator
+
+from engine.explain import deciding, value_words
+from engine.model import PRACTICE, Assessment, ChosenAction, Plan
+from engine.trace import Step, trace_rule
+
+if TYPE_CHECKING:
+    from engine.evaluate import Evaluator
+
+FINDINGS = ("fail", "cannot_tell")
+# Fields that describe the world rather than the practice's choices: changing them would
+# "fix" a finding by misdescribing the practice, so they are never suggested.
+FIXED_FIELDS = ("legal_basis", "purpose", "kind", "name", "termination_notice_days",
+                "termination_notice_months", "requires_medopt_software")  # fmt: skip
+NEEDS = {"eq": "anything but", "ne": "exactly", "lt": "at least", "le": "more than",
+         "gt": "at most", "ge": "less than", "in": "none of", "not_in": "one of"}  # fmt: skip
+MAX_CANDIDATES = 12
+MAX_SUBSET_ACTIONS = 10
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # set | param | drop
+    target: str  # a plan path (set), "action-id.param" (param) or an action id (drop)
+    value: Any = None
+    words: str = ""
+
+
+@dataclass(frozen=True)
+class Fix:
+    rule_id: str
+    changes: tuple[Change, ...]
+
+
+def apply_change(plan: Plan, change: Change) -> Plan:
+    """The plan with one change made; the original is left untouched."""
+    if change.kind == "drop":
+        return replace(plan, actions=tuple(c for c in plan.actions if c.id != change.target))
+    if change.kind == "param":
+        action_id, _, name = change.target.partition(".")
+        actions = tuple(replace(c, params={**c.params, name: change.value}) if c.id == action_id
+                        else c for c in plan.actions)  # fmt: skip
+        return replace(plan, actions=actions)
+    setup = copy.deepcopy(plan.setup)
+    _assign(setup, change.target.removeprefix("setup."), change.value)
+    return replace(plan, setup=setup)
+
+
+def _assign(data: Any, path: str, value: Any) -> None:
+    steps = [int(s) if s.isdigit() else s for s in re.split(r"\.|\[|\]\.?", path) if s != ""]
+    for step in steps[:-1]:
+        if isinstance(step, str) and not isinstance(data.get(step), (dict, list)):
+            data[step] = {}
+        data = data[step]
+    data[steps[-1]] = value
+
+
+def findings(assessment: Assessment) -> set[tuple[str, str]]:
+    return {(r.rule_id, r.outcome) for r in assessment.results if r.outcome in FINDINGS}
+
+
+def clears(before: Assessment, after: Assessment, rule_id: str) -> bool:
+    """The finding on ``rule_id`` is gone and no other finding is new or worse."""
+    target = {(rule_id, outcome) for outcome in FINDINGS}
+    return after.result(rule_id).outcome not in FINDINGS and findings(after) <= findings(before) - target
+
+
+def fixes(evaluator: Evaluator, assessment: Assessment) -> dict[str, list[Fix]]:
+    """For each finding, the smallest re-checked sets of changes that clear it."""
+    found = {}
+    for rule_id, _ in sorted(findings(assessment)):
+        found[rule_id] = fixes_for(evaluator, assessment, rule_id)
+    return found
+
+
+def fixes_for(evaluator: Evaluator, assessment: Assessment, rule_id: str) -> list[Fix]:
+    candidates = candidate_changes(evaluator, assessment, rule_id)[:MAX_CANDIDATES]
+    for size in (1, 2):
+        verified = [Fix(rule_id, combo) for combo in itertools.combinations(candidates, size)
+                    if _works(evaluator, assessment, rule_id, combo)]  # fmt: skip
+        if verified:
+            return verified
+    return []
+
+
+def _works(evaluator: Evaluator, assessment: Assessment, rule_id: str,
+           changes: tuple[Change, ...]) -> bool:  # fmt: skip
+    if len({c.target for c in changes}) < len(changes):
+        return False
+    plan = assessment.plan
+    for change in changes:
+        plan = apply_change(plan, change)
+    return clears(assessment, evaluator.assess(plan, as_of=assessment.as_of), rule_id)
+
+
+def candidate_changes(evaluator: Evaluator, assessment: Assessment, rule_id: str) -> list[Change]:
+    trace = trace_rule(assessment, evaluator.rules, rule_id)
+    leaves = [leaf for step in (trace.applies, trace.fails) if step is not None and step.value is not False
+              for leaf in deciding(step)]  # fmt: skip
+    changes = [c for leaf in leaves for c in _leaf_changes(evaluator, assessment, leaf)]
+    causes = [a for a in assessment.result(rule_id).attributed_to if a != PRACTICE]
+    changes += [Change("drop", a, None, f"leave out the action {a}") for a in causes]
+    return list(dict.fromkeys(changes))
+
+
+def _leaf_changes(evaluator: Evaluator, assessment: Assessment, leaf: Step) -> list[Change]:
+    if not leaf.path.startswith("setup.") or leaf.path.rsplit(".", 1)[-1] in FIXED_FIELDS:
+        return []
+    values = [v for v in falsifying(leaf) if v != leaf.actual]
+    writer = _param_writer(evaluator, assessment.plan, leaf.path)
+    need = f"the rule is met with {NEEDS[leaf.op]} {value_words(leaf.expected)}"
+    values = [v for v in values if _valid(_schema_node(leaf.path), v)]
+    if writer is not None:
+        action_id, _, name = writer.partition(".")
+        schema = evaluator.rules.action(action_id).params.get(name, {})
+        return [Change("param", writer, v, f"set the parameter {writer} to {value_words(v)} ({need})")
+                for v in values if _valid(schema, v)]  # fmt: skip
+    return [Change("set", leaf.path, v, f"change {leaf.path} from {value_words(leaf.actual)} to "
+                   f"{value_words(v)} ({need})") for v in values]  # fmt: skip
+
+
+def _param_writer(evaluator: Evaluator, plan: Plan, path: str) -> str | None:
+    """'action.param' when a chosen action sets this path from one of its parameters."""
+    for choice in plan.actions:
+        for effect in evaluator.rules.action(choice.id).effects:
+            if effect.for_each is None and effect.target == path and effect.param:
+                return f"{choice.id}.{effect.param}"
+    return None
+
+
+def falsifying(leaf: Step) -> list[Any]:
+    """Values of the compared field that make the comparison false."""
+    expected, op = leaf.expected, leaf.op
+    if op in ("in", "not_in"):
+        options = _enum_of(leaf.path)
+        return [v for v in options if (v in expected) == (op == "not_in")]
+    if expected is None:
+        return []
+    if op == "eq":
+        return [not expected] if isinstance(expected, bool) else [v for v in _enum_of(leaf.path) if v != expected]
+    if op == "ne":
+        return [expected]
+    step = {"lt": 0, "le": 1, "gt": 0, "ge": -1}[op]
+    return [_shift(expected, step)]
+
+
+def _shift(value: Any, days: int) -> Any:
+    if isinstance(value, str):
+        return (datetime.date.fromisoformat(value) + datetime.timedelta(days=days)).isoformat()
+    return value + days
+
+
+def _schema_node(path: str) -> dict[str, Any]:
+    from engine.report.common import plan_schema
+
+    node: dict[str, Any] = plan_schema()
+    for part in re.split(r"[.\[\]]+", path):
+        if not part or part.isdigit():
+            continue
+        if "items" in node and "properties" not in node:
+            node = node["items"]
+        node = node.get("properties", {}).get(part, {})
+    return node
+
+
+def _enum_of(path: str) -> list[Any]:
+    node = _schema_node(path)
+    return list(node.get("enum", [True, False] if node.get("type") == "boolean" else []))
+
+
+def _valid(schema: dict[str, Any], value: Any) -> bool:
+    """A suggestion must itself be a valid plan: the value must fit the field's schema."""
+    return Draft202012Validator(schema).is_valid(value)

@@ -1,0 +1,79 @@
+"""Waivers: local agreements, recorded in the plan, that make a finding acceptable.
+
+A waiver never changes an outcome. It is matched against the findings (fail or cannot
+tell) of one assessment: a waiver that matches is *applied* and its finding is counted
+as waived, apart from the others; one whose expiry has passed is *expired*, and one that
+matches no finding on the date is *unmatched*. Reporters show all three.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from engine import load
+from engine.load import Document, plan_from_document, read_yaml
+from engine.model import Assessment, Plan, RuleSet, Waiver, WaiverStatus
+
+FINDINGS = ("fail", "cannot_tell")
+
+
+def waivers_from_document(document: Document) -> tuple[Waiver, ...]:
+    """The waivers a (schema-valid) plan document records."""
+    entries: list[dict[str, Any]] = (document.data or {}).get("waivers") or []
+    return tuple(
+        Waiver(str(entry["rule"]), str(entry["reason"]), str(entry["reference"]),
+               str(entry["approver"]), str(entry["expires"]),
+               document.locations.get(f"/waivers/{index}"))
+        for index, entry in enumerate(entries)
+    )  # fmt: skip
+
+
+def with_waivers(plan: Plan, document: Document) -> Plan:
+    return replace(plan, waivers=waivers_from_document(document))
+
+
+def load_plan_with_waivers(path: str | Path, rules: RuleSet) -> Plan:
+    """``load_plan``, keeping the plan's waivers; a fixture file gives its ``plan``."""
+    document = read_yaml(path)
+    if isinstance(document.data, dict) and {"plan", "expect"} <= document.data.keys():
+        document = document.part("/plan")
+        return with_waivers(plan_from_document(document, rules), document)
+    return with_waivers(load.load_plan(path, rules), document)  # via the module: tests stand in for it
+
+
+def review_waivers(assessment: Assessment) -> Assessment:
+    """The assessment with the state of each of its plan's waivers on its date."""
+    findings = {r.rule_id for r in assessment.results if r.outcome in FINDINGS}
+    statuses = tuple(
+        WaiverStatus(waiver, _state(waiver, findings, assessment.as_of))
+        for waiver in assessment.plan.waivers
+    )
+    return replace(assessment, waivers=statuses)
+
+
+def _state(waiver: Waiver, findings: set[str], day: str) -> Any:
+    if waiver.expires < day:
+        return "expired"
+    return "applied" if waiver.rule in findings else "unmatched"
+
+
+def unwaived_overall(assessment: Assessment) -> str:
+    """The overall verdict counting only findings that no applied waiver covers."""
+    waived = assessment.waived
+    results = [r for r in assessment.results if r.rule_id not in waived]
+    if any(r.outcome == "fail" and r.severity in ("breach", "local_breach") for r in results):
+        return "risk"
+    return "cannot_tell" if any(r.outcome == "cannot_tell" for r in results) else "no_risk"
+
+
+def waiver_lines(assessment: Assessment) -> list[str]:
+    """The waivers in words, for every reporter."""
+    words = {"applied": "applied to the finding", "expired": "EXPIRED: it no longer covers anything",
+             "unmatched": "UNMATCHED: no finding of this rule on the date"}  # fmt: skip
+    return [
+        f"{s.waiver.rule}: {words[s.state]}; reason: {s.waiver.reason}; reference: "
+        f"{s.waiver.reference}; approved by {s.waiver.approver}; expires {s.waiver.expires}"
+        for s in assessment.waivers
+    ]

@@ -1,0 +1,48 @@
+"""Shared by the adviser's tests: the built-in rules, one evaluator, fixtures and goldens."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import replace
+from pathlib import Path
+
+from engine.evaluate import Evaluator
+from engine.load import load_rules
+from engine.model import Assessment, Plan, RuleSet
+from engine.verify import load_case
+from engine.waive import with_waivers
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "golden"
+FIXTURES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "fixtures").glob("**/*.yaml"))
+
+
+@functools.cache
+def rules() -> RuleSet:
+    return load_rules()
+
+
+@functools.cache
+def evaluator() -> Evaluator:
+    return Evaluator(rules())
+
+
+def fixture_plan(relative: str) -> Plan:
+    case = load_case(ROOT / relative, rules())
+    plan = with_waivers(case.plan, case.document.part("/plan"))
+    return replace(plan, path=relative)
+
+
+def assess(relative: str, as_of: str | None = None) -> Assessment:
+    return evaluator().assess(fixture_plan(relative), as_of=as_of)
+
+
+def check_golden(name: str, text: str, update: bool) -> None:
+    """Compare with tests/golden/<name>, or rewrite it with --update-golden."""
+    text = text.replace(rules().digest, "<rules-digest>")
+    path = GOLDEN / name
+    if update:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"no golden {name}; run pytest --update-golden and review it"
+    assert text == path.read_text(encoding="utf-8")

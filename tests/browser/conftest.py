@@ -1,0 +1,67 @@
+"""A planner server and a headless Chromium for the browser tests.
+
+Chromium comes from the Debian package (``.ci/run`` installs it); Playwright drives it
+through ``executable_path`` and never downloads a browser of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from engine.web import make_server
+from engine.web.server import PlannerServer, serve_in_thread
+
+CHROMIUM = os.environ.get("GPCA_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if os.path.exists(CHROMIUM):
+        return
+    reason = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium; .ci/run does)"
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def planner() -> Iterator[PlannerServer]:
+    server = make_server("127.0.0.1", 0)
+    serve_in_thread(server)
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, planner: PlannerServer) -> Iterator[Any]:
+    """A fresh page (empty localStorage) on the planner, with its errors collected."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="en-GB",
+                                  accept_downloads=True)  # fmt: skip
+    page = context.new_page()
+    page.errors = []  # uncaught script errors fail the test that caused them
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(planner.url)
+               else (page.errors.append(f"external request: {route.request.url}"), route.abort()))  # fmt: skip
+    page.goto(planner.url)
+    page.wait_for_selector("#actions li")
+    yield page
+    errors = list(page.errors)
+    context.close()
+    assert errors == []

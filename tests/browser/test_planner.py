@@ -1,0 +1,219 @@
+"""The planner in a real browser: filling, uploading, downloading, and keyboard use.
+
+Every verdict the page shows is checked against the engine's own on the same plan.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from click.testing import CliRunner
+
+from engine.cli import gpca
+from engine.evaluate import Evaluator
+from engine.load import load_plan, load_rules
+from engine.web import plans
+
+ROOT = Path(__file__).resolve().parents[2]
+RIVERSIDE = ROOT / "examples" / "riverside.yaml"
+FIXTURE = ROOT / "fixtures" / "actions" / "several-safe-actions-2024.yaml"
+LABELS = {"Safe": "safe", "Risks breach": "risk", "Cannot tell": "cannot_tell"}
+RULES = load_rules()
+EVALUATOR = Evaluator(RULES)
+
+
+def settled(page: Any) -> None:
+    """Wait until the page has shown the verdicts for its latest answers."""
+    page.wait_for_selector("#actions:not([aria-busy])", state="attached")
+
+
+def shown_verdicts(page: Any) -> dict[str, str]:
+    settled(page)
+    badges = page.eval_on_selector_all(
+        ".verdict .badge", "els => els.map(e => [e.closest('.action').id.slice(7), e.textContent])")
+    return {action_id: LABELS[label] for action_id, label in badges}
+
+
+def stored_plan(page: Any) -> dict[str, Any]:
+    return json.loads(page.evaluate("localStorage.getItem('gpca-planner-plan')"))
+
+
+def engine_verdicts(data: dict[str, Any]) -> dict[str, str]:
+    plan = plans.checked_plan(plans.document(data), RULES)
+    return {v.action_id: v.status for v in EVALUATOR.assess(plan).actions}
+
+
+def fill_practice(page: Any, name: str, patients: str, day: str) -> None:
+    page.fill("#q-practice-name-input", name)
+    page.fill("#q-practice-registered_patients-input", patients)
+    page.fill("#q-assessed_on-input", day)
+
+
+def choose_answer(page: Any, question: str, label: str) -> None:
+    page.locator(f"#{question}").get_by_label(label, exact=True).check()
+
+
+def upload(page: Any, path: Path) -> None:
+    page.set_input_files("#upload", str(path))
+    page.wait_for_selector("#status:has-text('Read ')")
+    settled(page)
+
+
+def test_filling_a_plan_shows_the_verdicts_of_gpca_check(page: Any) -> None:
+    fill_practice(page, "Hillside Practice", "6000", "2024-11-05")
+    for action_id in ("withdraw-secondary-use-data-sharing", "switch-off-gp-connect-update-record",
+                      "limit-daily-contacts"):  # fmt: skip
+        page.check(f"#choose-{action_id}")
+    page.click("#q-setup-data_sharing button[data-add]")
+    page.fill("#q-setup-data_sharing-0-name-input", "GDPPR")
+    choose_answer(page, "q-setup-data_sharing-0-legal_basis", "Statutory DPN")
+    choose_answer(page, "q-setup-data_sharing-0-purpose", "Secondary")
+    choose_answer(page, "q-setup-data_sharing-0-status", "Continue")
+    shown = shown_verdicts(page)
+    assert shown == engine_verdicts(stored_plan(page))
+    assert shown["withdraw-secondary-use-data-sharing"] == "risk"
+    assert stored_plan(page)["practice"] == {"name": "Hillside Practice", "registered_patients": 6000}
+
+
+def test_only_the_questions_the_chosen_actions_need_are_shown(page: Any) -> None:
+    fill_practice(page, "Hillside Practice", "6000", "2026-07-01")
+    settled(page)
+    assert page.locator("#setup-fields .field:visible").count() == 0
+    page.check("#choose-switch-off-gp-connect-update-record")
+    settled(page)
+    visible = page.eval_on_selector_all("#setup-fields .field:not([hidden])", "els => els.map(e => e.id)")
+    assert visible == ["q-setup-gp_connect-update_record_enabled"]
+    page.check("#show-all")
+    assert page.locator("#setup-fields .field:visible").count() > 40
+
+
+def test_uploading_a_fixture_plan_fills_the_form_and_its_verdicts(page: Any, tmp_path: Path) -> None:
+    fixture = yaml.safe_load(FIXTURE.read_text())
+    plan_file = tmp_path / "fixture-plan.yaml"
+    plan_file.write_text(yaml.safe_dump(fixture["plan"], sort_keys=False))
+    upload(page, plan_file)
+    assert shown_verdicts(page) == fixture["expect"]["actions"]
+    upload(page, RIVERSIDE)
+    assert page.input_value("#q-practice-name-input") == "Riverside Surgery"
+    assert shown_verdicts(page) == {v: s for v, s in engine_verdicts(stored_plan(page)).items()}
+    assert page.is_visible("#q-setup-data_sharing-0-name-input")
+
+
+def test_upload_shows_each_error_at_its_question(page: Any, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    text = RIVERSIDE.read_text().replace("ods_code: Y01234", "ods_code: y1")
+    broken.write_text(text.replace("registered_patients: 9027", "registered_patients: lots"))
+    upload(page, broken)
+    assert page.is_visible("#error-summary")
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    ods_error = page.inner_text("#q-practice-ods_code-error")
+    assert ods_error == ("Error: 'practice.ods_code' must be text matching ^[A-Z][0-9A-Z]{4,5}$, "
+                         "but got 'y1' (line 14 of the file)")
+    assert page.get_attribute("#q-practice-registered_patients-input", "aria-invalid") == "true"
+    page.click("#error-list a >> nth=0")
+    assert page.evaluate("document.activeElement.closest('.field').id").startswith("q-practice-")
+
+
+def test_downloaded_yaml_passes_gpca_check_unchanged(page: Any, tmp_path: Path) -> None:
+    upload(page, RIVERSIDE)
+    page.select_option("#p-limit-daily-contacts-urgent_overflow-input", "")
+    shown = shown_verdicts(page)
+    with page.expect_download() as download:
+        page.click("#download-yaml")
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name == "riverside-surgery-plan.yaml"
+    plan = load_plan(saved, RULES)
+    assert {v.action_id: v.status for v in EVALUATOR.assess(plan).actions} == shown
+    assert shown["limit-daily-contacts"] == "cannot_tell"
+    result = CliRunner().invoke(gpca, ["check", str(saved)])
+    assert result.exit_code == 1, result.output
+
+
+def test_report_downloads_as_html_that_prints_on_a4(page: Any, tmp_path: Path) -> None:
+    upload(page, RIVERSIDE)
+    with page.expect_download() as download:
+        page.click("#download-report")
+    report = tmp_path / "report.html"
+    download.value.save_as(report)
+    html = report.read_text()
+    assert "<h1>Collective-action plan: Riverside Surgery</h1>" in html
+    viewer = page.context.new_page()
+    viewer.set_content(html)
+    viewer.emulate_media(media="print")
+    assert viewer.pdf(format="A4")[:4] == b"%PDF"
+    viewer.close()
+
+
+def test_answers_survive_a_reload(page: Any) -> None:
+    fill_practice(page, "Hillside Practice", "6000", "2024-11-05")
+    page.check("#choose-limit-daily-contacts")
+    settled(page)
+    page.reload()
+    page.wait_for_selector("#actions li")
+    assert page.input_value("#q-practice-name-input") == "Hillside Practice"
+    assert page.is_checked("#choose-limit-daily-contacts")
+    assert page.input_value("#p-limit-daily-contacts-max_contacts_per_clinician-input") == "25"
+
+
+def test_a_bad_answer_is_shown_at_its_question(page: Any) -> None:
+    fill_practice(page, "Hillside Practice", "twenty", "2024-11-05")
+    settled(page)
+    assert "must be" in page.inner_text("#q-practice-registered_patients-error")
+    assert page.inner_text("#overall").startswith("Verdicts will show once")
+    page.fill("#q-practice-registered_patients-input", "6000")
+    settled(page)
+    assert not page.is_visible("#error-summary")
+
+
+def focused(page: Any) -> dict[str, Any]:
+    return page.evaluate("""() => { const e = document.activeElement; const s = getComputedStyle(e);
+        return {id: e.id, tag: e.tagName, text: e.textContent.trim().slice(0, 80),
+                outline: s.outlineStyle, shadow: s.boxShadow}; }""")
+
+
+def tab_to(page: Any, predicate: Any, limit: int = 150) -> dict[str, Any]:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        now = focused(page)
+        if predicate(now):
+            return now
+    raise AssertionError(f"Tab never reached the element; focus ended on {focused(page)}")
+
+
+def type_date(page: Any, day: str, month: str, year: str) -> None:
+    """Type a date into the focused date field, whose parts come in the browser's order."""
+    page.keyboard.type(day + month + year)
+    if page.evaluate("document.activeElement.value") != f"{year}-{month}-{day}":
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.type(month + day + year)
+
+
+def test_the_form_can_be_filled_by_keyboard_alone(page: Any) -> None:
+    page.keyboard.press("Tab")
+    assert focused(page)["text"] == "Skip to the plan"
+    page.keyboard.press("Enter")
+    name = tab_to(page, lambda f: f["id"] == "q-practice-name-input")
+    assert name["outline"] == "solid"  # the focus is visible
+    page.keyboard.type("Keyboard Surgery")
+    tab_to(page, lambda f: f["id"] == "q-practice-registered_patients-input")
+    page.keyboard.type("6000")
+    tab_to(page, lambda f: f["id"] == "q-assessed_on-input")
+    type_date(page, "05", "11", "2024")
+    tab_to(page, lambda f: f["id"] == "choose-limit-daily-contacts")
+    page.keyboard.press("Space")
+    settled(page)
+    assert stored_plan(page)["assessed_on"] == "2024-11-05"
+    assert stored_plan(page)["actions"] == [{"id": "limit-daily-contacts", "max_contacts_per_clinician": 25}]
+    link = tab_to(page, lambda f: f["tag"] == "A" and "question-link" in page.evaluate(
+        "document.activeElement.className"))
+    page.keyboard.press("Enter")
+    question = page.evaluate("document.activeElement.closest('.field').id")
+    assert question.startswith(("q-setup-", "p-limit-daily-contacts-")), link
+    page.keyboard.press("ArrowDown" if page.evaluate("document.activeElement.tagName") == "SELECT" else "Space")
+    settled(page)
+    assert shown_verdicts(page) == engine_verdicts(stored_plan(page))

@@ -1,0 +1,31 @@
+"""`gpca impact`: a changed number in a rule shows as a row per changed verdict."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from test_cli import run_cli
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_impact_of_a_changed_divisor(tmp_path: Path) -> None:
+    new = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", new)
+    rule = new / "constraints" / "nhs111-minimum-slots.yaml"
+    rule.write_text(rule.read_text("utf-8").replace("3000]", "2500]"), "utf-8")
+    code, out, _ = run_cli(["impact", "--old", str(ROOT / "rules"), "--new", str(new),
+                            str(ROOT / "fixtures" / "nhs111")])  # fmt: skip
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "### gpca impact: 2 verdict changes in 1 of 14 plans"
+    assert lines[2] == "| plan | verdict | before | after | why |"
+    assert any("| rule nhs111-minimum-slots | pass | fail | rule changed; now nhs111-minimum-slots is fail" in line
+               for line in lines)  # fmt: skip
+
+
+def test_impact_against_a_git_revision_with_no_change() -> None:
+    code, out, _ = run_cli(["impact", "--base", "HEAD", str(ROOT / "fixtures" / "nhs111")])
+    assert code == 0
+    assert out.endswith("No verdict changes.\n")

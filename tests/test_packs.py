@@ -1,0 +1,61 @@
+"""Local packs layer over the national rules; overrides are reported, weakenings refused."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from test_cli import run_cli
+
+from engine.errors import InputError
+from engine.load import load_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+PACK = ROOT / "packs" / "example-lmc"
+
+
+def test_the_example_pack_layers_over_the_national_rules() -> None:
+    rules = load_rules([PACK])
+    assert rules.constraint("nhs111-minimum-slots").pack == "national"
+    assert rules.constraint("example-lmc-les-three-months-notice").pack == "example-lmc"
+    assert rules.constraint("les-termination-notice").pack == "example-lmc"
+    assert [(o.rule_id, o.pack) for o in rules.overrides] == [("les-termination-notice", "example-lmc")]
+
+
+def test_the_example_pack_passes_its_own_fixtures_and_the_national_ones() -> None:
+    code, out, _ = run_cli(["test", "--rules", str(PACK)])
+    assert (code, out.splitlines()[-1]) == (0, "130 passed, 0 failed, 0 errors")
+
+
+def test_a_pack_that_lowers_a_national_severity_is_refused(tmp_path: Path) -> None:
+    pack = tmp_path / "weak-pack"
+    shutil.copytree(PACK, pack)
+    rule = pack / "constraints" / "les-termination-notice.yaml"
+    rule.write_text(rule.read_text("utf-8").replace("severity: local_breach", "severity: advisory"), "utf-8")
+    with pytest.raises(InputError) as error:
+        load_rules([pack])
+    problem = error.value.problems[0]
+    assert (problem.code, problem.location.line if problem.location else 0) == ("pack-weakens", 6)
+    assert problem.message == "the severity advisory is lower than the national local_breach"
+
+
+def test_lint_refuses_a_pack_whose_override_no_longer_fails_a_national_example(tmp_path: Path) -> None:
+    pack = tmp_path / "weak-pack"
+    shutil.copytree(PACK, pack)
+    rule = pack / "constraints" / "les-termination-notice.yaml"
+    text = rule.read_text("utf-8").replace("{path: termination_notice_months}]}", "1]}")
+    rule.write_text(text, "utf-8")
+    code, out, _ = run_cli(["lint", "--rules", str(pack)])
+    assert code == 1
+    assert "error[pack-weakens]: this override of national 'les-termination-notice' weakens it" in out
+
+
+def test_sarif_and_annotations_name_the_pack_of_a_local_finding(tmp_path: Path) -> None:
+    case = yaml.safe_load((PACK / "fixtures" / "local-services.yaml").read_text("utf-8"))["cases"][0]
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(yaml.safe_dump(case["plan"]), "utf-8")
+    code, out, _ = run_cli(["check", str(plan), "--rules", str(PACK), "--format", "github"])
+    assert code == 1
+    assert "title=gpca example-lmc-les-three-months-notice (example-lmc pack)::" in out

@@ -1,0 +1,99 @@
+"""engine/suggest.py and engine/advise.py: fixes re-checked by the engine (`gpca suggest`)."""
+
+from __future__ import annotations
+
+import pytest
+from adviser_support import FIXTURES, ROOT, assess, check_golden, evaluator, fixture_plan, rules
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+from strategies import plans
+from test_explain import run
+
+from engine.advise import advise, largest_safe_subset, render_advice
+from engine.load import builtin_schema
+from engine.model import Plan
+from engine.reference import reference_outcomes
+from engine.suggest import Change, Fix, apply_change, fixes_for
+from engine.waive import load_plan_with_waivers
+
+FINDINGS = ("fail", "cannot_tell")
+BELOW = "fixtures/nhs111/already-below-minimum.yaml"
+LES = "fixtures/services/les-too-little-notice.yaml"
+
+
+def reference_findings(plan: Plan, day: str) -> set[tuple[str, str]]:
+    return {(r, o) for r, o in reference_outcomes(rules(), plan, day).items() if o in FINDINGS}
+
+
+def assert_clears_only_its_target(plan: Plan, day: str, fix: Fix) -> None:
+    """Checked by the reference evaluator, not by the engine that chose the fix."""
+    changed = plan
+    for change in fix.changes:
+        changed = apply_change(changed, change)
+    before, after = reference_findings(plan, day), reference_findings(changed, day)
+    assert reference_outcomes(rules(), changed, day)[fix.rule_id] not in FINDINGS
+    assert after <= {f for f in before if f[0] != fix.rule_id}
+
+
+def test_below_the_nhs111_minimum_the_fix_is_three_slots() -> None:
+    found = advise(evaluator(), assess(BELOW)).fixes
+    assert found == {"nhs111-minimum-slots": [Fix("nhs111-minimum-slots", (Change(
+        "set", "setup.nhs111.direct_booking_slots_per_day", 3,
+        "change setup.nhs111.direct_booking_slots_per_day from 2 to 3 (the rule is met with at least 3)"),))]}
+
+
+def test_too_little_notice_gives_the_earliest_safe_stop_date() -> None:
+    advice = advise(evaluator(), assess(LES))
+    assert advice.earliest == (("serve-notice-voluntary-services", "setup.services[0].stops_on", "2024-11-01"),)
+    assert [f.changes[0].kind for f in advice.fixes["les-termination-notice"]] == ["set", "drop"]
+    assert advice.safe_subset == ()
+
+
+def test_the_largest_safe_subset_leaves_out_only_the_risky_action() -> None:
+    plan = load_plan_with_waivers(ROOT / "examples" / "riverside.yaml", rules())
+    assert largest_safe_subset(evaluator(), evaluator().assess(plan)) == (
+        "limit-daily-contacts", "switch-off-gp-connect-update-record")
+
+
+def test_applying_a_change_leaves_the_original_plan_alone() -> None:
+    plan = fixture_plan(BELOW)
+    changed = apply_change(plan, Change("set", "setup.nhs111.direct_booking_slots_per_day", 3))
+    assert (plan.setup["nhs111"]["direct_booking_slots_per_day"], changed.setup["nhs111"]["direct_booking_slots_per_day"]) == (2, 3)
+
+
+def test_suggestions_match_the_golden(update_golden: bool) -> None:
+    check_golden("suggest-les-notice.txt", render_advice(advise(evaluator(), assess(LES))), update_golden)
+
+
+@pytest.mark.parametrize("path", FIXTURES)
+def test_every_fixtures_suggestions_clear_their_finding_and_add_none(path: str) -> None:
+    assessment = assess(path)
+    advice = advise(evaluator(), assessment)
+    for found in advice.fixes.values():
+        for fix in found:
+            assert_clears_only_its_target(assessment.plan, assessment.as_of, fix)
+    if advice.safe_subset is not None:
+        kept = tuple(c for c in assessment.plan.actions if c.id in advice.safe_subset)
+        subset_plan = Plan(path, assessment.plan.practice, assessment.as_of, kept, assessment.plan.setup)
+        assert all(v.status == "safe" for v in evaluator().assess(subset_plan).actions)
+
+
+@settings(max_examples=30)
+@given(plan=plans(rules(), builtin_schema("plan.schema.json")), pick=st.integers(0, 1000))
+def test_a_suggested_change_clears_its_finding_and_adds_no_other(plan: Plan, pick: int) -> None:
+    assessment = evaluator().assess(plan)
+    found = sorted(r.rule_id for r in assessment.results if r.outcome in FINDINGS)
+    if not found:
+        return
+    suggested = fixes_for(evaluator(), assessment, found[pick % len(found)])
+    event(f"fixes found: {bool(suggested)}")
+    for fix in suggested:
+        assert_clears_only_its_target(plan, assessment.as_of, fix)
+
+
+def test_gpca_suggest_prints_the_three_slot_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, err = run("suggest", BELOW)
+    assert (code, err) == (1, "")
+    assert out.splitlines()[3:5] == ["  nhs111-minimum-slots:",
+        "    - change setup.nhs111.direct_booking_slots_per_day from 2 to 3 (the rule is met with at least 3)"]
