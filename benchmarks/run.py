@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import shutil
 import statistics
@@ -51,14 +52,8 @@ def cold_start(runs: int) -> dict[str, float]:
     return {"import_floor_s": floor, "gpca_check_s": check, "ratio": check / floor}
 
 
-def per_second(count: int, work: Any) -> float:
-    started = time.perf_counter()
-    work()
-    return count / (time.perf_counter() - started)
-
-
-def raw_durable(evaluator: Evaluator, facts: list[list[dict[str, Any]]]) -> float:
-    """The same compiled ruleset and facts in a bare Host: a session each, then deleted."""
+def raw_durable(evaluator: Evaluator) -> Any:
+    """The same compiled ruleset in a bare Host, asserting the same facts: a session each."""
     host = durable.Host()
     fired: list[str] = []
     name = "raw"
@@ -66,13 +61,15 @@ def raw_durable(evaluator: Evaluator, facts: list[list[dict[str, Any]]]) -> floa
     host.register_rulesets({name: {rule: {**body, "run": _recorder(fired, rule)}
                                    for rule, body in definition.items()}})
 
-    def work() -> None:
-        for index, plan_facts in enumerate(facts):
-            sid = str(index)
+    sessions = itertools.count(1)
+
+    def work(facts: list[list[dict[str, Any]]]) -> None:
+        for plan_facts in facts:
+            sid = str(next(sessions))  # a reused session id makes durable_rules fail (error 307)
             host.assert_facts(name, [{**fact, "sid": sid} for fact in plan_facts])
             host.delete_state(name, sid)
 
-    return per_second(len(facts), work)
+    return work
 
 
 def _recorder(fired: list[str], rule: str) -> Any:
@@ -83,20 +80,32 @@ def _recorder(fired: list[str], rule: str) -> Any:
     return record
 
 
-def throughput(count: int) -> dict[str, float]:
+def throughput(count: int, rounds: int = 10) -> dict[str, float]:
+    """Plans per second for each contender, interleaved in rounds so load hits all alike."""
     rules = load_rules(None)
     evaluator = Evaluator(rules)
     plans = random_plans(count, rules, builtin_schema("plan.schema.json"))
     facts = [evaluator.facts_for(plan) for plan in plans]
-    return {
-        "plans": count,
-        "gpca_plans_per_s": per_second(count, lambda: [evaluator.assess(p) for p in plans]),
-        "raw_durable_plans_per_s": raw_durable(evaluator, facts),
-        "reference_plans_per_s": per_second(count, lambda: [reference_outcomes(rules, p) for p in plans]),
-        "single_evaluation_plans_per_s": per_second(
-            count, lambda: [evaluator.assess(p, attribute=False) for p in plans]),
-        "mean_actions_per_plan": statistics.mean(len(p.actions) for p in plans),
+    raw = raw_durable(evaluator)
+    contenders = {
+        "gpca_plans_per_s": lambda chunk, _facts: [evaluator.assess(p) for p in chunk],
+        "single_evaluation_plans_per_s": lambda chunk, _facts: [
+            evaluator.assess(p, attribute=False) for p in chunk],
+        "raw_durable_plans_per_s": lambda _chunk, chunk_facts: raw(chunk_facts),
+        "reference_plans_per_s": lambda chunk, _facts: [reference_outcomes(rules, p) for p in chunk],
     }
+    seconds = dict.fromkeys(contenders, 0.0)
+    size = -(-count // rounds)
+    for start in range(0, count, size):
+        chunk, chunk_facts = plans[start:start + size], facts[start:start + size]
+        for name, work in contenders.items():
+            started = time.perf_counter()
+            work(chunk, chunk_facts)
+            seconds[name] += time.perf_counter() - started
+    figures = {name: count / spent for name, spent in seconds.items()}
+    figures["plans"] = count
+    figures["mean_actions_per_plan"] = statistics.mean(len(p.actions) for p in plans)
+    return figures
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ import itertools
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from engine.model import Assessment, ChosenAction, Plan
+from engine.model import Action, Assessment, ChosenAction, Plan
 from engine.suggest import MAX_SUBSET_ACTIONS, Fix, findings, fixes
 
 if TYPE_CHECKING:
@@ -70,9 +70,8 @@ def safe_additions(evaluator: Evaluator, assessment: Assessment) -> tuple[str, .
     return tuple(safe)
 
 
-def _needs_params(action: object) -> bool:
-    params = getattr(action, "params", {})
-    return any("default" not in params.get(name, {}) for name in getattr(action, "required_params", ()))
+def _needs_params(action: Action) -> bool:
+    return any("default" not in action.params.get(name, {}) for name in action.required_params)
 
 
 def notice_bound(evaluator: Evaluator, action_id: str) -> bool:

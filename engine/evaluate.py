@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import logging
 import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -36,6 +37,22 @@ from engine.model import (
 )
 
 SEEN = "_seen"
+ATTEMPTS = 3
+
+
+class _FailureLog(logging.Handler):
+    """durable_rules logs, rather than raises, some failures inside a batch of actions
+    (now and then "error code: 307", a node deleted twice), and its actions are then
+    silently lost. Catch the log, keep it off the user's screen, and evaluate again."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        FAILURES.append(record.getMessage().split(", traceback")[0])
+
+
+FAILURES: list[str] = []
+_DURABLE_LOG = logging.getLogger("durable")
+_DURABLE_LOG.addHandler(_FailureLog(logging.ERROR))
+_DURABLE_LOG.propagate = False
 
 
 class Evaluator:
@@ -46,8 +63,12 @@ class Evaluator:
         self._hits: list[tuple[str, str, str]] = []
         self._sessions = itertools.count(1)
         self._lock = threading.Lock()
-        self._host = durable.Host()
-        self._host.register_rulesets({self.compiled.name: self._definition()})
+        self._host = self._new_host()
+
+    def _new_host(self) -> Any:
+        host = durable.Host()
+        host.register_rulesets({self.compiled.name: self._definition()})
+        return host
 
     def _definition(self) -> dict[str, Any]:
         definition = {
@@ -184,14 +205,47 @@ class _Session:
         self.evaluator, self.sid, self.day = evaluator, sid, day
 
     def run(self, variants: list[Variant]) -> Hits:
-        hits = self.evaluator._hits
-        hits.clear()
         facts = [self._fact(view, variant, rule_ids) for view, variant, rule_ids in variants]
         self.asserted: dict[str, Any] = facts[0]
-        state = self.evaluator._host.assert_facts(self.evaluator.compiled.name, facts)
+        for _attempt in range(ATTEMPTS):
+            failure = self._assert(facts) or self._silent(variants)
+            if failure is None:
+                return set(self.evaluator._hits)
+            self._renew()
+        raise InternalError(f"durable_rules failed {ATTEMPTS} times on this plan: {failure}")
+
+    def _assert(self, facts: list[dict[str, Any]]) -> str | None:
+        """Assert the facts; what went wrong inside durable_rules, if anything."""
+        self.evaluator._hits.clear()
+        FAILURES.clear()
+        try:
+            state = self.evaluator._host.assert_facts(
+                self.evaluator.compiled.name, [{**fact, "sid": self.sid} for fact in facts])
+        except durable.durable_rules_engine.error as error:
+            return str(error)
         if isinstance(state, dict) and "exception" in state:
             raise InternalError(f"a durable_rules action failed: {state['exception']}")
-        return set(hits)
+        return FAILURES[0] if FAILURES else None
+
+    def _silent(self, variants: list[Variant]) -> str | None:
+        """A rule that should have fired but did not: durable_rules now and then drops
+        the rest of a batch of actions without a word. A rule that fires nothing is
+        "cannot tell", so only those are checked, against the condition in Python."""
+        fired = {(rule_id, variant) for rule_id, _outcome, variant in self.evaluator._hits}
+        in_effect = self.evaluator._in_effect(self.day)
+        constraints = self.evaluator._constraints
+        for view, variant, rule_ids in variants:
+            for rule_id in in_effect if rule_ids is None else in_effect & rule_ids:
+                if (rule_id, variant) not in fired and _settled(constraints[rule_id], view, self.day):
+                    return f"durable_rules dropped the verdict of {rule_id}"
+        return None
+
+    def _renew(self) -> None:
+        """Start again on a fresh Host: after such a failure durable_rules' own state is
+        not to be trusted, and each fact stands alone, so nothing else is lost."""
+        self.close()
+        self.evaluator._host = self.evaluator._new_host()
+        self.sid = str(next(self.evaluator._sessions))
 
     def close(self) -> None:
         try:
@@ -214,6 +268,13 @@ class _Session:
 
     def _scope(self, view: dict[str, Any], rule_id: str) -> Scope:
         return Scope(view, self.day, self.evaluator._constraints[rule_id].lets)
+
+
+def _settled(rule: Constraint, view: dict[str, Any], day: str) -> bool:
+    """Whether the plan answers the rule (so that one of its durable rules must fire)."""
+    scope = Scope(view, day, rule.lets)
+    applies = True if rule.applies_when is None else holds(rule.applies_when, scope)
+    return applies is False or (applies is True and holds(rule.fails_when, scope) is not None)
 
 
 def _assert_derived(fact: dict[str, Any], derived: Derived, scope: Scope) -> None:

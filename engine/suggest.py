@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from jsonschema import Draft202012Validator
 
 from engine.explain import deciding, value_words
-from engine.model import PRACTICE, Assessment, ChosenAction, Plan
+from engine.model import PRACTICE, Assessment, Plan
 from engine.trace import Step, trace_rule
 
 if TYPE_CHECKING:

@@ -6,6 +6,8 @@ import functools
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from engine.evaluate import Evaluator
 from engine.load import load_rules
 from engine.model import Assessment, Plan, RuleSet
@@ -46,3 +48,11 @@ def check_golden(name: str, text: str, update: bool) -> None:
         path.write_text(text, encoding="utf-8")
     assert path.exists(), f"no golden {name}; run pytest --update-golden and review it"
     assert text == path.read_text(encoding="utf-8")
+
+
+def share_evaluator(monkeypatch: "pytest.MonkeyPatch") -> None:
+    """CLI commands build an Evaluator per run; each holds a durable_rules Host with its
+    own threads, and hundreds of them in one test process crash durable_rules."""
+    import engine.evaluate
+
+    monkeypatch.setattr(engine.evaluate, "Evaluator", lambda _rules: evaluator())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from adviser_support import FIXTURES, ROOT, assess, check_golden, rules
+from adviser_support import FIXTURES, ROOT, assess, check_golden, rules, share_evaluator
 from click.testing import CliRunner
 
 from engine.cli import gpca
@@ -61,6 +61,7 @@ def test_explain_of_one_action_matches_the_golden(update_golden: bool) -> None:
 @pytest.mark.parametrize("path", FIXTURES)
 def test_gpca_explain_works_on_every_fixture(path: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
+    share_evaluator(monkeypatch)
     code, out, err = run("explain", path)
     assert (code, err) == (EXITS[assess(path).overall], "")
     assert out.splitlines()[0] == f"{path}: assessed as of {assess(path).as_of}; overall {assess(path).overall.replace('_', ' ')}"

@@ -24,6 +24,9 @@ SAMPLE = [
     "daily-contact-cap",
     "online-consultation-no-request-cap",
     "patient-charter-published",
+    "informal-list-closure",
+    "uncommissioned-work-notice",
+    "caip-simpler-online-requests-declared",
 ]
 
 

@@ -45,8 +45,8 @@ def test_every_fixture_has_a_timeline_whose_changes_are_real(path: str) -> None:
     line = timeline(evaluator(), fixture_plan(path))
     assert line.start.results == evaluator().assess(fixture_plan(path)).results
     for change in line.changes:
-        before = {r.rule_id: r.outcome for r in change.before.results}
-        after = {r.rule_id: r.outcome for r in change.after.results}
+        before = {r.rule_id: (r.outcome, r.attributed_to) for r in change.before.results}
+        after = {r.rule_id: (r.outcome, r.attributed_to) for r in change.after.results}
         assert before != after or change.before.actions != change.after.actions
         assert change.after.as_of == change.day
 

@@ -10,7 +10,6 @@ from typing import Any
 import yaml
 
 from engine import load, validate
-from engine.errors import split_pointer
 from engine.model import ChosenAction, Plan, Problem, RuleSet
 
 PLAN_NAME = "plan.yaml"  # what problems call the plan: the browser holds no file name
@@ -105,7 +104,3 @@ def pointer_of(path: str) -> str:
     """A dotted plan path as a JSON pointer: ``setup.services[1].kind`` -> ``/setup/services/1/kind``."""
     parts = [part for part in re.split(r"[.\[\]]+", path) if part]
     return "".join(f"/{part}" for part in parts)
-
-
-def path_of(pointer: str) -> str:
-    return ".".join(split_pointer(pointer))

@@ -151,6 +151,8 @@ def serve(host: str = "127.0.0.1", port: int = 8765, rule_dirs: list[Path] | Non
     """Serve the planner until interrupted."""
     server = make_server(host, port, rule_dirs)
     announce(f"The gpca planner is at {server.url}  (press Ctrl+C to stop)")
+    if host not in ("127.0.0.1", "::1", "localhost"):
+        announce(f"Warning: listening on {host}: anyone who can reach this machine can use the planner.")
     try:
         server.serve_forever()
     finally:

@@ -58,7 +58,7 @@ def choose_answer(page: Any, question: str, label: str) -> None:
 
 def upload(page: Any, path: Path) -> None:
     page.set_input_files("#upload", str(path))
-    page.wait_for_selector("#status:has-text('Read ')")
+    page.wait_for_selector(f"#status:has-text('Read {path.name}')")  # this upload, not an earlier one
     settled(page)
 
 
