@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import pytest
+
+from engine.errors import InternalError
 from engine.evaluate import Evaluator, flatten
 from engine.model import PRACTICE, ChosenAction, Effect, Period
 from tests.builders import action, constraint, plan, ruleset
@@ -124,3 +127,34 @@ def test_sessions_are_deleted_so_one_host_outlives_1024_plans() -> None:
 
 def test_flatten_joins_nested_keys_and_drops_nulls() -> None:
     assert flatten({"a": {"b": 1, "c": None}, "l": [{"x": {"y": 2}}]}) == {"a__b": 1, "l": [{"x__y": 2}]}
+
+
+def _dropping(evaluator: Evaluator, host: object) -> object:
+    """A Host that loses every firing, as durable_rules now and then does."""
+    real = host.assert_facts
+
+    def assert_facts(name: str, facts: list[dict]) -> object:
+        state = real(name, facts)
+        evaluator._hits.clear()
+        return state
+
+    host.assert_facts = assert_facts
+    return host
+
+
+def test_a_verdict_durable_rules_drops_is_evaluated_again_on_a_fresh_host() -> None:
+    evaluator = Evaluator(RULES)
+    _dropping(evaluator, evaluator._host)
+    result = evaluator.assess(plan({"nhs111": {"slots": 2}}, practice={"patients": 9027})).result("slots")
+    assert (result.outcome, result.attributed_to) == ("fail", (PRACTICE,))
+
+
+def test_a_host_that_keeps_dropping_verdicts_is_an_internal_error(monkeypatch) -> None:
+    evaluator = Evaluator(RULES)
+    real_new_host = evaluator._new_host
+    monkeypatch.setattr(evaluator, "_new_host", lambda: _dropping(evaluator, real_new_host()))
+    _dropping(evaluator, evaluator._host)
+    with pytest.raises(InternalError) as raised:
+        evaluator.assess(plan({"nhs111": {"slots": 2}}, practice={"patients": 9027}))
+    assert str(raised.value) == (
+        "durable_rules failed 3 times on this plan: durable_rules dropped the verdict of slots")
