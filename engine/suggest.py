@@ -168,16 +168,9 @@ def _shift(value: Any, days: int) -> Any:
 
 
 def _schema_node(path: str) -> dict[str, Any]:
-    from engine.report.common import plan_schema
+    from engine.report.common import schema_node
 
-    node: dict[str, Any] = plan_schema()
-    for part in re.split(r"[.\[\]]+", path):
-        if not part or part.isdigit():
-            continue
-        if "items" in node and "properties" not in node:
-            node = node["items"]
-        node = node.get("properties", {}).get(part, {})
-    return node
+    return schema_node(path) or {}
 
 
 def _enum_of(path: str) -> list[Any]:

@@ -82,9 +82,9 @@ def plan_schema() -> dict[str, Any]:
     return builtin_schema("plan.schema.json")
 
 
-def question_for(path: str) -> str:
-    """The plan schema's description of a dotted plan path, or the path itself."""
-    node: dict[str, Any] = plan_schema()
+def schema_node(path: str) -> dict[str, Any] | None:
+    """The plan schema's node for a plan path (list items as [0] or []), if it has one."""
+    node: dict[str, Any] | None = plan_schema()
     for part in re.split(r"[.\[\]]+", path):
         if not part or part.isdigit():
             continue
@@ -92,7 +92,13 @@ def question_for(path: str) -> str:
             node = node["items"]
         node = node.get("properties", {}).get(part)
         if node is None:
-            return path
-    return str(node.get("description", path))
+            return None
+    return node
+
+
+def question_for(path: str) -> str:
+    """The plan schema's description of a dotted plan path, or the path itself."""
+    node = schema_node(path)
+    return path if node is None else str(node.get("description", path))
 
 
