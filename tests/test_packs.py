@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -61,3 +62,11 @@ def test_sarif_and_annotations_name_the_pack_of_a_local_finding(tmp_path: Path) 
     code, out, _ = run_cli(["check", str(plan), "--rules", str(PACK), "--format", "github"])
     assert code == 1
     assert "title=gpca example-lmc-les-three-months-notice (example-lmc pack)::" in out
+
+
+def test_the_report_says_which_pack_a_finding_comes_from() -> None:
+    example = ROOT / "examples" / "riverside.yaml"
+    code, out, _ = run_cli(["check", str(example), "--rules", str(PACK), "--format", "json"])
+    packs = {r["rule_id"]: r["pack"] for r in json.loads(out)["plans"][0]["results"]}
+    assert (packs["example-lmc-les-three-months-notice"], packs["les-termination-notice"],
+            packs["nhs111-minimum-slots"]) == ("example-lmc", "example-lmc", "national")

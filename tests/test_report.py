@@ -321,6 +321,7 @@ def test_json_report_validates_and_keeps_every_result_field() -> None:
     jsonschema.Draft202012Validator(REPORT_SCHEMA).validate(document)
     assert document["plans"][0]["results"][2] == {
         "rule_id": "online-consultation-core-hours",
+        "pack": "national",
         "outcome": "cannot_tell",
         "severity": "guidance_risk",
         "attributed_to": ["limit-daily-contacts"],

@@ -33,7 +33,7 @@ def _plan(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
         "as_of": assessment.as_of,
         "overall": assessment.overall,
         "actions": [_action(verdict, rules) for verdict in assessment.actions],
-        "results": [_result(result) for result in assessment.results],
+        "results": [_result(result, rules) for result in assessment.results],
     }
 
 
@@ -48,9 +48,10 @@ def _action(verdict: ActionVerdict, rules: RuleSet) -> dict[str, Any]:
     }
 
 
-def _result(result: RuleResult) -> dict[str, Any]:
+def _result(result: RuleResult, rules: RuleSet) -> dict[str, Any]:
     return {
         "rule_id": result.rule_id,
+        "pack": rules.constraint(result.rule_id).pack,
         "outcome": result.outcome,
         "severity": result.severity,
         "attributed_to": list(result.attributed_to),

@@ -130,6 +130,8 @@ def _finding(
     elif result.message:
         lines += _wrap(result.message, body)
     lines += _wrap(f"Severity: {SEVERITY_WORDS[result.severity]}", body)
+    if constraint.pack != "national":
+        lines += _wrap(f"From the local rule pack '{constraint.pack}', not the national rules", body)
     if constraint.sources:
         source = constraint.sources[0]
         lines += _wrap(f"Source ({source.confidence} confidence): {source.title}", deeper, body)
