@@ -46,14 +46,43 @@ def debug_option(command: F) -> F:
     )(command)
 
 
+class RulesSource(click.ParamType):
+    """A rules directory, or ``py:PACKAGE``: an installed Python package holding a pack."""
+
+    name = "rules"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        if isinstance(value, Path):
+            return value
+        text = str(value)
+        if text.startswith("py:"):
+            return self._package(text[3:], param, ctx)
+        path = Path(text)
+        if not path.is_dir():
+            self.fail(f"'{text}' is not a directory of rules (or py:PACKAGE for an installed pack)", param, ctx)
+        return path
+
+    def _package(self, name: str, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        import importlib.util
+
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        locations = list(spec.submodule_search_locations or []) if spec else []
+        if not locations:
+            self.fail(f"no installed Python package is named '{name}'; pip install it first", param, ctx)
+        return Path(locations[0])
+
+
 def rules_option(command: F) -> F:
     return click.option(
         "--rules",
         "rule_dirs",
         multiple=True,
         metavar="DIR",
-        type=click.Path(exists=True, file_okay=False, path_type=Path),
-        help="Read rules from DIR instead of the built-in rules (repeatable).",
+        type=RulesSource(),
+        help="Read rules from DIR, or from an installed pack given as py:PACKAGE (repeatable).",
     )(command)
 
 

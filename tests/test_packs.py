@@ -70,3 +70,23 @@ def test_the_report_says_which_pack_a_finding_comes_from() -> None:
     packs = {r["rule_id"]: r["pack"] for r in json.loads(out)["plans"][0]["results"]}
     assert (packs["example-lmc-les-three-months-notice"], packs["les-termination-notice"],
             packs["nhs111-minimum-slots"]) == ("example-lmc", "example-lmc", "national")
+
+
+def test_a_pack_installed_as_a_python_package_is_named_py_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(PACK, tmp_path / "example_lmc_pack")
+    (tmp_path / "example_lmc_pack" / "__init__.py").write_text("", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    example = str(ROOT / "examples" / "riverside.yaml")
+    code, out, _ = run_cli(["check", example, "--rules", "py:example_lmc_pack", "--format", "json"])
+    packs = {r["rule_id"]: r["pack"] for r in json.loads(out)["plans"][0]["results"]}
+    assert (code, packs["example-lmc-les-three-months-notice"]) == (1, "example_lmc_pack")
+
+
+def test_an_unknown_rules_package_is_a_usage_error() -> None:
+    code, _, err = run_cli(["rules", "--rules", "py:no_such_gpca_pack"])
+    assert code == 2
+    assert err.splitlines()[-1] == (
+        "Error: Invalid value for '--rules': no installed Python package is named "
+        "'no_such_gpca_pack'; pip install it first")
