@@ -161,7 +161,37 @@ def _plan_files(paths: tuple[Path, ...]) -> list[Path]:
     return files
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class LazyGroup(click.Group):
+    """A group whose less used commands are imported only when run or listed, which keeps
+    `gpca check`'s start-up within its budget."""
+
+    LAZY = {
+        "explain": "engine.cli_adviser:explain",
+        "timeline": "engine.cli_adviser:timeline",
+        "suggest": "engine.cli_adviser:suggest",
+        "compare": "engine.cli_adviser:compare",
+        "test": "engine.cli_authoring:test_command",
+        "lint": "engine.cli_authoring:lint_command",
+        "impact": "engine.cli_authoring:impact_command",
+        "docs": "engine.cli_authoring:docs_command",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.LAZY and name not in self.commands:
+            import importlib
+
+            module, _, attribute = self.LAZY[name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, "--version", prog_name="gpca", message="%(prog)s %(version)s")
 @debug_option
 def gpca() -> None:
@@ -229,10 +259,11 @@ def check(
         assessment = review_waivers(evaluator.assess(plan, as_of=as_of))
         assessments.append(assessment)
         code = max(code, EXIT_BY_OVERALL[assessment.overall])
-    if assessments:
+    if assessments and outputs:
         from engine.cli_authoring import write_check_outputs
 
         write_check_outputs(outputs, lambda f: render(f, assessments, rules))
+    if assessments:
         click.echo(render(fmt, assessments, rules), nl=False)
     click.get_current_context().exit(code)
 
@@ -306,21 +337,6 @@ def serve(port: int, host: str, rule_dirs: tuple[Path, ...]) -> None:
         run(host, port, list(rule_dirs) or None, announce=click.echo)
     except OSError as error:
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}")
-
-
-from engine.cli_adviser import register as _register_adviser  # noqa: E402 - needs gpca
-
-_register_adviser(gpca)
-
-
-def _add_authoring_commands() -> None:
-    from engine.cli_authoring import COMMANDS  # test, lint, impact, docs
-
-    for command in COMMANDS:
-        gpca.add_command(command)
-
-
-_add_authoring_commands()
 
 
 def main() -> None:

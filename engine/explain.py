@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.conditions import Scope, lookup, term_value
 from engine.model import PRACTICE, Assessment, Constraint, RuleSet
-from engine.trace import RuleTrace, Step, trace_assessment
+
+if TYPE_CHECKING:  # the trace is imported when an explanation is asked for, not at start-up
+    from engine.trace import RuleTrace, Step
 
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)\}")
 NOT_GIVEN = "(not given)"
@@ -175,6 +177,8 @@ def _source_lines(rule: Constraint) -> list[str]:
 
 def explain(assessment: Assessment, rules: RuleSet, target: str | None = None) -> str:
     """`gpca explain`: every finding in full, or one rule, or one action's rules."""
+    from engine.trace import trace_assessment
+
     traces = {t.rule.id: t for t in trace_assessment(assessment, rules)}
     header = [f"{assessment.plan.path}: assessed as of {assessment.as_of}; "
               f"overall {assessment.overall.replace('_', ' ')}"]  # fmt: skip
