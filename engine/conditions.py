@@ -51,7 +51,7 @@ class Scope:
 def lookup(data: Any, path: str) -> Any:
     """The value at a dotted path, or None when any step is missing."""
     for step in path.split("."):
-        if not isinstance(data, Mapping) or step not in data:
+        if type(data) is not dict or step not in data:  # plans are plain dicts; abc checks are slow
             return None
         data = data[step]
     return data
@@ -183,19 +183,42 @@ def unknowns(condition: Condition, scope: Scope, prefix: str = "") -> set[str]:
 
     Inside a list the path names the item, e.g. ``setup.services[1].notice_served_on``.
     """
-    if holds(condition, scope) is not None:
-        return set()
-    parts = condition.get("all") or condition.get("any")
-    if parts is not None:
-        return set().union(*(unknowns(part, scope, prefix) for part in parts))
+    return _weigh(condition, scope, prefix)[1]
+
+
+def _weigh(condition: Condition, scope: Scope, prefix: str) -> tuple[bool | None, set[str]]:
+    """The condition's value and, when it is unknown, the missing paths that leave it so."""
+    if "all" in condition or "any" in condition:
+        decisive = "all" not in condition  # a true part decides "any", a false part "all"
+        return _combine([_weigh(p, scope, prefix) for p in condition.get("all") or condition["any"]], decisive)
     if "not" in condition:
-        return unknowns(condition["not"], scope, prefix)
+        value, missing = _weigh(condition["not"], scope, prefix)
+        return (None if value is None else not value), missing
     for quantifier in QUANTIFIERS:
         if quantifier in condition:
-            return _unknown_items(condition[quantifier], condition["where"], scope, prefix)
+            return _weigh_items(condition[quantifier], condition["where"], quantifier, scope, prefix)
+    value = _compare(condition, scope)
+    if value is not None:
+        return value, set()
     operand = condition[comparison_operator(condition)]
     missing = {prefix + condition["path"]} if lookup(scope.data, condition["path"]) is None else set()
-    return missing | _unknown_terms(operand, scope, prefix)
+    return None, missing | _unknown_terms(operand, scope, prefix)
+
+
+def _combine(weighed: list[tuple[bool | None, set[str]]], decisive: bool) -> tuple[bool | None, set[str]]:
+    if any(value is decisive for value, _ in weighed):
+        return decisive, set()
+    open_parts = [missing for value, missing in weighed if value is None]
+    return (None, set().union(*open_parts)) if open_parts else (not decisive, set())
+
+
+def _weigh_items(path: str, where: Condition, quantifier: str, scope: Scope,
+                 prefix: str) -> tuple[bool | None, set[str]]:  # fmt: skip
+    items = lookup(scope.data, path)
+    if not isinstance(items, list):
+        return None, {prefix + path}
+    weighed = [_weigh(where, scope.within(item), f"{prefix}{path}[{i}].") for i, item in enumerate(items)]
+    return _combine(weighed, quantifier == "any_item")
 
 
 def _unknown_items(path: str, where: Condition, scope: Scope, prefix: str) -> set[str]:

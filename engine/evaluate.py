@@ -304,10 +304,10 @@ def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for key, value in data.items():
         name = prefix + str(key)
-        if isinstance(value, Mapping):
+        if type(value) is dict:  # plans are plain dicts; abc checks are slow
             flat.update(flatten(value, name + "__"))
         elif isinstance(value, list):
-            flat[name] = [flatten(item) if isinstance(item, Mapping) else item for item in value]
+            flat[name] = [flatten(item) if type(item) is dict else item for item in value]
         elif value is not None:
             flat[name] = value
     return flat
