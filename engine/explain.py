@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from engine.conditions import Scope, lookup, term_value
@@ -43,24 +43,6 @@ def _words(value: Any) -> str:
         return f"{value:,}"
     return str(value)
 
-
-def missing_paths(view: Mapping[str, Any], reads: Iterable[str]) -> tuple[str, ...]:
-    """The plan paths a rule reads that the plan leaves out, e.g. setup.services[1].kind."""
-    missing: set[str] = set()
-    for path in reads:
-        list_path, _, item_path = path.partition("[].")
-        if not item_path:
-            if lookup(view, path) is None:
-                missing.add(path)
-            continue
-        items = lookup(view, list_path)
-        for index, item in enumerate(items if isinstance(items, list) else ()):
-            if lookup(item, item_path) is None:
-                missing.add(f"{list_path}[{index}].{item_path}")
-    return tuple(sorted(missing))
-
-
-# --- traces in words (gpca explain) -----------------------------------------------------
 
 OP_WORDS = {"eq": "equal to", "ne": "anything but", "lt": "less than", "le": "at most",
             "gt": "more than", "ge": "at least", "in": "one of", "not_in": "none of"}  # fmt: skip

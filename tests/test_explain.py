@@ -7,7 +7,7 @@ from adviser_support import FIXTURES, ROOT, assess, check_golden, rules, share_e
 from click.testing import CliRunner
 
 from engine.cli import gpca
-from engine.explain import deciding, explain, missing_paths, trace_lines
+from engine.explain import deciding, explain, trace_lines
 from engine.trace import Step, trace_rule
 
 BELOW = "fixtures/nhs111/already-below-minimum.yaml"
@@ -42,11 +42,6 @@ def test_deciding_keeps_only_the_parts_that_settled_the_answer() -> None:
     assert deciding(Step("all", False, children=(yes, no))) == [no]
     assert deciding(Step("any", True, children=(yes, no))) == [yes]
     assert deciding(Step("not", False, children=(yes,))) == [yes]
-
-
-def test_missing_paths_still_names_list_items() -> None:
-    view = {"setup": {"services": [{"kind": "les"}, {}]}}
-    assert missing_paths(view, ["setup.services[].kind", "setup.x"]) == ("setup.services[1].kind", "setup.x")
 
 
 def test_explain_of_a_finding_matches_the_golden(update_golden: bool) -> None:
