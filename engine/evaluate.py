@@ -162,8 +162,7 @@ class Evaluator:
             cautions = [r.rule_id for r in mine if r.outcome == "fail" and r.severity not in BREACH_SEVERITIES]
             status = "risk" if risks else "cannot_tell" if unknown else "safe"
             action = self.rules.action(choice.id)
-            in_phase = any(p.status == "recommended" and (p.start <= day) and (p.end is None or day <= p.end)
-                           for p in action.phases)  # fmt: skip
+            in_phase = any(p.status == "recommended" and p.contains(day) for p in action.phases)
             verdicts.append(ActionVerdict(choice.id, status, tuple(risks + unknown), tuple(cautions), in_phase))
         return tuple(verdicts)
 

@@ -119,6 +119,9 @@ class Phase:
     status: Literal["recommended", "dropped", "superseded", "withdrawn"]
     wording: str = ""  # this phase's wording, where it differs from the action's
 
+    def contains(self, day: str) -> bool:
+        return Period(self.start, self.end).contains(day)
+
 
 @dataclass(frozen=True)
 class Action:

@@ -107,7 +107,7 @@ def _action_block(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet
 def _phase_note(action: Action, day: str) -> str:
     note = f"Note: this action is not on the BMA menu on {long_date(day)}"
     for phase in action.phases:
-        if phase.start <= day and (phase.end is None or day <= phase.end):
+        if phase.contains(day):
             span = period_words(Period(phase.start, phase.end))
             return f"{note}; {span} it is {phase.status} ({phase.name})."
     return note + "."

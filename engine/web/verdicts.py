@@ -98,7 +98,7 @@ def _question(path: str, assessment: Assessment, rules: RuleSet) -> dict[str, st
 def phase_note(action: Action, day: str) -> str:
     note = f"This action is not on the BMA menu on {long_date(day)}"
     for phase in action.phases:
-        if phase.start <= day and (phase.end is None or day <= phase.end):
+        if phase.contains(day):
             span = period_words(Period(phase.start, phase.end))
             return f"{note}; {span} it is {PHASE_STATUS_WORDS[phase.status]} ({phase.name})."
     return note + "."
