@@ -91,12 +91,7 @@ class Evaluator:
     def assess(self, plan: Plan, as_of: str | None = None, attribute: bool = True) -> Assessment:
         """The plan's verdicts on the date; ``attribute=False`` skips attribution (benchmarks)."""
         day = as_of or plan.assessed_on
-        baseline = plan_view(plan.practice, plan.setup)
-        planned = apply_effects(baseline, plan.actions, self.rules, day)
-        affected = self._affected(plan.actions) if attribute else frozenset()
-        variants = [(planned, PLANNED, None)]
-        if affected:
-            variants.append((baseline, BASELINE, affected))
+        baseline, planned, affected, variants = self._variants(plan, day, attribute)
         with self._lock:
             session = _Session(self, str(next(self._sessions)), day)
             try:
@@ -116,12 +111,20 @@ class Evaluator:
     def facts_for(self, plan: Plan, as_of: str | None = None) -> list[dict[str, Any]]:
         """The facts a session asserts for this plan (planned, then baseline if needed)."""
         day = as_of or plan.assessed_on
+        variants = self._variants(plan, day, attribute=True)[3]
+        session = _Session(self, "facts", day)
+        return [session._fact(view, variant, rule_ids) for view, variant, rule_ids in variants]
+
+    def _variants(self, plan: Plan, day: str, attribute: bool) -> tuple[Any, Any, frozenset[str], list[Variant]]:
+        """The set-up as it is and as planned, the rules the actions can change, and the
+        facts to assert: the planned set-up, and the baseline only where it can differ."""
         baseline = plan_view(plan.practice, plan.setup)
         planned = apply_effects(baseline, plan.actions, self.rules, day)
-        affected = self._affected(plan.actions)
-        session = _Session(self, "facts", day)
-        variants = [(planned, PLANNED, None)] + ([(baseline, BASELINE, affected)] if affected else [])
-        return [session._fact(view, variant, rule_ids) for view, variant, rule_ids in variants]
+        affected = self._affected(plan.actions) if attribute else frozenset()
+        variants: list[Variant] = [(planned, PLANNED, None)]
+        if affected:
+            variants.append((baseline, BASELINE, affected))
+        return baseline, planned, affected, variants
 
     def _affected(self, chosen: Iterable[ChosenAction]) -> frozenset[str]:
         affects = self.compiled.affects
