@@ -3,7 +3,8 @@
 A fixture file (schemas/fixture.schema.json) holds one case, a note, a whole plan and
 what gpca is expected to say of it: the overall verdict, an outcome per rule, a status
 per action and, optionally, to whom each finding is attributed. A file may instead hold
-``cases:``, a list of such cases. A case with no expectation is an error.
+``cases:``, a list of such cases (the same schema describes both forms). A case with no
+expectation is an error.
 """
 
 from __future__ import annotations
@@ -17,14 +18,6 @@ from jsonschema import Draft202012Validator
 from engine.errors import InputError, did_you_mean
 from engine.load import Document, builtin_schema, plan_from_document, read_yaml
 from engine.model import PRACTICE, Assessment, Plan, Problem, RuleSet, SourceLocation
-
-_CASES_SCHEMA = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["cases"],
-    "properties": {"note": {"type": "string"}, "cases": {"type": "array", "minItems": 1}},
-}
-
 
 @dataclass(frozen=True)
 class Case:
@@ -68,29 +61,29 @@ def load_cases(path: str | Path, rules: RuleSet) -> list[Case]:
     """Every case in the fixture file ``path``; all its problems raise one ``InputError``."""
     document = read_yaml(path)
     bases = _case_bases(document)
-    problems = [p for base in bases for p in _case_problems(document, base, rules)]
+    problems = _missing_expectations(document, bases) or _schema_problems(document)
+    problems = problems or [p for base in bases for p in _unknown_ids(document, base, rules)]
     if problems:
         raise InputError(problems)
     return [_case(document, base, rules) for base in bases]
 
 
 def _case_bases(document: Document) -> list[str]:
-    if "cases" not in document.data:
+    cases = document.data.get("cases") if isinstance(document.data, dict) else None
+    if not isinstance(cases, list):
         return [""]
-    problems = _schema_problems(document, Draft202012Validator(_CASES_SCHEMA), document.data, "")
-    if problems:
-        raise InputError(problems)
-    return [f"/cases/{index}" for index in range(len(document.data["cases"]))]
+    return [f"/cases/{index}" for index in range(len(cases))]
 
 
-def _case_problems(document: Document, base: str, rules: RuleSet) -> list[Problem]:
-    data = document.part(base).data if base else document.data
-    if isinstance(data, dict) and not data.get("expect"):
-        message = "this case has no expectation: say what gpca should answer under 'expect'"
-        hint = "add 'expect:' with 'overall', 'rules' or 'actions'"
-        return [Problem("no-expectation", message, _near(document, base + "/expect"), base, hint)]
-    validator = Draft202012Validator(builtin_schema("fixture.schema.json"))
-    return _schema_problems(document, validator, data, base) or _unknown_ids(document, base, rules)
+def _missing_expectations(document: Document, bases: list[str]) -> list[Problem]:
+    message = "this case has no expectation: say what gpca should answer under 'expect'"
+    hint = "add 'expect:' with 'overall', 'rules' or 'actions'"
+    return [Problem("no-expectation", message, _near(document, base + "/expect"), base, hint)
+            for base in bases if _expects_nothing(document.part(base).data if base else document.data)]  # fmt: skip
+
+
+def _expects_nothing(case: Any) -> bool:
+    return isinstance(case, dict) and not case.get("expect")
 
 
 def _case(document: Document, base: str, rules: RuleSet) -> Case:
@@ -125,11 +118,11 @@ def check_case(case: Case, assessment: Assessment) -> list[Mismatch]:
     return mismatches
 
 
-def _schema_problems(document: Document, validator: Draft202012Validator, data: Any,
-                     base: str) -> list[Problem]:  # fmt: skip
+def _schema_problems(document: Document) -> list[Problem]:
+    validator = Draft202012Validator(builtin_schema("fixture.schema.json"))
     problems = []
-    for error in validator.iter_errors(data):
-        pointer = base + "".join(f"/{step}" for step in error.absolute_path)
+    for error in validator.iter_errors(document.data):
+        pointer = "".join(f"/{step}" for step in error.absolute_path)
         problems.append(Problem("fixture-schema", error.message, _near(document, pointer), pointer))
     return problems
 

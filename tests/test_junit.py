@@ -1,4 +1,4 @@
-"""`gpca test --format junit` validates against the JUnit XSD in tests/schemas."""
+"""`gpca test --format junit` validates against the public junit-10.xsd in tests/schemas."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from engine.load import load_rules
 from engine.report.junit import render_junit
 from engine.suite import run_suite
 
-SCHEMA = xmlschema.XMLSchema(str(Path(__file__).parent / "schemas" / "junit.xsd"))
+SCHEMA = xmlschema.XMLSchema(str(Path(__file__).parent / "schemas" / "junit-10.xsd"))
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -25,3 +25,5 @@ def test_junit_of_passes_failures_and_errors_is_valid(tmp_path: Path) -> None:
     SCHEMA.validate(xml)
     assert '<testsuites name="gpca test" tests="5" failures="1" errors="1"' in xml
     assert 'message="rule nhs111-minimum-slots: expected pass, got fail" type="expectation"' in xml
+    assert f'<testsuite name="{failing}" file="{failing}" tests="1" failures="1"' in xml
+    assert '<testcase name="two slots (line 1)"' in xml

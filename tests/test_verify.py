@@ -7,11 +7,14 @@ from pathlib import Path
 import pytest
 from test_cli import run_cli
 
+from jsonschema import Draft202012Validator
+
 from engine.errors import InputError
-from engine.load import load_rules
+from engine.load import builtin_schema, load_rules, read_yaml
 from engine.verify import load_cases
 
 RULES = load_rules(None)
+ROOT = Path(__file__).resolve().parent.parent
 PLAN = """
     plan:
       practice: {name: Example Surgery, registered_patients: 9027}
@@ -31,6 +34,23 @@ def test_a_file_may_hold_a_list_of_cases(tmp_path: Path) -> None:
     body = "cases:\n  - note: two slots\n" + PLAN + "    expect: {rules: {nhs111-minimum-slots: fail}}\n"
     cases = load_cases(fixture(tmp_path, body + body[7:]), RULES)
     assert [case.name for case in cases] == [f"{tmp_path}/case.yaml[0]", f"{tmp_path}/case.yaml[1]"]
+
+
+def test_a_schema_error_in_a_listed_case_names_that_case_line(tmp_path: Path) -> None:
+    good = "  - note: two slots\n" + PLAN + "    expect: {rules: {nhs111-minimum-slots: fail}}\n"
+    bad = good.replace("expect: {rules:", "expect: {overal: risk, rules:")
+    with pytest.raises(InputError) as error:
+        load_cases(fixture(tmp_path, "cases:\n" + good + bad), RULES)
+    [problem] = error.value.problems
+    assert (problem.code, problem.pointer, problem.location.line) == ("fixture-schema", "/cases/1/expect", 17)
+    assert problem.message == "Additional properties are not allowed ('overal' was unexpected)"
+
+
+def test_every_landed_fixture_file_is_valid_against_the_published_schema() -> None:
+    validator = Draft202012Validator(builtin_schema("fixture.schema.json"))
+    files = sorted(ROOT.glob("fixtures/**/*.yaml")) + sorted(ROOT.glob("packs/*/fixtures/**/*.yaml"))
+    invalid = [str(path) for path in files if not validator.is_valid(read_yaml(path).data)]
+    assert (len(files) > 200, invalid) == (True, [])
 
 
 def test_a_case_with_no_expectation_is_an_error(tmp_path: Path) -> None:

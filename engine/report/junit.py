@@ -1,7 +1,9 @@
 """`gpca test --format junit`: JUnit XML for CI, one <testsuite> per fixture file.
 
 A failed expectation is a <failure>; a fixture file gpca cannot use is an <error>.
-Validated in the tests against tests/schemas/junit.xsd.
+Validated in the tests against the Jenkins/Surefire junit-10.xsd (tests/schemas), the schema
+most JUnit readers accept. It has no `file` or `line` on <testcase>, so the file goes on the
+<testsuite> and the case's line into its name.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ def render_junit(result: SuiteResult, rules: RuleSet) -> str:
 
 def _suite(path: str, runs: list[CaseRun], rules: RuleSet) -> ET.Element:
     failures = sum(1 for run in runs if run.mismatches)
-    suite = ET.Element("testsuite", name=path, tests=str(len(runs)), failures=str(failures),
+    suite = ET.Element("testsuite", name=path, file=path, tests=str(len(runs)), failures=str(failures),
                        errors="0", skipped="0", time=_seconds(sum(r.seconds for r in runs)))  # fmt: skip
     suite.extend(_testcase(run, rules) for run in runs)
     return suite
@@ -37,8 +39,8 @@ def _suite(path: str, runs: list[CaseRun], rules: RuleSet) -> ET.Element:
 def _testcase(run: CaseRun, rules: RuleSet) -> ET.Element:
     case = run.case
     line = case.document.locations.get(case.base)
-    testcase = ET.Element("testcase", name=case.note, classname=case.name, file=case.path,
-                          line=str(line.line if line else 1), time=_seconds(run.seconds))  # fmt: skip
+    name = f"{case.note} (line {line.line if line else 1})"
+    testcase = ET.Element("testcase", name=name, classname=case.name, time=_seconds(run.seconds))
     if run.mismatches:
         lines = []
         for mismatch in run.mismatches:
@@ -51,7 +53,7 @@ def _testcase(run: CaseRun, rules: RuleSet) -> ET.Element:
 
 
 def _error_suite(error: FileError) -> ET.Element:
-    suite = ET.Element("testsuite", name=error.path, tests="1", failures="0", errors="1",
+    suite = ET.Element("testsuite", name=error.path, file=error.path, tests="1", failures="0", errors="1",
                        skipped="0", time="0.000")  # fmt: skip
     testcase = ET.SubElement(suite, "testcase", name="load fixture", classname=error.path, time="0.000")
     first = error.problems[0] if error.problems else None
