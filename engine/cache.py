@@ -1,23 +1,26 @@
 """Cache loaded rule sets, so that start-up does not parse and validate every rule file.
 
-The key is a hash of gpca's version and the bytes of every YAML file under the rule
-directories, so any edit to a rule (or an upgrade of gpca) misses the cache and the rules
-are read and validated afresh. Only rule sets that loaded without a problem are stored.
-A cache that cannot be read or written is ignored: it only ever saves time.
+An entry holds gpca's version and the bytes of every YAML file under the rule
+directories, beside the rule set they gave. It is used only while those are exactly what
+is on disk, so any edit to a rule (or an upgrade of gpca) misses the cache and the rules
+are read and validated afresh. Comparing the bytes, rather than hashing them, keeps
+hashing out of start-up. Only rule sets that loaded without a problem are stored. A cache
+that cannot be read or written is ignored: it only ever saves time.
 """
 
 from __future__ import annotations
 
-import hashlib
+import binascii
 import os
 import pickle
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from engine import __version__, load
 from engine.model import RuleSet
 
+# What a stale, truncated or foreign cache file can raise on unpickling.
+_UNREADABLE = (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError)
 
 def cache_dir() -> Path | None:
     if os.environ.get("GPCA_NO_CACHE"):
@@ -30,34 +33,34 @@ def load_rules_cached(directories: Sequence[Path] | None = None) -> RuleSet:
     folder = cache_dir()
     if folder is None:
         return load.load_rules(directories)
-    entry = folder / f"rules-{_key(directories)}.pickle"
+    names = [str(directory) for directory in directories or ()]
+    entry = folder / f"rules-{binascii.crc32(repr(names).encode()):08x}.pickle"
+    sources = _sources(directories)
     try:
         with entry.open("rb") as stored:
-            rules = pickle.load(stored)
-        if isinstance(rules, RuleSet):
+            version, stored_sources, rules = pickle.load(stored)
+        if (version, stored_sources) == (__version__, sources) and isinstance(rules, RuleSet):
             return rules
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+    except _UNREADABLE:
         pass
     rules = load.load_rules(directories)
-    _store(entry, rules)
+    _store(entry, (__version__, sources, rules))
     return rules
 
 
-def _key(directories: Sequence[Path] | None) -> str:
+def _sources(directories: Sequence[Path] | None) -> list[tuple[str, str, bytes]]:
     roots = [load.builtin_rules_dir(), *(directories or ())]
-    digest = hashlib.sha256(f"{__version__}\0{[str(r) for r in directories or ()]}".encode())
-    for root in roots:
-        for file in sorted(Path(root).rglob("*.y*ml")):
-            digest.update(f"{file.relative_to(root)}\0".encode())
-            digest.update(file.read_bytes())
-    return digest.hexdigest()[:32]
+    return [(str(root), str(file.relative_to(root)), file.read_bytes())
+            for root in roots for file in sorted(Path(root).rglob("*.y*ml"))]  # fmt: skip
 
 
-def _store(entry: Path, rules: RuleSet) -> None:
+def _store(entry: Path, content: tuple[object, ...]) -> None:
+    import tempfile  # only on a miss
+
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=entry.parent, delete=False) as staged:
-            pickle.dump(rules, staged)
+            pickle.dump(content, staged)
         os.replace(staged.name, entry)  # atomic: a concurrent reader never sees half a file
     except OSError:
         pass

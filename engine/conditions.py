@@ -8,7 +8,6 @@ evaluator uses it for whole constraints, as the test oracle for the compiled rul
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import math
 from collections.abc import Callable, Mapping
@@ -154,7 +153,8 @@ def add_months(day: str, months: int) -> str:
     date = datetime.date.fromisoformat(day)
     month_index = date.month - 1 + int(months)
     year, month = date.year + month_index // 12, month_index % 12 + 1
-    last_day = calendar.monthrange(year, month)[1]
+    next_month = datetime.date(year + month // 12, month % 12 + 1, 1)
+    last_day = (next_month - datetime.timedelta(days=1)).day
     return date.replace(year=year, month=month, day=min(date.day, last_day)).isoformat()
 
 

@@ -6,7 +6,6 @@ The CLI maps them to exit codes in one place.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -73,8 +72,15 @@ def join_pointer(parent: str, segment: object) -> str:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """``did you mean 'x'?`` for the closest of ``choices``, or ``None`` if none is close."""
+    match = closest(word, choices)
+    return f"did you mean '{match}'?" if match else None
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    import difflib  # only a mistake needs it, so start-up does not pay for it
+
     matches = difflib.get_close_matches(word, list(choices), n=1)
-    return f"did you mean '{matches[0]}'?" if matches else None
+    return matches[0] if matches else None
 
 
 def shown(value: Any) -> str:

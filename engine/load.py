@@ -7,7 +7,6 @@ them; nothing else escapes from here on bad input.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -34,6 +33,7 @@ from engine.model import (
     RuleSet,
     Source,
     SourceLocation,
+    sha256_of,
 )
 
 MAX_DEPTH = 64  # deeper nesting is no plan or rule, and would exhaust the stack later
@@ -91,7 +91,11 @@ class Document:
     path: str
     data: Any
     locations: dict[str, SourceLocation]
-    digest: str  # sha256 of the file's bytes
+    raw: bytes  # the file's bytes
+
+    @property
+    def digest(self) -> str:
+        return sha256_of(self.raw)
 
     def part(self, pointer: str) -> Document:
         """The document below ``pointer`` (e.g. a fixture's ``/plan``), keeping locations."""
@@ -102,7 +106,7 @@ class Document:
             key[len(pointer):]: place for key, place in self.locations.items()
             if key == pointer or key.startswith(pointer + "/")
         }  # fmt: skip
-        return Document(self.path, data, locations, self.digest)
+        return Document(self.path, data, locations, self.raw)
 
 
 class _Trouble(Exception):
@@ -122,7 +126,7 @@ def read_yaml(path: str | Path) -> Document:
         data, locations = _parse(text, name)
     except _Trouble as trouble:
         raise InputError([trouble.problem]) from None
-    return Document(name, data, locations, hashlib.sha256(raw).hexdigest())
+    return Document(name, data, locations, raw)
 
 
 def _read_bytes(name: str) -> bytes:
@@ -384,10 +388,8 @@ def _ruleset_digest(documents: list[tuple[Path, Document]]) -> str:
     entries = sorted(
         (Path(doc.path).relative_to(root).as_posix(), doc.digest) for root, doc in documents
     )
-    digest = hashlib.sha256()
-    for relative, file_digest in entries:
-        digest.update(f"{relative}\0{file_digest}\n".encode())
-    return digest.hexdigest()
+    lines = "".join(f"{relative}\0{file_digest}\n" for relative, file_digest in entries)
+    return sha256_of(lines.encode())
 
 
 def _constraint(doc: Document, pack: str) -> Constraint:
@@ -476,5 +478,5 @@ def plan_from_document(doc: Document, rules: RuleSet) -> Plan:
         actions=actions,
         setup=data.get("setup") or {},
         locations=doc.locations,
-        digest=doc.digest,
+        raw=doc.raw,
     )

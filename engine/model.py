@@ -23,6 +23,13 @@ PRACTICE = "practice"
 BREACH_SEVERITIES: frozenset[str] = frozenset({"breach", "local_breach"})
 
 
+def sha256_of(raw: bytes) -> str:
+    """The hex SHA-256 of ``raw``, for replay stamps."""
+    import hashlib  # imported here: loading OpenSSL is a cost that plain `gpca check` skips
+
+    return hashlib.sha256(raw).hexdigest()
+
+
 @dataclass(frozen=True)
 class SourceLocation:
     path: str
@@ -201,8 +208,13 @@ class Plan:
     actions: tuple[ChosenAction, ...]
     setup: dict[str, Any]
     locations: dict[str, SourceLocation] = field(default_factory=dict)  # JSON pointer -> place
-    digest: str = ""
+    raw: bytes = b""  # the file as read, for its digest
     waivers: tuple[Waiver, ...] = ()
+
+    @property
+    def digest(self) -> str:
+        """The SHA-256 of the plan file, or "" for a plan that was never a file."""
+        return sha256_of(self.raw) if self.raw else ""
 
     def location_of(self, pointer: str) -> SourceLocation | None:
         """The place of ``pointer`` or of its nearest ancestor that the file has."""

@@ -9,7 +9,6 @@ the raw documents so that its problems carry locations.
 
 from __future__ import annotations
 
-import difflib
 import functools
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -19,7 +18,14 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, ValidationError, relevance
 
 from engine import load
-from engine.errors import describe_schema_error, did_you_mean, join_pointer, shown, split_pointer
+from engine.errors import (
+    closest,
+    describe_schema_error,
+    did_you_mean,
+    join_pointer,
+    shown,
+    split_pointer,
+)
 from engine.model import Action, Problem, RuleSet, SourceLocation
 
 RULE_KINDS = ("constraint", "action")
@@ -266,10 +272,11 @@ def _unknown_keys(
     allowed = sorted(error.schema.get("properties", {}))
     problems = []
     for key in _extra_keys(error):
-        match = difflib.get_close_matches(key, allowed, n=1)
-        suggested.update((parent, word) for word in match)
+        match = closest(key, allowed)
+        if match:
+            suggested.add((parent, match))
         listing = f"the keys allowed here are: {', '.join(allowed)}" if len(allowed) <= 12 else None
-        hint = did_you_mean(key, allowed) or listing
+        hint = f"did you mean '{match}'?" if match else listing
         pointer = join_pointer(parent, key)
         problems.append(_problem(doc, "unknown-key", f"unknown key '{key}'", pointer, hint))
     return problems

@@ -10,26 +10,48 @@ from engine import cache, load
 def test_a_second_load_comes_from_the_cache_and_an_edit_misses_it(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.delenv("GPCA_NO_CACHE", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    rules_dir = tmp_path / "rules"
-    (rules_dir / "constraints").mkdir(parents=True)
-    source = load.builtin_rules_dir() / "constraints" / "nhs111-minimum-slots.yaml"
-    (rules_dir / "constraints" / "nhs111-minimum-slots.yaml").write_bytes(source.read_bytes())
-    monkeypatch.setattr(load, "builtin_rules_dir", lambda: rules_dir)
+    rules_file = _one_rule_dir(monkeypatch, tmp_path)
     calls: list[object] = []
     real = load.load_rules
     monkeypatch.setattr(load, "load_rules", lambda dirs: calls.append(dirs) or real(dirs))
 
     first = cache.load_rules_cached(None)
     second = cache.load_rules_cached(None)
-    (rules_dir / "constraints" / "nhs111-minimum-slots.yaml").write_text(
-        source.read_text().replace("title: Offer", "title: Provide"))
+    rules_file.write_text(rules_file.read_text().replace("title: Offer", "title: Provide"))
     third = cache.load_rules_cached(None)
 
     assert (len(calls), first, [r.title for r in third.constraints]) == (
         2, second, ["Provide at least the contractual minimum of NHS 111 direct-booking slots"])
-    assert len(list((tmp_path / "cache" / "gpca").glob("rules-*.pickle"))) == 2
+    assert len(list((tmp_path / "cache" / "gpca").glob("rules-*.pickle"))) == 1
+
+
+def test_an_edit_of_the_same_size_misses_the_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    rules_file = _one_rule_dir(monkeypatch, tmp_path)
+    cache.load_rules_cached(None)
+    rules_file.write_text(rules_file.read_text().replace("title: Offer", "title: Offex"))
+    assert [r.title[:5] for r in cache.load_rules_cached(None).constraints] == ["Offex"]
+
+
+def test_an_unreadable_cache_entry_is_ignored_and_replaced(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _one_rule_dir(monkeypatch, tmp_path)
+    cache.load_rules_cached(None)
+    [entry] = (tmp_path / "cache" / "gpca").glob("rules-*.pickle")
+    entry.write_bytes(b"not a pickle")
+    assert [r.id for r in cache.load_rules_cached(None).constraints] == ["nhs111-minimum-slots"]
+    assert entry.read_bytes()[:1] == b"\x80"  # a pickle again
+
+
+def _one_rule_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    monkeypatch.delenv("GPCA_NO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    rules_file = tmp_path / "rules" / "constraints" / "nhs111-minimum-slots.yaml"
+    rules_file.parent.mkdir(parents=True)
+    source = load.builtin_rules_dir() / "constraints" / "nhs111-minimum-slots.yaml"
+    rules_file.write_bytes(source.read_bytes())
+    monkeypatch.setattr(load, "builtin_rules_dir", lambda: tmp_path / "rules")
+    return rules_file
 
 
 def test_no_cache_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import calendar
+import datetime
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from engine.conditions import Scope, add_months, holds, term_value, unknowns
 
@@ -71,6 +76,14 @@ def test_count_counts_items_that_hold() -> None:
 )
 def test_add_months_clamps_to_the_month_end(day: str, months: int, expected: str) -> None:
     assert add_months(day, months) == expected
+
+
+@given(st.dates(datetime.date(1900, 1, 1), datetime.date(2200, 12, 31)), st.integers(-1200, 1200))
+def test_add_months_lands_on_the_same_day_or_the_month_end(day: datetime.date, months: int) -> None:
+    moved = datetime.date.fromisoformat(add_months(day.isoformat(), months))
+    last_day = calendar.monthrange(moved.year, moved.month)[1]
+    assert (moved.year * 12 + moved.month - (day.year * 12 + day.month), moved.day) == (
+        months, min(day.day, last_day))
 
 
 def test_add_days_and_as_of() -> None:

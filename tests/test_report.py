@@ -128,7 +128,7 @@ PLAN = Plan(
     assessed_on="2025-10-01",
     actions=(),
     setup={"nhs111": {"direct_booking_slots_per_day": 2}},
-    digest="feedface",
+    raw=b"feedface",
 )
 
 ASSESSMENT = Assessment(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from typing import Any
@@ -39,13 +38,12 @@ def parse_yaml(body: bytes) -> load.Document:
         data, locations = load._parse(text, PLAN_NAME)
     except load._Trouble as trouble:
         raise PlanProblems([trouble.problem]) from None
-    return load.Document(PLAN_NAME, data, locations, hashlib.sha256(body).hexdigest())
+    return load.Document(PLAN_NAME, data, locations, body)
 
 
 def document(data: Any) -> load.Document:
     """Plan data from the page as a document; it has no lines, only JSON pointers."""
-    digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
-    return load.Document(PLAN_NAME, data, {}, digest)
+    return load.Document(PLAN_NAME, data, {}, json.dumps(data, sort_keys=True).encode())
 
 
 def checked_plan(doc: load.Document, rules: RuleSet) -> Plan:
@@ -61,7 +59,7 @@ def checked_plan(doc: load.Document, rules: RuleSet) -> Plan:
         for entry in data.get("actions", [])
     )
     return Plan(PLAN_NAME, data.get("practice") or {}, data["assessed_on"], actions,
-                data.get("setup") or {}, doc.locations, doc.digest)  # fmt: skip
+                data.get("setup") or {}, doc.locations, doc.raw)  # fmt: skip
 
 
 def problem_dict(problem: Problem) -> dict[str, Any]:
