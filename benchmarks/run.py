@@ -28,8 +28,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from benchmarks.generate import random_plans  # noqa: E402
 from durable import engine as durable  # noqa: E402
+
+from benchmarks.generate import random_plans  # noqa: E402
 from engine.evaluate import Evaluator  # noqa: E402
 from engine.load import builtin_schema, load_rules  # noqa: E402
 from engine.reference import reference_outcomes  # noqa: E402

@@ -6,10 +6,11 @@ actions. Every suggestion here has been re-checked by the engine.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from engine.model import Action, Assessment, ChosenAction, Plan
+from msgspec import Struct
+
+from engine.model import Action, Assessment, ChosenAction, Plan, replace
 from engine.suggest import MAX_SUBSET_ACTIONS, Fix, findings, fixes
 
 if TYPE_CHECKING:
@@ -18,8 +19,7 @@ if TYPE_CHECKING:
 NOTICE_TERMS = ("add_days", "add_months")
 
 
-@dataclass(frozen=True)
-class Advice:
+class Advice(Struct, frozen=True):
     assessment: Assessment
     fixes: dict[str, list[Fix]]
     safe_subset: tuple[str, ...] | None  # None: too many actions to search

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from engine.conditions import Scope, holds, lookup
+from engine.conditions import Scope, holds
 from engine.model import Action, ChosenAction, Effect, RuleSet
 
 MISSING = object()

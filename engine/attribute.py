@@ -11,8 +11,9 @@ enough to cause it and all are named.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from engine.apply import apply_effects
 from engine.model import PRACTICE, Outcome, Plan, RuleSet
@@ -23,8 +24,7 @@ Variant = tuple[dict[str, Any], str, frozenset[str] | None]  # (view, variant na
 Run = Callable[[list[Variant]], Hits]
 
 
-@dataclass(frozen=True)
-class Scene:
+class Scene(Struct, frozen=True):
     affects: dict[str, frozenset[str]]  # action id -> constraint ids reading what it writes
     rules: RuleSet
     plan: Plan

@@ -7,6 +7,7 @@ Engine modules are imported inside the commands so that `gpca --help` and
 from __future__ import annotations
 
 import functools
+import gc
 import re
 import sys
 from collections.abc import Callable
@@ -239,8 +240,8 @@ def check(
     outputs: tuple[str, ...] = (),
 ) -> None:
     """Check each PLAN (a plan file, or a directory of them) and report by action."""
-    from engine.errors import InputError
     from engine.cache import load_rules_cached
+    from engine.errors import InputError
     from engine.evaluate import Evaluator
     from engine.report import render
     from engine.waive import load_plan_with_waivers, review_waivers
@@ -340,4 +341,10 @@ def serve(port: int, host: str, rule_dirs: tuple[Path, ...]) -> None:
 
 
 def main() -> None:
-    gpca(prog_name="gpca")
+    try:
+        gpca(prog_name="gpca")
+    finally:
+        # At exit the interpreter walks every object gpca made, looking for cycles to
+        # free in a process that is ending anyway; frozen, they are skipped. That walk
+        # took about 20 ms of a 165 ms `gpca check`. Output is still flushed as usual.
+        gc.freeze()

@@ -11,8 +11,14 @@ from typing import Any
 
 import click
 
-from engine.cli import EXIT_BY_OVERALL, _known_rule_id, _parse_as_of, debug_option, guarded
-from engine.cli import rules_option
+from engine.cli import (
+    EXIT_BY_OVERALL,
+    _known_rule_id,
+    _parse_as_of,
+    debug_option,
+    guarded,
+    rules_option,
+)
 
 PLAN = click.Path(exists=True, dir_okay=False, path_type=Path)
 RULES_DIR = click.Path(exists=True, file_okay=False, path_type=Path)

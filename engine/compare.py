@@ -8,7 +8,8 @@ way the reasons come from the traces of the two evaluations, not from a third on
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from engine.explain import OUTCOME_LABELS, value_words
 from engine.model import Assessment, Constraint, RuleSet
@@ -19,8 +20,7 @@ LABELS = {**OUTCOME_LABELS, "safe": "SAFE", "risk": "RISKS BREACH", ABSENT: "NOT
           "not chosen": "NOT CHOSEN"}  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Difference:
+class Difference(Struct, frozen=True):
     subject: str  # "rule <id>" or "action <id>"
     left: str
     right: str

@@ -16,8 +16,9 @@ inside ``$iany``/``$iall``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from msgspec import Struct, field
 
 from engine.conditions import COMPARISONS, QUANTIFIERS, comparison_operator
 from engine.model import Action, Condition, Constraint, Period, RuleSet
@@ -29,8 +30,7 @@ NEGATED = {"eq": "ne", "ne": "eq", "lt": "ge", "le": "gt", "gt": "le", "ge": "lt
            "in": "not_in", "not_in": "in"}  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Derived:
+class Derived(Struct, frozen=True):
     """A value the engine computes in Python and asserts as a field of the fact."""
 
     key: str
@@ -40,8 +40,7 @@ class Derived:
     within: str | None = None  # for flags: the list whose items carry the field
 
 
-@dataclass(frozen=True)
-class CompiledRules:
+class CompiledRules(Struct, frozen=True):
     name: str
     definition: dict[str, dict[str, Any]]  # durable rule name -> {"all": [{"m": ...}]}
     outcomes: dict[str, tuple[str, str]]  # durable rule name -> (constraint id, outcome)
@@ -79,8 +78,7 @@ def compile_rules(rules: RuleSet, name: str = "gpca") -> CompiledRules:
     return CompiledRules(name, definition, outcomes, tuple(derived), reads, writes, affects)
 
 
-@dataclass
-class _ConstraintCompiler:
+class _ConstraintCompiler(Struct):
     constraint: Constraint
     counter: int
     derived: list[Derived] = field(default_factory=list)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from engine.model import Condition
 
@@ -30,8 +31,7 @@ COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
 QUANTIFIERS = ("any_item", "all_items")
 
 
-@dataclass
-class Scope:
+class Scope(Struct):
     """What paths resolve against: the plan view (or one list item), the date, the lets."""
 
     data: Mapping[str, Any]

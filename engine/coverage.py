@@ -12,9 +12,10 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from engine.apply import apply_effects, plan_view
 from engine.conditions import QUANTIFIERS, Scope, holds
@@ -24,8 +25,7 @@ from engine.model import Condition, Constraint, RuleSet, SourceLocation
 from engine.suite import SuiteResult
 
 
-@dataclass(frozen=True)
-class Gap:
+class Gap(Struct, frozen=True):
     subject: str  # "constraint <id>", "action <id>" or "branch <id> <pointer>"
     lacking: str  # what no fixture provides
     location: SourceLocation | None = None
@@ -35,8 +35,7 @@ class Gap:
         return f"{place}{self.subject}: {self.lacking}"
 
 
-@dataclass(frozen=True)
-class Coverage:
+class Coverage(Struct, frozen=True):
     constraints: int
     covered: int  # constraints with a passing and a failing fixture
     branches: int

@@ -18,14 +18,13 @@ from typing import Any
 from durable import engine as durable
 
 from engine.apply import apply_effects, plan_view
+from engine.attribute import BASELINE, PLANNED, Hits, Scene, Variant, attribute_findings
 from engine.compile import AS_OF_KEY, Derived, compile_rules, flat_key
 from engine.conditions import Scope, holds, lookup, term_value, unknowns
 from engine.errors import InternalError
-from engine.attribute import BASELINE, PLANNED, Hits, Scene, Variant, attribute_findings
 from engine.explain import render_message
 from engine.model import (
     BREACH_SEVERITIES,
-    PRACTICE,
     ActionVerdict,
     Assessment,
     ChosenAction,

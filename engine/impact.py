@@ -10,20 +10,20 @@ import io
 import subprocess
 import tarfile
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
 from pathlib import Path
+
+from msgspec import Struct
 
 from engine.errors import InputError
 from engine.evaluate import Evaluator
 from engine.load import load_plan, read_yaml
-from engine.model import Assessment, Plan, Problem, RuleSet
+from engine.model import Assessment, Plan, Problem, RuleSet, replace
 from engine.report.suite_text import explain_result
 from engine.suite import fixture_files
 from engine.verify import load_cases
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(Struct, frozen=True):
     plan: str
     subject: str  # "overall", "rule <id>" or "action <id>"
     before: str

@@ -9,11 +9,11 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
+from msgspec import Struct
 from yaml.cyaml import CParser
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -33,6 +33,7 @@ from engine.model import (
     RuleSet,
     Source,
     SourceLocation,
+    replace,
     sha256_of,
 )
 
@@ -86,8 +87,7 @@ class _FastLoader(CParser, _Loader):  # type: ignore[misc]
         yaml.resolver.Resolver.__init__(self)
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(Struct, frozen=True):
     path: str
     data: Any
     locations: dict[str, SourceLocation]

@@ -12,13 +12,13 @@ import copy
 import datetime
 import itertools
 import re
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from jsonschema import Draft202012Validator
+from msgspec import Struct
 
 from engine.explain import deciding, value_words
-from engine.model import PRACTICE, Assessment, Plan
+from engine.model import PRACTICE, Assessment, Plan, replace
 from engine.trace import Step, trace_rule
 
 if TYPE_CHECKING:
@@ -35,16 +35,14 @@ MAX_CANDIDATES = 12
 MAX_SUBSET_ACTIONS = 10
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(Struct, frozen=True):
     kind: str  # set | param | drop
     target: str  # a plan path (set), "action-id.param" (param) or an action id (drop)
     value: Any = None
     words: str = ""
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(Struct, frozen=True):
     rule_id: str
     changes: tuple[Change, ...]
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from engine.errors import InputError
 from engine.evaluate import Evaluator
@@ -19,22 +20,19 @@ from engine.verify import Case, Mismatch, check_case, load_cases
 FIXTURE_SUFFIXES = (".yaml", ".yml")
 
 
-@dataclass(frozen=True)
-class CaseRun:
+class CaseRun(Struct, frozen=True):
     case: Case
     assessment: Assessment
     mismatches: tuple[Mismatch, ...]
     seconds: float
 
 
-@dataclass(frozen=True)
-class FileError:
+class FileError(Struct, frozen=True):
     path: str
     problems: tuple[Problem, ...]
 
 
-@dataclass(frozen=True)
-class SuiteResult:
+class SuiteResult(Struct, frozen=True):
     runs: tuple[CaseRun, ...]
     errors: tuple[FileError, ...]
 

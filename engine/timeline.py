@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from engine.model import Assessment, Plan, RuleSet
 
@@ -22,8 +23,7 @@ if TYPE_CHECKING:
 _ISO = 10
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(Struct, frozen=True):
     """What is different on ``day`` from the previous date assessed."""
 
     day: str
@@ -33,8 +33,7 @@ class Change:
     actions: tuple[str, ...]  # chosen action ids whose status changed
 
 
-@dataclass(frozen=True)
-class Timeline:
+class Timeline(Struct, frozen=True):
     plan: Plan
     start: Assessment
     changes: tuple[Change, ...]

@@ -10,8 +10,9 @@ saw. The traced outcome must equal the engine's; if it ever differs, that is a b
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from engine.compile import AS_OF_KEY, Derived, compile_rules, flat_key
 from engine.conditions import QUANTIFIERS, Scope, comparison_operator, holds, lookup, term_value
@@ -21,8 +22,7 @@ from engine.model import Assessment, Condition, Constraint, Outcome, RuleResult,
 _ENGINE_KEYS = ("sid", "variant")
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(Struct, frozen=True):
     """One node of a traced condition: its truth value (None: unknown) and what it saw."""
 
     kind: str  # all | any | not | compare | any_item | all_items
@@ -35,8 +35,7 @@ class Step:
     children: tuple[Step, ...] = ()
 
 
-@dataclass(frozen=True)
-class RuleTrace:
+class RuleTrace(Struct, frozen=True):
     rule: Constraint
     result: RuleResult
     in_effect: bool

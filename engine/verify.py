@@ -9,18 +9,18 @@ expectation is an error.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
+from msgspec import Struct
 
 from engine.errors import InputError, did_you_mean
 from engine.load import Document, builtin_schema, plan_from_document, read_yaml
 from engine.model import PRACTICE, Assessment, Plan, Problem, RuleSet, SourceLocation
 
-@dataclass(frozen=True)
-class Case:
+
+class Case(Struct, frozen=True):
     path: str
     note: str
     plan: Plan
@@ -37,8 +37,7 @@ class Case:
         return f"{self.path}[{index}]" if self.base else self.path
 
 
-@dataclass(frozen=True)
-class Mismatch:
+class Mismatch(Struct, frozen=True):
     subject: str  # "overall", "rule <id>", "action <id>" or "attribution of <id>"
     expected: Any
     got: Any

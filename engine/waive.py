@@ -8,13 +8,12 @@ matches no finding on the date is *unmatched*. Reporters show all three.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from engine import load
 from engine.load import Document, plan_from_document, read_yaml
-from engine.model import Assessment, Plan, RuleSet, Waiver, WaiverStatus
+from engine.model import Assessment, Plan, RuleSet, Waiver, WaiverStatus, replace
 
 FINDINGS = ("fail", "cannot_tell")
 

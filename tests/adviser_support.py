@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from engine.evaluate import Evaluator
 from engine.load import load_rules
-from engine.model import Assessment, Plan, RuleSet
+from engine.model import Assessment, Plan, RuleSet, replace
 from engine.verify import load_case
 from engine.waive import with_waivers
 

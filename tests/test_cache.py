@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import msgspec
 import pytest
 
-from engine import cache, load
+from engine import __version__, cache, load
 
 
 def test_a_second_load_comes_from_the_cache_and_an_edit_misses_it(
@@ -22,7 +23,7 @@ def test_a_second_load_comes_from_the_cache_and_an_edit_misses_it(
 
     assert (len(calls), first, [r.title for r in third.constraints]) == (
         2, second, ["Provide at least the contractual minimum of NHS 111 direct-booking slots"])
-    assert len(list((tmp_path / "cache" / "gpca").glob("rules-*.pickle"))) == 1
+    assert len(list((tmp_path / "cache" / "gpca").glob("rules-*.msgpack"))) == 1
 
 
 def test_an_edit_of_the_same_size_misses_the_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -37,10 +38,10 @@ def test_an_unreadable_cache_entry_is_ignored_and_replaced(
 ) -> None:
     _one_rule_dir(monkeypatch, tmp_path)
     cache.load_rules_cached(None)
-    [entry] = (tmp_path / "cache" / "gpca").glob("rules-*.pickle")
-    entry.write_bytes(b"not a pickle")
+    [entry] = (tmp_path / "cache" / "gpca").glob("rules-*.msgpack")
+    entry.write_bytes(b"\x93not msgpack")
     assert [r.id for r in cache.load_rules_cached(None).constraints] == ["nhs111-minimum-slots"]
-    assert entry.read_bytes()[:1] == b"\x80"  # a pickle again
+    assert msgspec.msgpack.decode(entry.read_bytes())["version"] == __version__
 
 
 def _one_rule_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:

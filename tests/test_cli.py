@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import json
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
-from click.testing import CliRunner
 from test_report import ASSESSMENT, PLAN, RULES, SAFE_ASSESSMENT
 
 import engine.evaluate
 import engine.load
 from engine.cli import gpca
 from engine.errors import InputError
-from engine.model import Assessment, Plan, Problem, RuleResult, RuleSet
+from engine.model import Assessment, Plan, Problem, RuleResult, RuleSet, replace
 
 INTERNAL = (
     "gpca hit an internal error (a bug): RuntimeError: the rules exploded. "

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
-
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from engine.evaluate import Evaluator
 from engine.load import builtin_schema, load_rules
-from engine.model import PRACTICE, Plan
+from engine.model import PRACTICE, Plan, replace
 from engine.reference import reference_attribution, reference_outcomes
 from tests.strategies import plans
 
@@ -44,7 +42,7 @@ def test_verdicts_do_not_depend_on_the_order_of_actions_or_list_items(plan: Plan
     actions = list(plan.actions)
     random.shuffle(actions)
     setup = {key: _shuffled(value, random) for key, value in plan.setup.items()}
-    reordered = dataclasses.replace(plan, actions=tuple(actions), setup=setup)
+    reordered = replace(plan, actions=tuple(actions), setup=setup)
     assert verdicts(reordered) == verdicts(plan)
 
 
@@ -53,7 +51,7 @@ def test_removing_an_action_never_adds_a_finding_attributed_to_another(plan: Pla
     if not plan.actions:
         return
     removed = data.draw(st.sampled_from(plan.actions))
-    fewer = dataclasses.replace(plan, actions=tuple(a for a in plan.actions if a != removed))
+    fewer = replace(plan, actions=tuple(a for a in plan.actions if a != removed))
     before = _findings_by_action(plan)
     after = _findings_by_action(fewer)
     for action_id, findings in after.items():

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 import pytest
 from adviser_support import FIXTURES, ROOT, assess, check_golden, evaluator, rules
 
+from engine.model import replace
 from engine.report import render
 from engine.waive import load_plan_with_waivers, review_waivers
 

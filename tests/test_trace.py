@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from adviser_support import FIXTURES, assess, fixture_plan, rules
 
 from engine.compile import flat_key
 from engine.errors import InternalError
 from engine.evaluate import flatten
+from engine.model import replace
 from engine.trace import Step, trace_assessment, trace_rule, unflatten
 
 BELOW = "fixtures/nhs111/already-below-minimum.yaml"

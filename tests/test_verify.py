@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_cli import run_cli
-
 from jsonschema import Draft202012Validator
+from test_cli import run_cli
 
 from engine.errors import InputError
 from engine.load import builtin_schema, load_rules, read_yaml

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from test_explain import run
 
 from engine.errors import InputError
 from engine.explain import explain
-from engine.model import Waiver, WaiverStatus
+from engine.model import Waiver, WaiverStatus, replace
 from engine.waive import load_plan_with_waivers, review_waivers, unwaived_overall, waiver_lines
 
 OC_OFF = "fixtures/online/off-at-capacity-practice-2025.yaml"

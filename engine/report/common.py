@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from engine.model import Assessment, Constraint, Period, RuleResult
+from engine.model import Assessment, Period
 
 SEVERITY_WORDS = {
     "breach": "breach of the core contract",

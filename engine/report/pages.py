@@ -8,8 +8,9 @@ outcomes come from the assessment, and traces are checked against it (engine/tra
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from engine import __version__
 from engine.explain import rule_explanation
@@ -27,8 +28,7 @@ ASK = ("Before acting, talk to your LMC (Local Medical Committee): they advise p
 DISCLAIMER = "gpca is decision support, not legal advice. Check with your LMC before acting."
 
 
-@dataclass(frozen=True)
-class Light:
+class Light(Struct, frozen=True):
     status: str  # safe | risk | cannot_tell
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from engine.evaluate import Evaluator
 from engine.model import Problem
@@ -22,8 +23,7 @@ from engine.web.verdicts import assessment_dict
 JSON = "application/json; charset=utf-8"
 
 
-@dataclass(frozen=True)
-class Reply:
+class Reply(Struct, frozen=True):
     status: int
     content_type: str
     body: bytes
