@@ -71,7 +71,10 @@ def holds(condition: Condition, scope: Scope) -> bool | None:
 
 
 def comparison_operator(condition: Condition) -> str:
-    return next(op for op in COMPARISONS if op in condition)
+    for op in COMPARISONS:  # a plain loop: this runs for every comparison the engine makes
+        if op in condition:
+            return op
+    raise KeyError(f"no comparison in {condition}")
 
 
 def _compare(condition: Condition, scope: Scope) -> bool | None:
@@ -184,6 +187,11 @@ def unknowns(condition: Condition, scope: Scope, prefix: str = "") -> set[str]:
     Inside a list the path names the item, e.g. ``setup.services[1].notice_served_on``.
     """
     return _weigh(condition, scope, prefix)[1]
+
+
+def weigh(condition: Condition, scope: Scope) -> tuple[bool | None, set[str]]:
+    """The condition's value and, when it is unknown, the plan paths that leave it so."""
+    return _weigh(condition, scope, "")
 
 
 def _weigh(condition: Condition, scope: Scope, prefix: str) -> tuple[bool | None, set[str]]:

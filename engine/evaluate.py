@@ -20,7 +20,7 @@ from durable import engine as durable
 from engine.apply import apply_effects, plan_view
 from engine.attribute import BASELINE, PLANNED, Hits, Scene, Variant, attribute_findings
 from engine.compile import AS_OF_KEY, Derived, compile_rules, flat_key
-from engine.conditions import Scope, holds, lookup, term_value, unknowns
+from engine.conditions import Scope, holds, lookup, term_value, weigh
 from engine.errors import InternalError
 from engine.explain import render_message
 from engine.model import (
@@ -37,6 +37,7 @@ from engine.model import (
 
 SEEN = "_seen"
 ATTEMPTS = 3
+Questions = dict[tuple[str, str], tuple[str, ...]]  # (rule id, variant) -> plan paths
 
 
 class _FailureLog(logging.Handler):
@@ -103,7 +104,7 @@ class Evaluator:
                 ) if attribute else {}  # fmt: skip
             finally:
                 session.close()
-        results = tuple(self._result(rid, outcomes, attribution, planned, day)
+        results = tuple(self._result(rid, outcomes, attribution, session.questions, planned, day)
                         for rid in self._constraints)  # fmt: skip
         return Assessment(plan, day, results, self._verdicts(plan, results, day), facts=asserted)
 
@@ -139,8 +140,8 @@ class Evaluator:
         return frozenset(rule.id for rule in self.rules.constraints if rule.in_effect(day))
 
     def _result(self, rule_id: str, outcomes: dict[str, dict[str, Outcome]],
-                attribution: dict[str, tuple[str, ...]], planned: dict[str, Any],
-                day: str) -> RuleResult:  # fmt: skip
+                attribution: dict[str, tuple[str, ...]], questions: Questions,
+                planned: dict[str, Any], day: str) -> RuleResult:  # fmt: skip
         rule = self._constraints[rule_id]
         outcome = outcomes[PLANNED][rule_id]
         failed = outcome == "fail"
@@ -149,7 +150,7 @@ class Evaluator:
             outcome=outcome,
             severity=rule.severity,
             attributed_to=attribution.get(rule_id, ()),
-            missing=_missing(rule, planned, day) if outcome == "cannot_tell" else (),
+            missing=questions.get((rule_id, PLANNED), ()) if outcome == "cannot_tell" else (),
             message=render_message(rule.message, rule, planned, day) if failed else "",
             remedy=render_message(rule.remedy, rule, planned, day) if failed else "",
             reason=_reason(rule, outcome, day, rule_id in self._in_effect(day)),
@@ -182,14 +183,6 @@ def _outcome(rule_id: str, fired: set[tuple[str, str]], in_effect: bool) -> Outc
     return "cannot_tell"
 
 
-def _missing(rule: Constraint, view: dict[str, Any], day: str) -> tuple[str, ...]:
-    """What the plan must answer to settle a "cannot tell": the scope first, then the test."""
-    scope = Scope(view, day, rule.lets)
-    if rule.applies_when is not None and holds(rule.applies_when, scope) is None:
-        return tuple(sorted(unknowns(rule.applies_when, scope)))
-    return tuple(sorted(unknowns(rule.fails_when, scope)))
-
-
 def _reason(rule: Any, outcome: Outcome, day: str, in_effect: bool) -> str:
     if outcome != "not_applicable":
         return ""
@@ -204,6 +197,7 @@ class _Session:
 
     def __init__(self, evaluator: Evaluator, sid: str, day: str) -> None:
         self.evaluator, self.sid, self.day = evaluator, sid, day
+        self.questions: Questions = {}  # (rule id, variant) -> what would settle it
 
     def run(self, variants: list[Variant]) -> Hits:
         facts = [self._fact(view, variant, rule_ids) for view, variant, rule_ids in variants]
@@ -231,14 +225,19 @@ class _Session:
     def _silent(self, variants: list[Variant]) -> str | None:
         """A rule that should have fired but did not: durable_rules now and then drops
         the rest of a batch of actions without a word. A rule that fires nothing is
-        "cannot tell", so only those are checked, against the condition in Python."""
+        "cannot tell", so only those are checked, against the condition in Python; what
+        would settle each is kept for the report."""
         fired = {(rule_id, variant) for rule_id, _outcome, variant in self.evaluator._hits}
         in_effect = self.evaluator._in_effect(self.day)
         constraints = self.evaluator._constraints
         for view, variant, rule_ids in variants:
             for rule_id in in_effect if rule_ids is None else in_effect & rule_ids:
-                if (rule_id, variant) not in fired and _settled(constraints[rule_id], view, self.day):
+                if (rule_id, variant) in fired:
+                    continue
+                questions = _questions(constraints[rule_id], view, self.day)
+                if not questions:
                     return f"durable_rules dropped the verdict of {rule_id}"
+                self.questions[rule_id, variant] = questions
         return None
 
     def _renew(self) -> None:
@@ -263,19 +262,24 @@ class _Session:
         lets: dict[str, Scope] = {}
         for derived in compiled.derived:
             if (rule_ids is None or derived.rule_id in rule_ids) and derived.key not in fact:
-                scope = lets.setdefault(derived.rule_id, self._scope(view, derived.rule_id))
-                _assert_derived(fact, derived, scope)
+                if derived.rule_id not in lets:
+                    lets[derived.rule_id] = self._scope(view, derived.rule_id)
+                _assert_derived(fact, derived, lets[derived.rule_id])
         return fact
 
     def _scope(self, view: dict[str, Any], rule_id: str) -> Scope:
         return Scope(view, self.day, self.evaluator._constraints[rule_id].lets)
 
 
-def _settled(rule: Constraint, view: dict[str, Any], day: str) -> bool:
-    """Whether the plan answers the rule (so that one of its durable rules must fire)."""
+def _questions(rule: Constraint, view: dict[str, Any], day: str) -> tuple[str, ...]:
+    """What the plan must answer to settle the rule, the scope first, then the test;
+    none when it settles it (so that one of the rule's durable rules must fire)."""
     scope = Scope(view, day, rule.lets)
-    applies = True if rule.applies_when is None else holds(rule.applies_when, scope)
-    return applies is False or (applies is True and holds(rule.fails_when, scope) is not None)
+    if rule.applies_when is not None:
+        applies, missing = weigh(rule.applies_when, scope)
+        if applies is not True:
+            return tuple(sorted(missing))  # empty when it does not apply: settled
+    return tuple(sorted(weigh(rule.fails_when, scope)[1]))
 
 
 def _assert_derived(fact: dict[str, Any], derived: Derived, scope: Scope) -> None:
