@@ -1,7 +1,8 @@
 """The adviser's commands: explain, timeline, suggest and compare; parsing only, no logic.
 
-They live apart from engine/cli.py so that module stays small; `register` adds them
-to the `gpca` group. Exit codes are those of `gpca check` (docs/architecture.md).
+They live apart from engine/cli.py so that module stays small; its `LazyGroup` imports
+this module only when one of them runs or is listed. Exit codes are those of
+`gpca check` (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -120,8 +121,3 @@ def compare(first: Path, second: Path | None, new_dirs: tuple[Path, ...], as_of:
     names = (str(first), str(second)) if second else ("the first rules", "--rules-new")
     text = render_comparison(differences(left, right, left_eval.rules, right_eval.rules), *names)
     _finish(text, max(EXIT_BY_OVERALL[left.overall], EXIT_BY_OVERALL[right.overall]))
-
-
-def register(group: click.Group) -> None:
-    for command in (explain, timeline, suggest, compare):
-        group.add_command(command)

@@ -1,4 +1,7 @@
-"""A small pure-Python evaluator of the rule language, used only as a test oracle.
+"""A small pure-Python evaluator of the rule language: the engine's test oracle.
+
+Besides the tests, only the pack lint uses it, to run national examples against a
+local override without building a durable_rules Host for it.
 
 It shares the plan view, the effects and the term arithmetic with the engine, and
 answers every constraint by walking its condition tree directly, with no durable_rules

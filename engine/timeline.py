@@ -1,15 +1,16 @@
 """How a plan's verdicts change over time as rules come into and go out of effect.
 
 The plan is assessed at the start of the range and on every date within it on which
-a constraint's effective period starts, ends, or has just ended (the day after an
-end), and on every date the plan itself names (a notice served, a service stopping),
-since rules compare those with the assessment date. Only dates where some verdict
-changes are reported.
+a constraint's effective period or a chosen action's phase starts, ends, or has just
+ended (the day after an end), and on every date the plan itself names (a notice
+served, a service stopping), since rules compare those with the assessment date. Only
+dates where some verdict changes are reported.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ from engine.model import Assessment, Plan, RuleSet
 if TYPE_CHECKING:
     from engine.evaluate import Evaluator
 
-_ISO = 10
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class Change(Struct, frozen=True):
@@ -45,13 +46,12 @@ def day_after(day: str) -> str:
 
 
 def boundary_dates(rules: RuleSet, plan: Plan) -> list[str]:
-    """Every date on which a verdict could change, sorted."""
-    days: set[str] = set()
-    for rule in rules.constraints:
-        for period in rule.effective:
-            days.update(d for d in (period.start, period.end) if d)
-            if period.end:
-                days.add(day_after(period.end))
+    """Every date on which a verdict or a chosen action's place on the menu could change."""
+    chosen = {choice.id for choice in plan.actions}
+    spans = [(p.start, p.end) for rule in rules.constraints for p in rule.effective]
+    spans += [(p.start, p.end) for a in rules.actions if a.id in chosen for p in a.phases]
+    days = {day for span in spans for day in span if day}
+    days |= {day_after(end) for _, end in spans if end}
     for day in _plan_dates(plan.setup):
         days.update((day, day_after(day)))
     return sorted(days)
@@ -64,7 +64,7 @@ def _plan_dates(data: Any) -> Iterable[str]:
     elif isinstance(data, list):
         for value in data:
             yield from _plan_dates(value)
-    elif isinstance(data, str) and len(data) == _ISO and _is_date(data):
+    elif isinstance(data, str) and _ISO_DATE.fullmatch(data) and _is_date(data):
         yield data
 
 
@@ -73,7 +73,7 @@ def _is_date(text: str) -> bool:
         datetime.date.fromisoformat(text)
     except ValueError:
         return False
-    return text[4] == "-"
+    return True
 
 
 def timeline(evaluator: Evaluator, plan: Plan, start: str | None = None,

@@ -6,6 +6,7 @@ import pytest
 from adviser_support import FIXTURES, ROOT, check_golden, evaluator, fixture_plan, rules
 from test_explain import run
 
+from engine.model import replace
 from engine.timeline import boundary_dates, day_after, render_timeline, timeline
 
 OFF_2024 = "fixtures/data/update-record-off-2024.yaml"
@@ -33,6 +34,19 @@ def test_boundaries_include_starts_ends_the_day_after_and_plan_dates() -> None:
     assert {"2025-10-01", "2026-03-31", "2026-04-01", "2024-08-01", "2024-08-02", "2024-09-02"} <= set(days)
     assert days == sorted(set(days))
     assert day_after("2024-02-28") == "2024-02-29"
+
+
+def test_boundaries_include_the_phases_of_chosen_actions_only() -> None:
+    plan = fixture_plan(OFF_2024)  # chooses switch-off-gp-connect-update-record alone
+    days = set(boundary_dates(rules(), plan))
+    assert {"2024-06-27", "2024-06-28", "2025-02-28", "2025-03-01"} <= days
+    assert {"2026-05-01", "2024-09-30"}.isdisjoint(days)  # phases of actions not chosen
+
+
+def test_strings_that_only_look_like_dates_are_not_boundaries() -> None:
+    plan = replace(fixture_plan(OFF_2024), setup={"notes": ["2024-W01-1", "2024-02-30", "2024-07-15"]})
+    assert "2024-07-15" in boundary_dates(rules(), plan)
+    assert not {"2024-W01-1", "2024-02-30"} & set(boundary_dates(rules(), plan))
 
 
 def test_a_range_that_ends_before_the_change_shows_none() -> None:

@@ -1,50 +1,23 @@
-"""The dates ahead when an action's verdict changes, found by re-assessing the plan.
-
-A verdict can change only where some rule's period starts or ends, or on a date the
-plan names (a notice served, a service stopping), which rules compare with the date; so
-the plan is assessed again on each such date (and the day after it) and nowhere else.
+"""For the planner: the dates ahead when a chosen action's verdict or its place on the
+BMA menu changes, found by re-assessing the plan on the timeline's boundary dates
+(engine/timeline.py) and nowhere else.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import Any
 
 from engine.evaluate import Evaluator
 from engine.model import Plan, RuleSet
 from engine.report.common import ACTION_STATUS_WORDS, long_date
+from engine.timeline import boundary_dates
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_DATES = 60  # a bound on the work one request can cause
 
 
 def change_dates(rules: RuleSet, plan: Plan, after: str) -> list[str]:
-    """Every first day on which some constraint or chosen action's phase starts or stops."""
-    chosen = {choice.id for choice in plan.actions}
-    spans = [(p.start, p.end) for c in rules.constraints for p in c.effective]
-    spans += [(p.start, p.end) for a in rules.actions if a.id in chosen for p in a.phases]
-    days = {start for start, _ in spans if start} | {_next_day(end) for _, end in spans if end}
-    named = set(_plan_dates(plan.setup))
-    days |= named | {_next_day(day) for day in named}
-    return sorted(day for day in days if day > after)[:MAX_DATES]
-
-
-def _plan_dates(node: Any) -> list[str]:
-    if isinstance(node, dict):
-        return [day for value in node.values() for day in _plan_dates(value)]
-    if isinstance(node, list):
-        return [day for value in node for day in _plan_dates(value)]
-    if not (isinstance(node, str) and _ISO_DATE.fullmatch(node)):
-        return []
-    try:
-        return [dt.date.fromisoformat(node).isoformat()]
-    except ValueError:
-        return []
-
-
-def _next_day(day: str) -> str:
-    return (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
+    """The dates after ``after`` on which a chosen action's verdict or phase could change."""
+    return [day for day in boundary_dates(rules, plan) if day > after][:MAX_DATES]
 
 
 def timelines(evaluator: Evaluator, plan: Plan, as_of: str) -> dict[str, list[dict[str, Any]]]:
