@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from msgspec import Struct, field
@@ -58,9 +58,9 @@ def lookup(data: Any, path: str) -> Any:
 
 def holds(condition: Condition, scope: Scope) -> bool | None:
     if "all" in condition:
-        return _all(holds(part, scope) for part in condition["all"])
+        return _decide((holds(part, scope) for part in condition["all"]), False)
     if "any" in condition:
-        return _any(holds(part, scope) for part in condition["any"])
+        return _decide((holds(part, scope) for part in condition["any"]), True)
     if "not" in condition:
         inner = holds(condition["not"], scope)
         return None if inner is None else not inner
@@ -94,25 +94,19 @@ def _quantify(quantifier: str, condition: Condition, scope: Scope) -> bool | Non
     if not isinstance(items, list):
         return UNKNOWN
     answers = (holds(condition["where"], scope.within(item)) for item in items)
-    return _any(answers) if quantifier == "any_item" else _all(answers)
+    return _decide(answers, quantifier == "any_item")
 
 
-def _all(answers: Any) -> bool | None:
+def _decide(answers: Iterable[bool | None], decisive: bool) -> bool | None:
+    """Three-valued "any" (``decisive`` True: one true answer decides) or "all" (False:
+    one false answer decides); otherwise unknown if any answer is. Stops at the first
+    deciding answer."""
     seen_unknown = False
     for answer in answers:
-        if answer is False:
-            return False
+        if answer is decisive:
+            return decisive
         seen_unknown = seen_unknown or answer is None
-    return UNKNOWN if seen_unknown else True
-
-
-def _any(answers: Any) -> bool | None:
-    seen_unknown = False
-    for answer in answers:
-        if answer is True:
-            return True
-        seen_unknown = seen_unknown or answer is None
-    return UNKNOWN if seen_unknown else False
+    return UNKNOWN if seen_unknown else not decisive
 
 
 def term_value(term: Any, scope: Scope) -> Any:
@@ -214,10 +208,10 @@ def _weigh(condition: Condition, scope: Scope, prefix: str) -> tuple[bool | None
 
 
 def _combine(weighed: list[tuple[bool | None, set[str]]], decisive: bool) -> tuple[bool | None, set[str]]:
-    if any(value is decisive for value, _ in weighed):
-        return decisive, set()
-    open_parts = [missing for value, missing in weighed if value is None]
-    return (None, set().union(*open_parts)) if open_parts else (not decisive, set())
+    value = _decide((part for part, _ in weighed), decisive)
+    if value is not None:
+        return value, set()
+    return None, set().union(*(missing for part, missing in weighed if part is None))
 
 
 def _weigh_items(path: str, where: Condition, quantifier: str, scope: Scope,
