@@ -13,10 +13,11 @@ from msgspec import Struct
 
 from engine.explain import OUTCOME_LABELS, value_words
 from engine.model import Assessment, Constraint, RuleSet
+from engine.report.common import ACTION_STATUS_LABELS
 from engine.trace import Step, trace_rule
 
 ABSENT = "absent"
-LABELS = {**OUTCOME_LABELS, "safe": "SAFE", "risk": "RISKS BREACH", ABSENT: "NOT IN THIS RULE SET",
+LABELS = {**OUTCOME_LABELS, **ACTION_STATUS_LABELS, ABSENT: "NOT IN THIS RULE SET",
           "not chosen": "NOT CHOSEN"}  # fmt: skip
 
 

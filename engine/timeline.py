@@ -17,6 +17,12 @@ from typing import TYPE_CHECKING, Any
 from msgspec import Struct
 
 from engine.model import Assessment, Plan, RuleSet
+from engine.report.common import (
+    ACTION_STATUS_LABELS,
+    ACTION_STATUS_WORDS,
+    OUTCOME_WORDS,
+    OVERALL_WORDS,
+)
 
 if TYPE_CHECKING:
     from engine.evaluate import Evaluator
@@ -103,10 +109,6 @@ def _difference(day: str, before: Assessment, after: Assessment) -> Change | Non
     return Change(day, before, after, rules, actions)
 
 
-STATUS = {"safe": "SAFE", "risk": "RISKS BREACH", "cannot_tell": "CANNOT TELL"}
-STATUS_WORDS = {"safe": "safe", "risk": "risks breach", "cannot_tell": "cannot tell"}
-OUTCOME_WORDS = {"pass": "pass", "fail": "fail", "cannot_tell": "cannot tell",
-                 "not_applicable": "not applicable"}  # fmt: skip
 
 
 def render_timeline(line: Timeline, rules: RuleSet) -> str:
@@ -122,19 +124,19 @@ def render_timeline(line: Timeline, rules: RuleSet) -> str:
 
 
 def _opening(assessment: Assessment) -> str:
-    lines = [f"On {assessment.as_of}: overall {assessment.overall.replace('_', ' ')}"]
-    lines += [f"  {STATUS[v.status]}: {v.action_id}" for v in assessment.actions]
+    lines = [f"On {assessment.as_of}: overall {OVERALL_WORDS[assessment.overall]}"]
+    lines += [f"  {ACTION_STATUS_LABELS[v.status]}: {v.action_id}" for v in assessment.actions]
     if not assessment.actions:
         lines.append("  The plan chooses no actions.")
     return "\n".join(lines)
 
 
 def _change_block(change: Change, rules: RuleSet) -> str:
-    lines = [f"From {change.day}: overall {change.after.overall.replace('_', ' ')}"]
+    lines = [f"From {change.day}: overall {OVERALL_WORDS[change.after.overall]}"]
     for before, after in zip(change.before.actions, change.after.actions):
         if after.action_id in change.actions:
             cautions = f" (cautions: {', '.join(after.cautions)})" if after.cautions else ""
-            lines.append(f"  {after.action_id}: {STATUS[before.status]} -> {STATUS[after.status]}{cautions}")
+            lines.append(f"  {after.action_id}: {ACTION_STATUS_LABELS[before.status]} -> {ACTION_STATUS_LABELS[after.status]}{cautions}")
     quiet = [r for r in change.rules if _quiet(change, r)]
     for rule_id in (r for r in change.rules if r not in quiet):
         rule = rules.constraint(rule_id)
@@ -169,13 +171,13 @@ def _summary(line: Timeline) -> str:
         for change in line.changes:
             new = change.after.actions[index].status
             if new != status:
-                spans.append(f"{STATUS_WORDS[status]} until {_eve(change.day)}")
+                spans.append(f"{ACTION_STATUS_WORDS[status]} until {_eve(change.day)}")
                 status, since = new, change.day
-        spans.append(f"{STATUS_WORDS[status]} from {since}" if spans else f"{STATUS_WORDS[status]} throughout")
+        spans.append(f"{ACTION_STATUS_WORDS[status]} from {since}" if spans else f"{ACTION_STATUS_WORDS[status]} throughout")
         lines.append(f"  {verdict.action_id}: {'; '.join(spans)}")
-    overall = [f"{c.day}: {c.after.overall.replace('_', ' ')}" for c in line.changes
+    overall = [f"{c.day}: {OVERALL_WORDS[c.after.overall]}" for c in line.changes
                if c.after.overall != c.before.overall]  # fmt: skip
-    lines.append("  overall: " + (line.start.overall.replace("_", " ") + (", then " + ", ".join(overall) if overall else " throughout")))
+    lines.append("  overall: " + (OVERALL_WORDS[line.start.overall] + (", then " + ", ".join(overall) if overall else " throughout")))
     return "\n".join(lines)
 
 

@@ -6,15 +6,9 @@ import textwrap
 from typing import Any
 
 from engine.model import Action, Constraint, Period, RuleSet, Source
-from engine.report.common import SEVERITY_WORDS, period_words, periods_words
+from engine.report.common import PHASE_STATUS_WORDS, SEVERITY_WORDS, period_words, periods_words
 
 WIDTH = 100
-PHASE_STATUS_WORDS = {
-    "recommended": "recommended by the BMA",
-    "dropped": "dropped from the menu",
-    "superseded": "superseded by the contract",
-    "withdrawn": "withdrawn",
-}
 TABLE_HEADINGS = ("ID", "SEVERITY", "FORCE", "EFFECTIVE", "TITLE")
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from engine.model import Assessment, Period
+from engine.model import Action, Assessment, Period
 
 SEVERITY_WORDS = {
     "breach": "breach of the core contract",
@@ -21,11 +21,18 @@ SEVERITY_WORDS = {
     "advisory": "advice only",
 }
 ACTION_STATUS_WORDS = {"safe": "safe", "risk": "risks breach", "cannot_tell": "cannot tell"}
+ACTION_STATUS_LABELS = {"safe": "SAFE", "risk": "RISKS BREACH", "cannot_tell": "CANNOT TELL"}
 OUTCOME_WORDS = {
     "pass": "pass",
     "fail": "fail",
     "cannot_tell": "cannot tell",
     "not_applicable": "not applicable",
+}
+PHASE_STATUS_WORDS = {
+    "recommended": "recommended by the BMA",
+    "dropped": "dropped from the menu",
+    "superseded": "superseded by the contract",
+    "withdrawn": "withdrawn",
 }
 OVERALL_WORDS = {"no_risk": "no risk", "risk": "risk", "cannot_tell": "cannot tell"}
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
@@ -50,6 +57,19 @@ def period_words(period: Period) -> str:
     if period.end:
         return f"until {long_date(period.end)}"
     return "always"
+
+
+def phase_note(action: Action, day: str, lead: str,
+               status_words: dict[str, str] | None = None) -> str:  # fmt: skip
+    """That the action (``lead``, e.g. "This action") is off the BMA menu on ``day``, and
+    what the phase covering the day calls it: in ``status_words``, or as the rules do."""
+    note = f"{lead} is not on the BMA menu on {long_date(day)}"
+    for phase in action.phases:
+        if phase.contains(day):
+            status = status_words[phase.status] if status_words else phase.status
+            span = period_words(Period(phase.start, phase.end))
+            return f"{note}; {span} it is {status} ({phase.name})."
+    return note + "."
 
 
 def periods_words(periods: Iterable[Period]) -> str:

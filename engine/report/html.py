@@ -5,9 +5,9 @@ from __future__ import annotations
 from html import escape
 
 from engine.model import Assessment, RuleSet
+from engine.report.common import ACTION_STATUS_LABELS
 from engine.report.pages import Block, Cell, Light, document
 
-LIGHT_WORDS = {"safe": "SAFE", "risk": "RISKS BREACH", "cannot_tell": "CANNOT TELL"}
 STYLE = """
 @page { size: A4; margin: 15mm; }
 body { font: 11pt/1.4 system-ui, sans-serif; color: #111; max-width: 180mm; margin: 0 auto; }
@@ -52,5 +52,5 @@ def _table(headings: list[str], rows: list[list[Cell]]) -> str:
 
 def _cell(cell: Cell) -> str:
     if isinstance(cell, Light):
-        return f'<span class="light {cell.status}">{LIGHT_WORDS[cell.status]}</span>'
+        return f'<span class="light {cell.status}">{ACTION_STATUS_LABELS[cell.status]}</span>'
     return escape(cell)

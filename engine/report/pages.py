@@ -20,7 +20,6 @@ from engine.trace import trace_rule
 from engine.waive import unwaived_overall, waiver_lines
 
 LIGHTS = {"safe": "green", "risk": "red", "cannot_tell": "amber"}
-LABELS = {"safe": "SAFE", "risk": "RISKS BREACH", "cannot_tell": "CANNOT TELL"}
 OVERALL = {"no_risk": "no risk found", "risk": "risk of breach",
            "cannot_tell": "cannot tell (some answers are missing)"}  # fmt: skip
 ASK = ("Before acting, talk to your LMC (Local Medical Committee): they advise practices on "

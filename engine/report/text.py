@@ -10,19 +10,19 @@ from engine.model import (
     Action,
     ActionVerdict,
     Assessment,
-    Period,
     RuleResult,
     RuleSet,
 )
 from engine.report.common import (
+    ACTION_STATUS_LABELS,
     ACTION_STATUS_WORDS,
     OUTCOME_WORDS,
     SEVERITY_WORDS,
     count_phrase,
     counts,
     long_date,
-    period_words,
     periods_words,
+    phase_note,
     plural,
     question_for,
     run_summary,
@@ -30,7 +30,6 @@ from engine.report.common import (
 
 WIDTH = 100
 DISCLAIMER = "gpca is decision support, not legal advice. Check with your LMC before acting."
-STATUS_LABELS = {"safe": "SAFE", "risk": "RISKS BREACH", "cannot_tell": "CANNOT TELL"}
 OVERALL_LABELS = {
     "no_risk": "NO RISK FOUND",
     "risk": "RISK OF BREACH",
@@ -93,24 +92,15 @@ def _actions_section(assessment: Assessment, rules: RuleSet) -> str:
 
 def _action_block(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) -> str:
     action = rules.action(verdict.action_id)
-    lines = _wrap(f"{STATUS_LABELS[verdict.status]}: {action.title} ({action.id})", "    ", "  ")
+    lines = _wrap(f"{ACTION_STATUS_LABELS[verdict.status]}: {action.title} ({action.id})", "    ", "  ")
     if not verdict.in_phase:
-        lines += _wrap(_phase_note(action, assessment.as_of), "    ")
+        lines += _wrap(phase_note(action, assessment.as_of, "Note: this action"), "    ")
     finding_ids = list(dict.fromkeys(verdict.findings + verdict.cautions))
     if not finding_ids:
         lines.append("    Nothing this action changes goes against a rule in effect on this date.")
     for rule_id in finding_ids:
         lines += _finding(assessment.result(rule_id), assessment, rules, action)
     return "\n".join(lines)
-
-
-def _phase_note(action: Action, day: str) -> str:
-    note = f"Note: this action is not on the BMA menu on {long_date(day)}"
-    for phase in action.phases:
-        if phase.contains(day):
-            span = period_words(Period(phase.start, phase.end))
-            return f"{note}; {span} it is {phase.status} ({phase.name})."
-    return note + "."
 
 
 def _finding(

@@ -8,9 +8,8 @@ from typing import Any
 from engine import __version__, load
 from engine.compile import CompiledRules, overlaps
 from engine.model import Action, Period, RuleSet
-from engine.report.common import period_words
+from engine.report.common import PHASE_STATUS_WORDS, period_words
 from engine.web.plans import pointer_of
-from engine.web.verdicts import PHASE_STATUS_WORDS
 
 ALWAYS_ASKED = ("practice", "assessed_on", "actions")  # the page's first two sections
 

@@ -8,23 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.model import PRACTICE, Action, ActionVerdict, Assessment, Period, RuleResult, RuleSet
+from engine.model import PRACTICE, Action, ActionVerdict, Assessment, RuleResult, RuleSet
 from engine.report.common import (
     ACTION_STATUS_WORDS,
     OVERALL_WORDS,
+    PHASE_STATUS_WORDS,
     SEVERITY_WORDS,
     long_date,
-    period_words,
+    phase_note,
     question_for,
 )
 from engine.web.plans import pointer_of
-
-PHASE_STATUS_WORDS = {
-    "recommended": "recommended by the BMA",
-    "dropped": "dropped from the menu",
-    "superseded": "superseded by the contract",
-    "withdrawn": "withdrawn",
-}
 
 
 def assessment_dict(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
@@ -54,7 +48,8 @@ def action_dict(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) 
         "status": verdict.status,
         "status_words": ACTION_STATUS_WORDS[verdict.status],
         "in_phase": verdict.in_phase,
-        "phase_note": "" if verdict.in_phase else phase_note(action, assessment.as_of),
+        "phase_note": "" if verdict.in_phase
+                      else phase_note(action, assessment.as_of, "This action", PHASE_STATUS_WORDS),
         "findings": [finding_dict(r, assessment, rules, action) for r in results],
         "cautions": [finding_dict(r, assessment, rules, action) for r in cautions],
     }
@@ -93,12 +88,3 @@ def _question(path: str, assessment: Assessment, rules: RuleSet) -> dict[str, st
                 return {"path": f"actions[{index}].{effect.param}",
                         "pointer": f"/actions/{index}/{effect.param}", "question": question}
     return {"path": path, "pointer": pointer_of(path), "question": question_for(path)}
-
-
-def phase_note(action: Action, day: str) -> str:
-    note = f"This action is not on the BMA menu on {long_date(day)}"
-    for phase in action.phases:
-        if phase.contains(day):
-            span = period_words(Period(phase.start, phase.end))
-            return f"{note}; {span} it is {PHASE_STATUS_WORDS[phase.status]} ({phase.name})."
-    return note + "."
