@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.client
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,26 +13,16 @@ from click.testing import CliRunner
 from engine.cli import gpca
 from engine.evaluate import Evaluator
 from engine.load import load_plan, load_rules, read_yaml
-from engine.web import make_server
 from engine.web.catalogue import needed_questions
-from engine.web.server import MAX_BODY, PlannerServer, serve_in_thread
+from engine.web.server import MAX_BODY, PlannerServer
 
 ROOT = Path(__file__).resolve().parent.parent
 RIVERSIDE = ROOT / "examples" / "riverside.yaml"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[PlannerServer]:
-    planner = make_server("127.0.0.1", 0)
-    serve_in_thread(planner)
-    yield planner
-    planner.shutdown()
-    planner.server_close()
-
-
-def request(server: PlannerServer, method: str, path: str, body: bytes | None = None,
+def request(planner: PlannerServer, method: str, path: str, body: bytes | None = None,
             headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:  # fmt: skip
-    connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=10)
+    connection = http.client.HTTPConnection("127.0.0.1", planner.server_address[1], timeout=10)
     try:
         connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
@@ -42,8 +31,8 @@ def request(server: PlannerServer, method: str, path: str, body: bytes | None = 
         connection.close()
 
 
-def post_json(server: PlannerServer, path: str, data: Any) -> tuple[int, dict[str, Any]]:
-    status, _, body = request(server, "POST", path, json.dumps(data).encode(),
+def post_json(planner: PlannerServer, path: str, data: Any) -> tuple[int, dict[str, Any]]:
+    status, _, body = request(planner, "POST", path, json.dumps(data).encode(),
                               {"Content-Type": "application/json"})  # fmt: skip
     return status, json.loads(body)
 
@@ -52,33 +41,33 @@ def riverside() -> dict[str, Any]:
     return read_yaml(RIVERSIDE).data
 
 
-def test_page_and_assets_are_served_locally(server: PlannerServer) -> None:
-    status, headers, body = request(server, "GET", "/")
+def test_page_and_assets_are_served_locally(planner: PlannerServer) -> None:
+    status, headers, body = request(planner, "GET", "/")
     assert status == 200
     assert headers["Content-Type"] == "text/html; charset=utf-8"
     assert "default-src 'self'" in headers["Content-Security-Policy"]
     assert b"http://" not in body and b"https://" not in body
     for asset in ("/static/style.css", "/static/js/app.js", "/static/js/fields.js"):
-        assert request(server, "GET", asset)[0] == 200
+        assert request(planner, "GET", asset)[0] == 200
 
 
-def test_files_outside_the_static_folder_are_not_served(server: PlannerServer) -> None:
+def test_files_outside_the_static_folder_are_not_served(planner: PlannerServer) -> None:
     for path in ("/static/../server.py", "/static/%2e%2e/server.py", "/etc/passwd"):
-        assert request(server, "GET", path)[0] == 404
+        assert request(planner, "GET", path)[0] == 404
 
 
-def test_catalogue_lists_every_action_and_the_plan_schema(server: PlannerServer) -> None:
-    status, _, body = request(server, "GET", "/api/catalogue")
+def test_catalogue_lists_every_action_and_the_plan_schema(planner: PlannerServer) -> None:
+    status, _, body = request(planner, "GET", "/api/catalogue")
     catalogue = json.loads(body)
     assert status == 200
     assert {a["id"] for a in catalogue["actions"]} == {a.id for a in load_rules().actions}
     assert catalogue["schema"]["properties"]["setup"]["type"] == "object"
 
 
-def test_assess_matches_the_evaluator(server: PlannerServer) -> None:
+def test_assess_matches_the_evaluator(planner: PlannerServer) -> None:
     rules = load_rules()
     expected = Evaluator(rules).assess(load_plan(RIVERSIDE, rules))
-    status, reply = post_json(server, "/api/assess", riverside())
+    status, reply = post_json(planner, "/api/assess", riverside())
     assert status == 200
     assert reply["problems"] == []
     shown = {a["id"]: a["status"] for a in reply["assessment"]["actions"]}
@@ -86,17 +75,17 @@ def test_assess_matches_the_evaluator(server: PlannerServer) -> None:
     assert reply["assessment"]["overall"] == expected.overall
 
 
-def test_assess_gives_the_dates_ahead_when_a_verdict_changes(server: PlannerServer) -> None:
-    _, reply = post_json(server, "/api/assess", riverside())
+def test_assess_gives_the_dates_ahead_when_a_verdict_changes(planner: PlannerServer) -> None:
+    _, reply = post_json(planner, "/api/assess", riverside())
     actions = {a["id"]: a for a in reply["assessment"]["actions"]}
     ahead = actions["switch-off-gp-connect-update-record"]["timeline"]
     assert [(c["date"], c["status"]) for c in ahead if c["status"] == "risk"] == [("2025-10-01", "risk")]
 
 
-def test_cannot_tell_names_the_action_parameter_that_settles_it(server: PlannerServer) -> None:
+def test_cannot_tell_names_the_action_parameter_that_settles_it(planner: PlannerServer) -> None:
     plan = riverside()
     del plan["actions"][0]["urgent_overflow"]
-    _, reply = post_json(server, "/api/assess", plan)
+    _, reply = post_json(planner, "/api/assess", plan)
     verdict = reply["assessment"]["actions"][0]
     assert verdict["status"] == "cannot_tell"
     assert verdict["findings"][0]["missing"] == [{
@@ -105,10 +94,10 @@ def test_cannot_tell_names_the_action_parameter_that_settles_it(server: PlannerS
     }]  # fmt: skip
 
 
-def test_validation_errors_point_at_the_field_they_concern(server: PlannerServer) -> None:
+def test_validation_errors_point_at_the_field_they_concern(planner: PlannerServer) -> None:
     plan = {"practice": {"ods_code": "nope"}, "assessed_on": "5/11/2024",
             "actions": [{"id": "limit-daily-contact"}], "setup": {}}  # fmt: skip
-    status, reply = post_json(server, "/api/assess", plan)
+    status, reply = post_json(planner, "/api/assess", plan)
     assert status == 422
     fields = {(p["code"], p["field"]) for p in reply["problems"]}
     assert fields == {
@@ -120,8 +109,8 @@ def test_validation_errors_point_at_the_field_they_concern(server: PlannerServer
     assert "assessment" not in reply
 
 
-def test_malformed_json_is_an_error_not_a_trace(server: PlannerServer) -> None:
-    status, headers, body = request(server, "POST", "/api/assess", b'{"practice": ',
+def test_malformed_json_is_an_error_not_a_trace(planner: PlannerServer) -> None:
+    status, headers, body = request(planner, "POST", "/api/assess", b'{"practice": ',
                                     {"Content-Type": "application/json"})  # fmt: skip
     assert status == 400
     assert headers["Content-Type"].startswith("application/json")
@@ -129,42 +118,42 @@ def test_malformed_json_is_an_error_not_a_trace(server: PlannerServer) -> None:
     assert b"Traceback" not in body
 
 
-def test_a_plan_that_is_not_a_mapping_is_refused(server: PlannerServer) -> None:
-    status, reply = post_json(server, "/api/assess", ["not", "a", "plan"])
+def test_a_plan_that_is_not_a_mapping_is_refused(planner: PlannerServer) -> None:
+    status, reply = post_json(planner, "/api/assess", ["not", "a", "plan"])
     assert status == 422
     assert reply["problems"][0]["code"] == "not-a-mapping"
 
 
-def test_request_size_limit_is_enforced(server: PlannerServer) -> None:
+def test_request_size_limit_is_enforced(planner: PlannerServer) -> None:
     body = b" " * (MAX_BODY + 1)
-    status, _, reply = request(server, "POST", "/api/assess", body, {"Content-Type": "application/json"})
+    status, _, reply = request(planner, "POST", "/api/assess", body, {"Content-Type": "application/json"})
     assert status == 413
     assert json.loads(reply)["problems"][0]["code"] == "too-large"
 
 
-def test_a_request_without_a_length_is_refused(server: PlannerServer) -> None:
-    connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=10)
+def test_a_request_without_a_length_is_refused(planner: PlannerServer) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", planner.server_address[1], timeout=10)
     connection.putrequest("POST", "/api/assess")
     connection.endheaders()
     assert connection.getresponse().status == 411
     connection.close()
 
 
-def test_other_hosts_and_origins_are_refused(server: PlannerServer) -> None:
+def test_other_hosts_and_origins_are_refused(planner: PlannerServer) -> None:
     """A page on another site (DNS rebinding, or a cross-site post) gets nothing."""
-    assert request(server, "GET", "/api/catalogue", headers={"Host": "evil.example"})[0] == 403
+    assert request(planner, "GET", "/api/catalogue", headers={"Host": "evil.example"})[0] == 403
     body = json.dumps(riverside()).encode()
     origin = {"Origin": "https://evil.example", "Content-Type": "application/json"}
-    assert request(server, "POST", "/api/assess", body, origin)[0] == 403
+    assert request(planner, "POST", "/api/assess", body, origin)[0] == 403
 
 
-def test_unknown_endpoints_are_404(server: PlannerServer) -> None:
-    assert post_json(server, "/api/nothing", {})[0] == 404
+def test_unknown_endpoints_are_404(planner: PlannerServer) -> None:
+    assert post_json(planner, "/api/nothing", {})[0] == 404
 
 
-def test_upload_returns_the_plan_and_its_problems_with_lines(server: PlannerServer) -> None:
+def test_upload_returns_the_plan_and_its_problems_with_lines(planner: PlannerServer) -> None:
     text = RIVERSIDE.read_text().replace("ods_code: Y01234", "ods_code: y1")
-    status, _, body = request(server, "POST", "/api/upload", text.encode(), {"Content-Type": "application/yaml"})
+    status, _, body = request(planner, "POST", "/api/upload", text.encode(), {"Content-Type": "application/yaml"})
     reply = json.loads(body)
     assert status == 200
     assert reply["plan"]["practice"]["name"] == "Riverside Surgery"
@@ -172,16 +161,16 @@ def test_upload_returns_the_plan_and_its_problems_with_lines(server: PlannerServ
     assert (problem["field"], problem["line"], problem["column"]) == ("/practice/ods_code", 14, 3)
 
 
-def test_upload_of_broken_yaml_is_an_error_in_the_page(server: PlannerServer) -> None:
-    status, _, body = request(server, "POST", "/api/upload", b"practice: [unclosed\n",
+def test_upload_of_broken_yaml_is_an_error_in_the_page(planner: PlannerServer) -> None:
+    status, _, body = request(planner, "POST", "/api/upload", b"practice: [unclosed\n",
                               {"Content-Type": "application/yaml"})  # fmt: skip
     reply = json.loads(body)
     assert status == 400
     assert reply["problems"][0]["code"] == "yaml-syntax"
 
 
-def test_downloaded_yaml_is_accepted_by_gpca_check(server: PlannerServer, tmp_path: Path) -> None:
-    status, headers, body = request(server, "POST", "/api/yaml", json.dumps(riverside()).encode(),
+def test_downloaded_yaml_is_accepted_by_gpca_check(planner: PlannerServer, tmp_path: Path) -> None:
+    status, headers, body = request(planner, "POST", "/api/yaml", json.dumps(riverside()).encode(),
                                     {"Content-Type": "application/json"})  # fmt: skip
     assert status == 200
     assert headers["Content-Disposition"] == 'attachment; filename="riverside-surgery-plan.yaml"'
@@ -194,15 +183,15 @@ def test_downloaded_yaml_is_accepted_by_gpca_check(server: PlannerServer, tmp_pa
     assert statuses[0] == statuses[1] == ["safe", "safe", "risk"]
 
 
-def test_an_invalid_plan_is_not_offered_as_a_file(server: PlannerServer) -> None:
-    status, reply = post_json(server, "/api/yaml", {"practice": {}, "assessed_on": "2024-11-05",
+def test_an_invalid_plan_is_not_offered_as_a_file(planner: PlannerServer) -> None:
+    status, reply = post_json(planner, "/api/yaml", {"practice": {}, "assessed_on": "2024-11-05",
                                                     "actions": [], "setup": {}})  # fmt: skip
     assert status == 422
     assert reply["problems"][0]["field"] == "/practice/name"
 
 
-def test_report_is_self_contained_html_for_a4(server: PlannerServer) -> None:
-    status, headers, body = request(server, "POST", "/api/report", json.dumps(riverside()).encode(),
+def test_report_is_self_contained_html_for_a4(planner: PlannerServer) -> None:
+    status, headers, body = request(planner, "POST", "/api/report", json.dumps(riverside()).encode(),
                                     {"Content-Type": "application/json"})  # fmt: skip
     html = body.decode()
     assert status == 200

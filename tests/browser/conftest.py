@@ -1,4 +1,4 @@
-"""A planner server and a headless Chromium for the browser tests.
+"""A headless Chromium for the browser tests (the planner server is in tests/conftest.py).
 
 Chromium comes from the Debian package (``.ci/run`` installs it); Playwright drives it
 through ``executable_path`` and never downloads a browser of its own.
@@ -13,8 +13,7 @@ from typing import Any
 
 import pytest
 
-from engine.web import make_server
-from engine.web.server import PlannerServer, serve_in_thread
+from engine.web.server import PlannerServer
 
 CHROMIUM = os.environ.get("GPCA_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -28,15 +27,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.skip(reason=reason))
-
-
-@pytest.fixture(scope="session")
-def planner() -> Iterator[PlannerServer]:
-    server = make_server("127.0.0.1", 0)
-    serve_in_thread(server)
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture(scope="session")
