@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
 from engine.model import Action, Constraint, Period, RuleSet, Source
-from engine.report.common import PHASE_STATUS_WORDS, SEVERITY_WORDS, period_words, periods_words
+from engine.report.common import (
+    PHASE_STATUS_WORDS,
+    SEVERITY_WORDS,
+    WIDTH,
+    period_words,
+    periods_words,
+    wrap,
+)
 
-WIDTH = 100
 TABLE_HEADINGS = ("ID", "SEVERITY", "FORCE", "EFFECTIVE", "TITLE")
-
-
-def _wrap(text: str, indent: str) -> list[str]:
-    return textwrap.wrap(
-        " ".join(text.split()),
-        width=WIDTH,
-        initial_indent=indent,
-        subsequent_indent=indent,
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
 
 
 def render_actions(rules: RuleSet) -> str:
@@ -34,11 +28,11 @@ def render_actions(rules: RuleSet) -> str:
 
 
 def _action_entry(action: Action) -> str:
-    lines = [action.id, *_wrap(action.title, "  ")]
+    lines = [action.id, *wrap(action.title, "  ")]
     for phase in action.phases:
         when = period_words(Period(phase.start, phase.end))
         status = PHASE_STATUS_WORDS[phase.status]
-        lines += _wrap(f"{when}: {status} ({phase.name})", "    ")
+        lines += wrap(f"{when}: {status} ({phase.name})", "    ")
     return "\n".join(lines)
 
 
@@ -86,8 +80,8 @@ def _constraint_full(rule: Constraint) -> list[str]:
     lines += ["Fails when:", *_yaml(rule.fails_when)]
     if rule.lets:
         lines += ["Lets:", *_yaml(rule.lets)]
-    lines += ["Message:", *_wrap(rule.message, "  ")]
-    lines += ["Remedy:", *_wrap(rule.remedy, "  ")]
+    lines += ["Message:", *wrap(rule.message, "  ")]
+    lines += ["Remedy:", *wrap(rule.remedy, "  ")]
     lines += ["Sources:", *_sources(rule.sources)]
     return lines
 
@@ -96,15 +90,15 @@ def _action_full(action: Action) -> list[str]:
     lines = [f"{action.id}: {action.title}", "Phases:"]
     for phase in action.phases:
         when = period_words(Period(phase.start, phase.end))
-        lines += _wrap(f"{when}: {PHASE_STATUS_WORDS[phase.status]} ({phase.name})", "  ")
+        lines += wrap(f"{when}: {PHASE_STATUS_WORDS[phase.status]} ({phase.name})", "  ")
     if action.file:
         lines.append(f"File: {action.file}")
-    lines += ["Wording:", *_wrap(action.wording, "  ")]
+    lines += ["Wording:", *wrap(action.wording, "  ")]
     effects = [_effect_words(e) for e in action.effects]
     lines += ["Effects:", *[f"  {effect}" for effect in effects]]
     lines.append(f"Bears on: {', '.join(action.bears_on) or 'nothing'}")
     if action.instead:
-        lines += ["What to do instead:", *_wrap(action.instead, "  ")]
+        lines += ["What to do instead:", *wrap(action.instead, "  ")]
     lines += ["Sources:", *_sources(action.sources)]
     return lines
 
@@ -128,8 +122,8 @@ def _yaml(node: Any) -> list[str]:
 def _sources(sources: tuple[Source, ...]) -> list[str]:
     lines = []
     for number, source in enumerate(sources, start=1):
-        lines += _wrap(f"{number}. {source.title}", "  ")
+        lines += wrap(f"{number}. {source.title}", "  ")
         lines.append(f"     {source.url}")
-        lines += _wrap(f'Quote: "{source.quote}"', "     ")
-        lines += _wrap(f"Confidence: {source.confidence}. Why: {source.why}", "     ")
+        lines += wrap(f'Quote: "{source.quote}"', "     ")
+        lines += wrap(f"Confidence: {source.confidence}. Why: {source.why}", "     ")
     return lines

@@ -7,6 +7,7 @@ evaluator has already decided.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
@@ -14,6 +15,7 @@ from typing import Any
 
 from engine.model import Action, Assessment, Period
 
+WIDTH = 100  # of the text reports, in characters
 SEVERITY_WORDS = {
     "breach": "breach of the core contract",
     "local_breach": "breach of a local contract",
@@ -36,6 +38,18 @@ PHASE_STATUS_WORDS = {
 }
 OVERALL_WORDS = {"no_risk": "no risk", "risk": "risk", "cannot_tell": "cannot tell"}
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
+
+
+def wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
+    """``text`` with its whitespace collapsed, wrapped to WIDTH; ``first`` indents line one."""
+    return textwrap.wrap(
+        " ".join(text.split()),
+        width=WIDTH,
+        initial_indent=indent if first is None else first,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def long_date(day: str | None) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
-
 from engine import __version__
 from engine.model import (
     PRACTICE,
@@ -26,9 +24,9 @@ from engine.report.common import (
     plural,
     question_for,
     run_summary,
+    wrap,
 )
 
-WIDTH = 100
 DISCLAIMER = "gpca is decision support, not legal advice. Check with your LMC before acting."
 OVERALL_LABELS = {
     "no_risk": "NO RISK FOUND",
@@ -43,17 +41,6 @@ def render_text(assessments: list[Assessment], rules: RuleSet) -> str:
         blocks.append(run_summary(assessments))
     blocks.append(DISCLAIMER)
     return "\n\n".join(blocks) + "\n"
-
-
-def _wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
-    return textwrap.wrap(
-        " ".join(text.split()),
-        width=WIDTH,
-        initial_indent=indent if first is None else first,
-        subsequent_indent=indent,
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
 
 
 def _plan_report(assessment: Assessment, rules: RuleSet) -> str:
@@ -92,9 +79,9 @@ def _actions_section(assessment: Assessment, rules: RuleSet) -> str:
 
 def _action_block(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) -> str:
     action = rules.action(verdict.action_id)
-    lines = _wrap(f"{ACTION_STATUS_LABELS[verdict.status]}: {action.title} ({action.id})", "    ", "  ")
+    lines = wrap(f"{ACTION_STATUS_LABELS[verdict.status]}: {action.title} ({action.id})", "    ", "  ")
     if not verdict.in_phase:
-        lines += _wrap(phase_note(action, assessment.as_of, "Note: this action"), "    ")
+        lines += wrap(phase_note(action, assessment.as_of, "Note: this action"), "    ")
     finding_ids = list(dict.fromkeys(verdict.findings + verdict.cautions))
     if not finding_ids:
         lines.append("    Nothing this action changes goes against a rule in effect on this date.")
@@ -112,25 +99,25 @@ def _finding(
 ) -> list[str]:
     constraint = rules.constraint(result.rule_id)
     body, deeper = indent + "  ", indent + "    "
-    lines = _wrap(f"- {constraint.title} ({constraint.id})", body, indent)
+    lines = wrap(f"- {constraint.title} ({constraint.id})", body, indent)
     if result.outcome == "cannot_tell":
         lines.append(f"{body}We cannot tell until the plan answers:")
         for path in result.missing:
-            lines += _wrap(f"* {question_for(path)} ({path})", deeper + "  ", deeper)
+            lines += wrap(f"* {question_for(path)} ({path})", deeper + "  ", deeper)
     elif result.message:
-        lines += _wrap(result.message, body)
-    lines += _wrap(f"Severity: {SEVERITY_WORDS[result.severity]}", body)
+        lines += wrap(result.message, body)
+    lines += wrap(f"Severity: {SEVERITY_WORDS[result.severity]}", body)
     if constraint.pack != "national":
-        lines += _wrap(f"From the local rule pack '{constraint.pack}', not the national rules", body)
+        lines += wrap(f"From the local rule pack '{constraint.pack}', not the national rules", body)
     if constraint.sources:
         source = constraint.sources[0]
-        lines += _wrap(f"Source ({source.confidence} confidence): {source.title}", deeper, body)
+        lines += wrap(f"Source ({source.confidence} confidence): {source.title}", deeper, body)
         lines.append(deeper + source.url)
     if result.outcome == "fail":
         lines.append(f"{body}What to do instead:")
-        lines += _wrap(result.remedy, deeper)
+        lines += wrap(result.remedy, deeper)
         if action is not None and action.instead:
-            lines += _wrap(action.instead, deeper)
+            lines += wrap(action.instead, deeper)
     return lines
 
 
@@ -156,7 +143,7 @@ def _not_applicable(assessment: Assessment, rules: RuleSet) -> str:
             continue
         effective = periods_words(rules.constraint(result.rule_id).effective)
         why = result.reason or f"in effect {effective}"
-        lines += _wrap(f"- {result.rule_id}: {why}", "    ", "  ")
+        lines += wrap(f"- {result.rule_id}: {why}", "    ", "  ")
     return "\n".join(["Not applicable on this date:", *lines]) if lines else ""
 
 
@@ -170,4 +157,4 @@ def _summary(assessment: Assessment) -> str:
     rule_part = f"{plural(len(assessment.results), 'constraint')} checked: "
     rule_part += count_phrase(outcomes, OUTCOME_WORDS)
     text = f"{action_part}; {rule_part}"
-    return "\n".join(_wrap(text))
+    return "\n".join(wrap(text))
