@@ -10,9 +10,7 @@ fixtures' plans as their actions leave them) that no fixture exercises.
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from msgspec import Struct
@@ -146,13 +144,7 @@ def _at(file: str, pointer: str) -> SourceLocation | None:
         place = read_yaml(file).locations.get(pointer)
     except InputError:
         return None
-    return _relative(place)
-
-
-def _relative(place: SourceLocation | None) -> SourceLocation | None:
-    if place is None or not Path(place.path).is_absolute():
-        return place
-    return SourceLocation(_shown(place.path), place.line, place.column)
+    return place.shown() if place else None
 
 
 def render_coverage(coverage: Coverage) -> str:
@@ -161,9 +153,3 @@ def render_coverage(coverage: Coverage) -> str:
                  f"and a failing fixture ({coverage.percent:.1f}%); {coverage.branches_covered} of "
                  f"{coverage.branches} condition branches exercised")  # fmt: skip
     return "\n".join(lines) + "\n"
-
-
-def _shown(file: str) -> str:
-    """A path below the current directory as a relative path; any other as it is."""
-    path = Path(file)
-    return os.path.relpath(path) if path.is_absolute() and path.is_relative_to(Path.cwd()) else file

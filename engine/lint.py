@@ -11,7 +11,6 @@ placeholders resolve. Every finding is a ``Problem`` naming file:line.
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Iterator, Sequence
 from itertools import combinations
 from pathlib import Path
@@ -21,7 +20,7 @@ from engine.compile import paths_read, paths_written
 from engine.errors import InputError
 from engine.explain import placeholders
 from engine.load import builtin_schema, load_rules, read_yaml
-from engine.model import Constraint, Period, Problem, RuleSet, SourceLocation
+from engine.model import Constraint, Period, Problem, RuleSet, SourceLocation, nearest_location
 
 NEGATIONS = {"eq": "ne", "ne": "eq", "lt": "ge", "ge": "lt", "gt": "le", "le": "gt",
              "in": "not_in", "not_in": "in"}  # fmt: skip
@@ -151,15 +150,11 @@ def _locations(file: str) -> dict[str, SourceLocation]:
         locations = read_yaml(file).locations if file else {}
     except InputError:
         return {}
-    shown = _shown(file)
-    return {key: SourceLocation(shown, p.line, p.column) for key, p in locations.items()}
+    return {key: place.shown() for key, place in locations.items()}
 
 
 def _at(file: str, pointer: str) -> SourceLocation | None:
-    locations = _locations(file)
-    while pointer and pointer not in locations:
-        pointer = pointer.rpartition("/")[0]
-    return locations.get(pointer) or SourceLocation(file, 1, 1)
+    return nearest_location(_locations(file), pointer) or SourceLocation(file, 1, 1)
 
 
 def _find(file: str, value: str) -> SourceLocation | None:
@@ -178,9 +173,3 @@ def _pointers_of(data: Any, value: str, pointer: str) -> Iterator[str]:
     items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
     for key, child in items:
         yield from _pointers_of(child, value, f"{pointer}/{key}")
-
-
-def _shown(file: str) -> str:
-    """A path below the current directory as a relative path; any other as it is."""
-    path = Path(file)
-    return os.path.relpath(path) if path.is_absolute() and path.is_relative_to(Path.cwd()) else file

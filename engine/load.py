@@ -33,6 +33,7 @@ from engine.model import (
     RuleSet,
     Source,
     SourceLocation,
+    nearest_location,
     replace,
     sha256_of,
 )
@@ -96,6 +97,10 @@ class Document(Struct, frozen=True):
     @property
     def digest(self) -> str:
         return sha256_of(self.raw)
+
+    def location_of(self, pointer: str) -> SourceLocation | None:
+        """The place of ``pointer`` or of its nearest ancestor that the file has."""
+        return nearest_location(self.locations, pointer)
 
     def part(self, pointer: str) -> Document:
         """The document below ``pointer`` (e.g. a fixture's ``/plan``), keeping locations."""

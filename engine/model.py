@@ -10,6 +10,8 @@ and durable_rules has no date type.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any, Literal
 
 from msgspec import Struct, field
@@ -43,6 +45,20 @@ class SourceLocation(Struct, frozen=True):
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}"
+
+    def shown(self) -> SourceLocation:
+        """This place, its path made relative when it lies below the current directory."""
+        path = Path(self.path)
+        if not (path.is_absolute() and path.is_relative_to(Path.cwd())):
+            return self
+        return SourceLocation(os.path.relpath(path), self.line, self.column)
+
+
+def nearest_location(locations: dict[str, SourceLocation], pointer: str) -> SourceLocation | None:
+    """The place of the JSON ``pointer``, or of its nearest ancestor in ``locations``."""
+    while pointer and pointer not in locations:
+        pointer = pointer.rpartition("/")[0]
+    return locations.get(pointer)
 
 
 class Problem(Struct, frozen=True):
@@ -209,11 +225,7 @@ class Plan(Struct, frozen=True):
 
     def location_of(self, pointer: str) -> SourceLocation | None:
         """The place of ``pointer`` or of its nearest ancestor that the file has."""
-        while pointer:
-            if pointer in self.locations:
-                return self.locations[pointer]
-            pointer = pointer.rpartition("/")[0]
-        return self.locations.get("")
+        return nearest_location(self.locations, pointer)
 
 
 class RuleResult(Struct, frozen=True):

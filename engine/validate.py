@@ -361,14 +361,7 @@ def _pointer(base: str, path: Iterable[Any]) -> str:
 def _problem(
     doc: load.Document, code: str, message: str, pointer: str = "", hint: str | None = None
 ) -> Problem:
-    return Problem(code, message, _locate(doc, pointer), pointer, hint)
-
-
-def _locate(doc: load.Document, pointer: str) -> SourceLocation | None:
-    """The place of ``pointer``, or of its nearest ancestor that the file has."""
-    while pointer and pointer not in doc.locations:
-        pointer = pointer.rpartition("/")[0]
-    return doc.locations.get(pointer)
+    return Problem(code, message, doc.location_of(pointer), pointer, hint)
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:

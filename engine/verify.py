@@ -29,7 +29,7 @@ class Case(Struct, frozen=True):
     base: str = ""  # the case's JSON pointer in its file: "" or "/cases/<n>"
 
     def location(self, *steps: str) -> SourceLocation | None:
-        return _near(self.document, self.base + "/expect/" + "/".join(steps))
+        return self.document.location_of(self.base + "/expect/" + "/".join(steps))
 
     @property
     def name(self) -> str:
@@ -77,7 +77,7 @@ def _case_bases(document: Document) -> list[str]:
 def _missing_expectations(document: Document, bases: list[str]) -> list[Problem]:
     message = "this case has no expectation: say what gpca should answer under 'expect'"
     hint = "add 'expect:' with 'overall', 'rules' or 'actions'"
-    return [Problem("no-expectation", message, _near(document, base + "/expect"), base, hint)
+    return [Problem("no-expectation", message, document.location_of(base + "/expect"), base, hint)
             for base in bases if _expects_nothing(document.part(base).data if base else document.data)]  # fmt: skip
 
 
@@ -122,7 +122,7 @@ def _schema_problems(document: Document) -> list[Problem]:
     problems = []
     for error in validator.iter_errors(document.data):
         pointer = "".join(f"/{step}" for step in error.absolute_path)
-        problems.append(Problem("fixture-schema", error.message, _near(document, pointer), pointer))
+        problems.append(Problem("fixture-schema", error.message, document.location_of(pointer), pointer))
     return problems
 
 
@@ -143,10 +143,4 @@ def _unknown_ids(document: Document, base: str, rules: RuleSet) -> list[Problem]
 def _unknown(document: Document, pointer: str, name: str, kind: str, known: list[str]) -> Problem:
     message = f"no {kind} is named '{name}'"
     hint = did_you_mean(name, known)
-    return Problem(f"unknown-{kind}", message, _near(document, pointer), pointer, hint)
-
-
-def _near(document: Document, pointer: str) -> SourceLocation | None:
-    while pointer and pointer not in document.locations:
-        pointer = pointer.rpartition("/")[0]
-    return document.locations.get(pointer)
+    return Problem(f"unknown-{kind}", message, document.location_of(pointer), pointer, hint)
