@@ -60,6 +60,21 @@ class _Loader(yaml.SafeLoader):
         if tag is None or tag.rpartition(":")[2] not in _REFUSED_TAGS
     }
 
+    _depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        # Refuse deep nesting while composing, before the recursion can exhaust the stack:
+        # how PyYAML and libyaml fail at depth differs between releases.
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH + 1:
+                mark = self.peek_event().start_mark
+                message = f"the file is nested more than {MAX_DEPTH} levels deep"
+                raise _Trouble(Problem("yaml-syntax", message, _at(mark, self.name)))
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
     def construct_mapping(  # type: ignore[override]
         self, node: MappingNode, deep: bool = False
     ) -> dict[str, Any]:
@@ -205,6 +220,7 @@ def _compose_and_construct(
     text: str, name: str, loader_class: type[_Loader]
 ) -> tuple[Any, dict[str, SourceLocation]]:
     loader = loader_class(text)
+    loader.name = name
     try:
         node = loader.get_single_node()
         if not isinstance(node, MappingNode):
