@@ -152,7 +152,9 @@ def _plan_files(paths: tuple[Path, ...]) -> list[Path]:
         if not path.is_dir():
             files.append(path)
             continue
-        found = sorted(p for p in path.iterdir() if p.suffix in PLAN_SUFFIXES and p.is_file())
+        # Every entry named like a plan is read, so one that cannot be (a dangling link, a
+        # FIFO, a folder named x.yaml) is an error that names it, never skipped in silence.
+        found = sorted(p for p in path.iterdir() if p.suffix in PLAN_SUFFIXES)
         if not found:
             raise click.BadParameter(
                 f"the directory '{path}' has no plan files (*.yaml or *.yml).",
