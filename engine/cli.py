@@ -127,9 +127,40 @@ def _report_failure(error: Exception, debug: bool) -> int:
 
 def _echo_problems(error: Exception) -> None:
     from engine.errors import render_problem
+    from engine.escape import terminal_safe
 
     for problem in getattr(error, "problems", ()):
-        click.echo(render_problem(problem), err=True)
+        click.echo(terminal_safe(render_problem(problem)), err=True)
+
+
+def echo_output(text: str, fmt: str = "text") -> None:
+    """Print a report, with no control character that could drive the terminal.
+
+    A reader that stops early (``gpca check | head``) ends the output quietly; a full disk
+    is the user's to fix (exit 2), not a bug.
+    """
+    from engine.errors import InputError
+    from engine.escape import for_output
+    from engine.model import Problem
+
+    try:
+        click.echo(for_output(text, fmt), nl=False)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    except OSError as error:
+        _silence_stdout()
+        message = f"cannot write the report to standard output: {error.strerror or error}"
+        raise InputError([Problem("unwritable-output", message, hint="check where the output goes")]) from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush cannot fail again."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _parse_as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -265,9 +296,9 @@ def check(
     if assessments and outputs:
         from engine.cli_authoring import write_check_outputs
 
-        write_check_outputs(outputs, lambda f: render(f, assessments, rules))
+        write_check_outputs(outputs, lambda f: render(f, assessments, rules), tuple(files))
     if assessments:
-        click.echo(render(fmt, assessments, rules), nl=False)
+        echo_output(render(fmt, assessments, rules), fmt)
     click.get_current_context().exit(code)
 
 
@@ -280,7 +311,7 @@ def actions(rule_dirs: tuple[Path, ...]) -> None:
     from engine.load import load_rules
     from engine.report.catalogue import render_actions
 
-    click.echo(render_actions(load_rules(list(rule_dirs) or None)), nl=False)
+    echo_output(render_actions(load_rules(list(rule_dirs) or None)))
 
 
 @gpca.command()
@@ -295,9 +326,9 @@ def rules(rule_id: str | None, rule_dirs: tuple[Path, ...]) -> None:
 
     ruleset = load_rules(list(rule_dirs) or None)
     if rule_id is None:
-        click.echo(render_rules_table(ruleset), nl=False)
+        echo_output(render_rules_table(ruleset))
     else:
-        click.echo(render_rule(ruleset, _known_rule_id(ruleset, rule_id)), nl=False)
+        echo_output(render_rule(ruleset, _known_rule_id(ruleset, rule_id)))
 
 
 def _known_rule_id(ruleset: Any, rule_id: str) -> str:

@@ -47,3 +47,22 @@ def file_name(path: object) -> str:
 def terminal_safe(text: str) -> str:
     """Whole output for a terminal: newlines and tabs kept, every other control escaped."""
     return _LAYOUT_KEPT.sub(_escaped, text)
+
+
+def json_safe(text: str) -> str:
+    """JSON text with the controls ``json.dumps`` leaves raw (C1, separators) as ``\\u`` escapes.
+
+    Those characters can occur only inside JSON strings, so the data is unchanged.
+    """
+    return _JSON_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_MARKUP_FORMATS = ("html", "junit")  # escaped by their renderers; controls do not show
+
+
+def for_output(text: str, fmt: str) -> str:
+    """A rendered report, safe to print or write, in a way that keeps format ``fmt`` valid."""
+    if fmt in ("json", "sarif"):
+        return json_safe(text)
+    return text if fmt in _MARKUP_FORMATS else terminal_safe(text)
