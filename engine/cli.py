@@ -360,12 +360,20 @@ def _known_rule_id(ruleset: Any, rule_id: str) -> str:
               help="The port to listen on (0: any free port).")  # fmt: skip
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="The address to listen on; the default keeps the planner to this machine.")  # fmt: skip
+@click.option("--allow-remote", is_flag=True,
+              help="Allow a --host that other machines can reach (prints a warning).")  # fmt: skip
 @rules_option
 @debug_option
 @guarded
-def serve(port: int, host: str, rule_dirs: tuple[Path, ...]) -> None:
+def serve(port: int, host: str, allow_remote: bool, rule_dirs: tuple[Path, ...]) -> None:
     """Start the practice planner, a local web page, and print its address."""
     from engine.web import serve as run
+    from engine.web.server import is_loopback
+
+    if not is_loopback(host) and not allow_remote:
+        raise click.BadParameter(
+            f"'{host}' can be reached from other machines, and anyone who reaches the planner "
+            "can use it; add --allow-remote if that is what you want.", param_hint="--host")
 
     try:
         run(host, port, list(rule_dirs) or None, announce=click.echo)
