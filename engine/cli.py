@@ -24,6 +24,7 @@ EXIT_RISK = 1  # a risk of breach, or one that cannot be ruled out
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
+SUPPORTED_PYTHON = (3, 11)  # as pyproject.toml's requires-python
 EXIT_BY_OVERALL = {"no_risk": EXIT_NO_RISK, "risk": EXIT_RISK, "cannot_tell": EXIT_RISK}
 FORMATS = ("text", "json", "markdown", "html", "sarif", "github")
 PLAN_SUFFIXES = (".yaml", ".yml")
@@ -112,6 +113,9 @@ def _report_failure(error: Exception, debug: bool) -> int:
     if isinstance(error, InputError):
         _echo_problems(error)
         return EXIT_INPUT
+    if _engine_missing(error):
+        click.echo(_engine_missing_message(error), err=True)
+        return EXIT_INPUT
     if debug:
         import traceback
 
@@ -123,6 +127,21 @@ def _report_failure(error: Exception, debug: bool) -> int:
         err=True,
     )
     return EXIT_INTERNAL
+
+
+def _engine_missing(error: Exception) -> bool:
+    """Whether the durable_rules C extension, gpca's rule engine, failed to load."""
+    return isinstance(error, ImportError) and (error.name or "").startswith("durable")
+
+
+def _engine_missing_message(error: Exception) -> str:
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    problem = f"its rule engine, the durable_rules C extension, does not load ({error})"
+    if sys.version_info[:2] == SUPPORTED_PYTHON:
+        return (f"gpca cannot run: {problem}.\n  hint: reinstall it with a C compiler (gcc) "
+                "present: pip install --force-reinstall durable-rules==2.0.28")
+    return (f"gpca cannot run on Python {running}: {problem}.\n  hint: gpca supports Python "
+            "3.11 only; make its virtual environment with python3.11 -m venv .venv")
 
 
 def _echo_problems(error: Exception) -> None:
