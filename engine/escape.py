@@ -58,11 +58,8 @@ def json_safe(text: str) -> str:
 
 
 _JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_MARKUP_FORMATS = ("html", "junit")  # escaped by their renderers; controls do not show
 
 
 def for_output(text: str, fmt: str) -> str:
     """A rendered report, safe to print or write, in a way that keeps format ``fmt`` valid."""
-    if fmt in ("json", "sarif"):
-        return json_safe(text)
-    return text if fmt in _MARKUP_FORMATS else terminal_safe(text)
+    return json_safe(text) if fmt in ("json", "sarif") else terminal_safe(text)

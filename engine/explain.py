@@ -68,7 +68,7 @@ def step_lines(step: Step, indent: str = "") -> list[str]:
                 f"{indent}      looks for {OP_WORDS[step.op]} {value_words(step.expected)}; "
                 f"the plan has {value_words(step.actual)}"]  # fmt: skip
     if step.kind == "item":
-        head = [f"{mark}{step.label} ({step.path}):"]
+        head = [f"{mark}{plain(step.label)} ({step.path}):"]
     elif step.kind in QUANTIFIER_HEADINGS:
         head = [f"{mark}{QUANTIFIER_HEADINGS[step.kind]} {step.path} ({_question(step.path)}):"]
         if not step.children:

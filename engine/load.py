@@ -212,6 +212,9 @@ def _open_problem(name: str, shown_name: str, error: OSError) -> Problem:
         return _unreadable(f"there is no file '{shown_name}'")
     if error.errno == errno.ELOOP:
         return _unreadable(f"'{shown_name}' is a symbolic link that loops back on itself")
+    if error.errno == errno.ENXIO:  # a socket, or a device with nothing behind it
+        return _unreadable(f"'{shown_name}' is a device or a socket, not a regular file",
+                           "gpca reads only regular files")  # fmt: skip
     if error.errno == errno.EACCES:
         return _unreadable(f"cannot read '{shown_name}': permission denied", "check the file's permissions")
     return _unreadable(f"cannot read '{shown_name}': {error.strerror or error}")

@@ -180,6 +180,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send(self, reply: Reply) -> None:
         self.close_connection = True  # one request a connection: nothing unread is misread
+        if self.request_version == "HTTP/0.9":  # it would get a body without a status line
+            self.request_version = "HTTP/1.0"
         self.send_response(reply.status)
         headers = {**SECURITY_HEADERS, "Content-Type": reply.content_type,
                    "Content-Length": str(len(reply.body)), "Connection": "close", **reply.headers}  # fmt: skip
@@ -207,12 +209,12 @@ class Handler(BaseHTTPRequestHandler):
         with the security headers, rather than http.server's bare HTML."""
         if code == HTTPStatus.NOT_IMPLEMENTED:  # a method other than GET, HEAD and POST
             code, message = HTTPStatus.METHOD_NOT_ALLOWED, "the planner answers GET and POST only"
+        if code == HTTPStatus.HTTP_VERSION_NOT_SUPPORTED:  # the client's mistake: a 4xx
+            code, message = HTTPStatus.BAD_REQUEST, "the planner speaks HTTP/1.0 and HTTP/1.1 only"
         status = HTTPStatus(code)
         reply = problems_reply(code, [Problem("bad-request", message or status.phrase)])
         if code == HTTPStatus.METHOD_NOT_ALLOWED:
             reply = Reply(reply.status, reply.content_type, reply.body, {"Allow": "GET, HEAD, POST"})
-        if self.request_version == "HTTP/0.9":  # it would get a body without a status line
-            self.request_version = "HTTP/1.0"
         self._send(reply)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's name
