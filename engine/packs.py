@@ -34,7 +34,9 @@ def manifest(root: Path) -> dict[str, Any]:
     from engine.load import read_yaml
 
     path = root / MANIFEST
-    return read_yaml(path).data if path.is_file() else {}
+    # Anything named pack.yaml is read, so a manifest gpca cannot read (a broken link, a
+    # FIFO) is an error, not a pack silently taken as standing alone.
+    return read_yaml(path).data if path.exists() or path.is_symlink() else {}
 
 
 def layer(documents: list[tuple[Path, Any]]) -> tuple[list[tuple[Path, Any]], list[Override]]:

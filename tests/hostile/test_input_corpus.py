@@ -92,25 +92,21 @@ def test_a_valid_plan_in_another_layout_gets_the_same_verdicts(
 SPECIAL = ("dangling-symlink", "symlink-loop", "fifo", "directory", "socket")
 
 
-def special_file(folder: Path, case: str) -> tuple[Path, str]:
+def special_file(folder: Path, case: str, name: str | None = None) -> tuple[Path, str]:
     """A file of kind ``case`` that gpca must not read, and what the message says of it."""
+    path = folder / (name or f"{case}.yaml")
     if case == "dangling-symlink":
-        path = folder / "dangling.yaml"
         path.symlink_to(folder / "nowhere.yaml")
         return path, "is a symbolic link to nothing"
     if case == "symlink-loop":
-        path = folder / "loop.yaml"
         path.symlink_to(path)
         return path, "is a symbolic link that loops back on itself"
     if case == "fifo":
-        path = folder / "fifo.yaml"
         os.mkfifo(path)
         return path, "is a FIFO (named pipe), not a regular file"
     if case == "directory":
-        path = folder / "folder.yaml"
         path.mkdir()
         return path, "is a directory, not a file"
-    path = folder / "socket.yaml"
     here = Path.cwd()
     os.chdir(folder)  # a socket's path is limited to about 100 bytes; a relative one is short
     try:
@@ -223,6 +219,14 @@ def test_an_odd_entry_among_rule_files_is_refused(case: str, pack: Path, cache: 
     run = check(RIVERSIDE, "--rules", pack, cache=cache)
     assert_refused(run, f"'{path}' {says}")
     assert run.seconds < 30
+
+
+@pytest.mark.parametrize("case", SPECIAL)
+def test_a_pack_manifest_that_cannot_be_read_is_refused(case: str, pack: Path, cache: Path) -> None:
+    (pack / "pack.yaml").unlink()
+    manifest, says = special_file(pack, case, "pack.yaml")
+    run = check(RIVERSIDE, "--rules", pack, cache=cache)
+    assert_refused(run, f"'{manifest}' {says}")
 
 
 def rule_file(pack: Path) -> Path:
