@@ -512,3 +512,24 @@ def test_an_uploaded_hostile_plan_is_answered_with_its_problems(plan: Path, plan
     reply = json.loads(answer.split(b"\r\n\r\n", 1)[1])
     assert reply["problems"], "an invalid plan must come back with its problems"
     assert all(p["code"] != "internal-error" for p in reply["problems"])
+
+
+@pytest.mark.parametrize(
+    ("case", "old", "new", "field"),
+    [
+        ("unknown-key", "  icb: Example ICB", "  ? {value}\n  : 1", "unknown key"),
+        ("unknown-action", "  - id: limit-daily-contacts", "  - id: {value}", "no action is named"),
+        ("unknown-parameter", "    max_contacts_per_clinician: 25", "    ? {value}\n    : 25", "has no parameter"),
+        ("enum-value", "booking_channel: gp_connect", "booking_channel: {value}", "booking_channel"),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("value", ["long", "newline", "escape"])
+def test_a_value_echoed_in_a_message_is_one_short_line(
+    case: str, old: str, new: str, field: str, value: str, tmp_path: Path, cache: Path
+) -> None:
+    text = {"long": "z" * 300_000, "newline": '"x\\nerror[forged]: all is well"',
+            "escape": '"x\\e[2J\\e]0;owned\\a"'}[value]  # fmt: skip
+    run = check(written(tmp_path, "p.yaml", riverside_with(old, new.format(value=text))), cache=cache)
+    assert_refused(run, field)
+    assert max(len(line) for line in run.err.splitlines()) < 400
+    assert not any(line.startswith("error[forged]") for line in run.err.splitlines())
