@@ -376,3 +376,30 @@ def test_a_client_that_hangs_up_leaves_no_traceback(planner: PlannerServer, capf
             client.sendall(b"GET /api/catalogue HTTP/1.1\r\nHost: localhost\r\n\r\n")
     assert request(planner, "GET", "/")[0] == 200
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_ctrl_c_stops_the_server_and_its_worker() -> None:
+    import signal
+    import subprocess
+
+    server = subprocess.Popen([sys.executable, "-m", "engine", "serve", "--port", "0"], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    assert server.stdout is not None
+    assert server.stdout.readline().startswith("The gpca planner is at http://localhost:")
+    workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+    server.send_signal(signal.SIGINT)
+    _, err = server.communicate(timeout=60)
+    assert (server.returncode, err) == (130, "Interrupted.\n")
+    assert len(workers) == 1
+    wait_until_gone(int(workers[0]))
+
+
+def wait_until_gone(pid: int) -> None:
+    import time
+
+    for _ in range(200):
+        stat = Path(f"/proc/{pid}/stat")
+        if not stat.exists() or stat.read_text().split(") ")[1].startswith("Z"):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"process {pid} is still running")
