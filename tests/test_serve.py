@@ -403,3 +403,18 @@ def wait_until_gone(pid: int) -> None:
             return
         time.sleep(0.05)
     raise AssertionError(f"process {pid} is still running")
+
+
+def test_a_connection_that_trickles_its_request_is_closed(planner: PlannerServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+    import time
+
+    from engine.web.server import Handler
+
+    monkeypatch.setattr(Handler, "timeout", 0.5)
+    with socket.create_connection(("127.0.0.1", planner.server_address[1]), timeout=10) as client:
+        client.sendall(b"GET / HTTP/1.1\r\n")  # and never the rest
+        start = time.monotonic()
+        assert client.recv(4096) == b""
+    assert time.monotonic() - start < 5
+    assert request(planner, "GET", "/")[0] == 200
