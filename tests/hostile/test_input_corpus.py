@@ -151,6 +151,18 @@ def test_a_file_name_with_control_characters_is_shown_escaped(name: str, tmp_pat
     assert not any(ch in run.out for ch in "\x1b\x07\r")
 
 
+@pytest.mark.parametrize("case", SPECIAL)
+def test_a_fixture_that_is_not_a_regular_file_is_an_unusable_fixture(case: str, tmp_path: Path, cache: Path) -> None:
+    import shutil
+
+    fixtures = Path(shutil.copytree(ROOT / "fixtures" / "nhs111", tmp_path / "fixtures"))
+    path, says = special_file(fixtures, case)
+    run = gpca("test", fixtures, cache=cache)
+    assert run.code == 2, run.out[-2000:]
+    assert f"error[unreadable-file]: '{path}' {says}" in run.out
+    assert "Traceback" not in run.out + run.err
+
+
 # --- sizes ----------------------------------------------------------------------------
 
 
