@@ -387,7 +387,7 @@ def _known_rule_id(ruleset: Any, rule_id: str) -> str:
 def serve(port: int, host: str, allow_remote: bool, rule_dirs: tuple[Path, ...]) -> None:
     """Start the practice planner, a local web page, and print its address."""
     from engine.web import serve as run
-    from engine.web.server import is_loopback
+    from engine.web.addresses import is_loopback
 
     if not is_loopback(host) and not allow_remote:
         raise click.BadParameter(

@@ -9,7 +9,6 @@ rebinding) and from its own page (no cross-site posts).
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import socket
 import sys
@@ -25,6 +24,7 @@ import msgspec
 
 from engine.load import load_rules
 from engine.model import Problem
+from engine.web import addresses
 from engine.web.reply import Reply, problems_reply
 from engine.web.worker import Worker, WorkerFailed, WorkerStartFailed
 
@@ -32,9 +32,7 @@ MAX_BODY = 512 * 1024  # a large plan is a few kilobytes
 DRAIN_LIMIT = 16 * MAX_BODY  # after the 413, at most this much is read so the client sees it
 BACKLOG = 256  # 200 pages opened at once must not have connections reset
 CONNECTION_TIMEOUT = 30.0  # seconds a connection may sit idle or trickle a request
-LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 _LENGTH = re.compile(r"[0-9]{1,12}")
-_HOST = re.compile(r"(?:([A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}))|\[([0-9A-Fa-f:.]{2,45})\])(?::[0-9]{1,5})?")
 STATIC_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
                 ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml"}  # fmt: skip
 POSTS = {"/api/assess": "assess", "/api/upload": "upload", "/api/yaml": "yaml", "/api/report": "report"}
@@ -63,7 +61,7 @@ class PlannerServer(ThreadingHTTPServer):
     request_queue_size = BACKLOG
 
     def __init__(self, address: tuple[str, int], worker: Worker) -> None:
-        self.address_family = _family(address[0])
+        self.address_family = addresses.family(address[0])
         super().__init__(address, Handler)
         self.worker = worker
         self.files = static_files()
@@ -83,17 +81,7 @@ class PlannerServer(ThreadingHTTPServer):
         return reply
 
     def allowed_host(self, host: str) -> bool:
-        """Whether a Host (or Origin) name may address this server: this machine's names,
-        the address it listens on, or (listening on every address) any address literal.
-        A DNS name other than localhost never is: that is how DNS rebinding gets in."""
-        if host in LOOPBACK_NAMES:
-            return True
-        try:
-            address = ipaddress.ip_address(host)
-        except ValueError:
-            return False
-        bound = ipaddress.ip_address(self.server_address[0])
-        return address == bound or address.is_loopback or bound.is_unspecified
+        return addresses.allowed_host(host, self.server_address[0])
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that hung up or timed out is no error of ours: say nothing, no traceback."""
@@ -139,9 +127,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def _refused(self) -> Reply | None:
         """Refuse other sites' pages (DNS rebinding, cross-site posts), whatever the address."""
-        host = _host_name(self.headers.get("Host") or "")
+        host = addresses.host_name(self.headers.get("Host") or "")
         origin = self.headers.get("Origin")
-        origin_host = _origin_host(origin) if origin is not None else host
+        origin_host = addresses.origin_host(origin) if origin is not None else host
         if not (host and self.server.allowed_host(host) and origin_host == host):
             return problems_reply(403, [Problem("forbidden", "the planner answers only its own page")])
         return None
@@ -228,39 +216,6 @@ ENGINE_STOPPED = Problem(
 )
 
 
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` is an address of this machine only (localhost, 127.0.0.0/8, ::1)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _family(host: str) -> socket.AddressFamily:
-    try:
-        return socket.AF_INET6 if ipaddress.ip_address(host).version == 6 else socket.AF_INET
-    except ValueError:
-        return socket.AF_INET
-
-
-def _host_name(header: str) -> str:
-    """The name in a Host header: 'localhost:8765' -> 'localhost', '[::1]:8765' -> '::1';
-    '' for anything that is not a plain name or address with an optional port."""
-    match = _HOST.fullmatch(header.strip())
-    return (match.group(1) or match.group(2)).lower() if match else ""
-
-
-def _origin_host(origin: str) -> str | None:
-    try:
-        parsed = urlsplit(origin.strip())
-        parsed.port  # noqa: B018 - raises on a port that is not a number
-    except ValueError:
-        return None
-    return (parsed.hostname or "").lower() if parsed.scheme in ("http", "https") else None
-
-
 def make_server(host: str = "127.0.0.1", port: int = 0, rule_dirs: list[Path] | None = None,
                 worker: Worker | None = None) -> PlannerServer:  # fmt: skip
     """A planner server on ``host``:``port`` (0: any free port), not yet serving.
@@ -286,7 +241,7 @@ def serve(host: str = "127.0.0.1", port: int = 8765, rule_dirs: list[Path] | Non
     """Serve the planner until interrupted."""
     server = make_server(host, port, rule_dirs)
     announce(f"The gpca planner is at {server.url}  (press Ctrl+C to stop)")
-    if not is_loopback(host):
+    if not addresses.is_loopback(host):
         announce(f"Warning: listening on {host}: anyone who can reach this machine can use the planner.")
     try:
         server.serve_forever()
