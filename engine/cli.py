@@ -400,7 +400,26 @@ def serve(port: int, host: str, allow_remote: bool, rule_dirs: tuple[Path, ...])
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}")
 
 
+class _SafeMessages:
+    """Standard error with every control character but newline and tab escaped, so that
+    nothing gpca echoes back (a value, a file name, an argument in click's own messages)
+    can drive the terminal."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from engine.escape import terminal_safe
+
+        self._stream.write(terminal_safe(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def main() -> None:
+    sys.stderr = _SafeMessages(sys.stderr)  # type: ignore[assignment]
     try:
         gpca(prog_name="gpca")
     finally:

@@ -72,3 +72,30 @@ def riverside_with(old: str, new: str) -> str:
     text = riverside_text()
     assert old in text, old
     return text.replace(old, new, 1)
+
+
+def gpca_on_terminal(*args: str | Path, cache: Path | None = None) -> tuple[int, bytes]:
+    """``gpca ARGS`` with its output and errors on a pseudo-terminal, as a user sees them."""
+    import pty
+
+    environment = {**os.environ}
+    if cache is not None:
+        environment.pop("GPCA_NO_CACHE", None)
+        environment["XDG_CACHE_HOME"] = str(cache)
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "engine", *map(str, args)], cwd=ROOT, env=environment,
+        stdin=subprocess.DEVNULL, stdout=terminal, stderr=terminal, preexec_fn=_limit_memory,
+    )  # fmt: skip
+    os.close(terminal)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the terminal closed: gpca has ended
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(controller)
+    return process.wait(timeout=TIME_LIMIT), seen

@@ -545,3 +545,30 @@ def test_a_value_echoed_in_a_message_is_one_short_line(
     assert_refused(run, field)
     assert max(len(line) for line in run.err.splitlines()) < 400
     assert not any(line.startswith("error[forged]") for line in run.err.splitlines())
+
+
+# --- what reaches a terminal --------------------------------------------------------------
+
+ESCAPES = {"clear": "\x1b[2J", "title": "\x1b]0;owned\x07", "c1-csi": "\x9b31m", "bell": "\x07"}
+
+
+@pytest.mark.parametrize("where", ["as-of", "plan-path", "rule-id", "plan-value", "plan-folder"])
+@pytest.mark.parametrize("escape", sorted(ESCAPES))
+def test_no_escape_sequence_reaches_the_terminal(where: str, escape: str, tmp_path: Path, cache: Path) -> None:
+    from input_support import gpca_on_terminal
+
+    sequence = ESCAPES[escape]
+    folder = tmp_path / f"plans{sequence}"
+    folder.mkdir()
+    plan = written(folder, "plan.yaml", riverside_with("name: Riverside Surgery", f"name: {json.dumps('R' + sequence)}"))
+    args = {
+        "as-of": ["check", RIVERSIDE, "--as-of", f"2025{sequence}"],
+        "plan-path": ["check", tmp_path / f"none{sequence}.yaml"],
+        "rule-id": ["rules", f"no{sequence}rule"],
+        "plan-value": ["check", plan],
+        "plan-folder": ["check", folder],
+    }[where]
+    code, seen = gpca_on_terminal(*args, cache=cache)
+    assert code in (1, 2)
+    assert b"Traceback" not in seen
+    assert not any(byte in seen for byte in (b"\x1b", b"\x07", "\x9b".encode()))
