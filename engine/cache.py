@@ -55,7 +55,7 @@ def load_rules_cached(directories: Sequence[Path] | None = None) -> RuleSet:
 
 def _sources(directories: Sequence[Path] | None) -> list[tuple[str, str, bytes]]:
     roots = [load.builtin_rules_dir(), *(directories or ())]
-    return [(str(root), str(file.relative_to(root)), file.read_bytes())
+    return [(str(root), str(file.relative_to(root)), load.read_regular_file(file))
             for root in roots for file in sorted(Path(root).rglob("*.y*ml"))]  # fmt: skip
 
 

@@ -24,6 +24,7 @@ EXIT_RISK = 1  # a risk of breach, or one that cannot be ruled out
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
+SUPPORTED_PYTHON = (3, 11)  # as pyproject.toml's requires-python
 EXIT_BY_OVERALL = {"no_risk": EXIT_NO_RISK, "risk": EXIT_RISK, "cannot_tell": EXIT_RISK}
 FORMATS = ("text", "json", "markdown", "html", "sarif", "github")
 PLAN_SUFFIXES = (".yaml", ".yml")
@@ -112,6 +113,9 @@ def _report_failure(error: Exception, debug: bool) -> int:
     if isinstance(error, InputError):
         _echo_problems(error)
         return EXIT_INPUT
+    if _engine_missing(error):
+        click.echo(_engine_missing_message(error), err=True)
+        return EXIT_INPUT
     if debug:
         import traceback
 
@@ -125,11 +129,57 @@ def _report_failure(error: Exception, debug: bool) -> int:
     return EXIT_INTERNAL
 
 
+def _engine_missing(error: Exception) -> bool:
+    """Whether the durable_rules C extension, gpca's rule engine, failed to load."""
+    return isinstance(error, ImportError) and (error.name or "").startswith("durable")
+
+
+def _engine_missing_message(error: Exception) -> str:
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    problem = f"its rule engine, the durable_rules C extension, does not load ({error})"
+    if sys.version_info[:2] == SUPPORTED_PYTHON:
+        return (f"gpca cannot run: {problem}.\n  hint: reinstall it with a C compiler (gcc) "
+                "present: pip install --force-reinstall durable-rules==2.0.28")
+    return (f"gpca cannot run on Python {running}: {problem}.\n  hint: gpca supports Python "
+            "3.11 only; make its virtual environment with python3.11 -m venv .venv")
+
+
 def _echo_problems(error: Exception) -> None:
     from engine.errors import render_problem
+    from engine.escape import terminal_safe
 
     for problem in getattr(error, "problems", ()):
-        click.echo(render_problem(problem), err=True)
+        click.echo(terminal_safe(render_problem(problem)), err=True)
+
+
+def echo_output(text: str, fmt: str = "text") -> None:
+    """Print a report, with no control character that could drive the terminal.
+
+    A reader that stops early (``gpca check | head``) ends the output quietly; a full disk
+    is the user's to fix (exit 2), not a bug.
+    """
+    from engine.errors import InputError
+    from engine.escape import for_output
+    from engine.model import Problem
+
+    try:
+        click.echo(for_output(text, fmt), nl=False)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    except OSError as error:
+        _silence_stdout()
+        message = f"cannot write the report to standard output: {error.strerror or error}"
+        raise InputError([Problem("unwritable-output", message, hint="check where the output goes")]) from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush cannot fail again."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _parse_as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -152,7 +202,9 @@ def _plan_files(paths: tuple[Path, ...]) -> list[Path]:
         if not path.is_dir():
             files.append(path)
             continue
-        found = sorted(p for p in path.iterdir() if p.suffix in PLAN_SUFFIXES and p.is_file())
+        # Every entry named like a plan is read, so one that cannot be (a dangling link, a
+        # FIFO, a folder named x.yaml) is an error that names it, never skipped in silence.
+        found = sorted(p for p in path.iterdir() if p.suffix in PLAN_SUFFIXES)
         if not found:
             raise click.BadParameter(
                 f"the directory '{path}' has no plan files (*.yaml or *.yml).",
@@ -263,9 +315,9 @@ def check(
     if assessments and outputs:
         from engine.cli_authoring import write_check_outputs
 
-        write_check_outputs(outputs, lambda f: render(f, assessments, rules))
+        write_check_outputs(outputs, lambda f: render(f, assessments, rules), tuple(files))
     if assessments:
-        click.echo(render(fmt, assessments, rules), nl=False)
+        echo_output(render(fmt, assessments, rules), fmt)
     click.get_current_context().exit(code)
 
 
@@ -278,7 +330,7 @@ def actions(rule_dirs: tuple[Path, ...]) -> None:
     from engine.load import load_rules
     from engine.report.catalogue import render_actions
 
-    click.echo(render_actions(load_rules(list(rule_dirs) or None)), nl=False)
+    echo_output(render_actions(load_rules(list(rule_dirs) or None)))
 
 
 @gpca.command()
@@ -293,9 +345,9 @@ def rules(rule_id: str | None, rule_dirs: tuple[Path, ...]) -> None:
 
     ruleset = load_rules(list(rule_dirs) or None)
     if rule_id is None:
-        click.echo(render_rules_table(ruleset), nl=False)
+        echo_output(render_rules_table(ruleset))
     else:
-        click.echo(render_rule(ruleset, _known_rule_id(ruleset, rule_id)), nl=False)
+        echo_output(render_rule(ruleset, _known_rule_id(ruleset, rule_id)))
 
 
 def _known_rule_id(ruleset: Any, rule_id: str) -> str:
@@ -327,12 +379,20 @@ def _known_rule_id(ruleset: Any, rule_id: str) -> str:
               help="The port to listen on (0: any free port).")  # fmt: skip
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="The address to listen on; the default keeps the planner to this machine.")  # fmt: skip
+@click.option("--allow-remote", is_flag=True,
+              help="Allow a --host that other machines can reach (prints a warning).")  # fmt: skip
 @rules_option
 @debug_option
 @guarded
-def serve(port: int, host: str, rule_dirs: tuple[Path, ...]) -> None:
+def serve(port: int, host: str, allow_remote: bool, rule_dirs: tuple[Path, ...]) -> None:
     """Start the practice planner, a local web page, and print its address."""
     from engine.web import serve as run
+    from engine.web.addresses import is_loopback
+
+    if not is_loopback(host) and not allow_remote:
+        raise click.BadParameter(
+            f"'{host}' can be reached from other machines, and anyone who reaches the planner "
+            "can use it; add --allow-remote if that is what you want.", param_hint="--host")
 
     try:
         run(host, port, list(rule_dirs) or None, announce=click.echo)
@@ -340,7 +400,26 @@ def serve(port: int, host: str, rule_dirs: tuple[Path, ...]) -> None:
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}")
 
 
+class _SafeMessages:
+    """Standard error with every control character but newline and tab escaped, so that
+    nothing gpca echoes back (a value, a file name, an argument in click's own messages)
+    can drive the terminal."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from engine.escape import terminal_safe
+
+        self._stream.write(terminal_safe(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def main() -> None:
+    sys.stderr = _SafeMessages(sys.stderr)  # type: ignore[assignment]
     try:
         gpca(prog_name="gpca")
     finally:

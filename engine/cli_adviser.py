@@ -17,6 +17,7 @@ from engine.cli import (
     _known_rule_id,
     _parse_as_of,
     debug_option,
+    echo_output,
     guarded,
     rules_option,
 )
@@ -37,7 +38,7 @@ def _assess(plan_path: Path, rule_dirs: tuple[Path, ...], as_of: str | None) -> 
 
 
 def _finish(text: str, code: int) -> None:
-    click.echo(text, nl=False)
+    echo_output(text)
     click.get_current_context().exit(code)
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import click
 
-from engine.cli import EXIT_INPUT, EXIT_NO_RISK, EXIT_RISK, debug_option, guarded, rules_option
+from engine import escape
+from engine.cli import EXIT_INPUT, EXIT_NO_RISK, EXIT_RISK, debug_option, echo_output, guarded, rules_option
 
 EXIT_FAILED = EXIT_RISK  # expectations failed, or lint findings: the author's to fix
 TEST_FORMATS = ("text", "junit", "github")
@@ -35,19 +36,52 @@ def output_option(formats: tuple[str, ...]):  # type: ignore[no-untyped-def]
                         callback=parse_outputs, help=help_text)  # fmt: skip
 
 
-def write_outputs(outputs: list[tuple[str, Path]], formats: tuple[str, ...], render) -> None:  # type: ignore[no-untyped-def]
+def write_outputs(outputs: list[tuple[str, Path]], formats: tuple[str, ...], render,  # type: ignore[no-untyped-def]
+                  inputs: tuple[Path, ...] = ()) -> None:  # fmt: skip
+    """Each report written to its file, once every path has been checked as writable."""
     for fmt, path in outputs:
         if fmt not in formats:
             raise click.BadParameter(f"unknown format '{fmt}'; use one of {', '.join(formats)}.", param_hint="--output")
+        _check_output_path(path, inputs)
     for fmt, path in outputs:
-        path.write_text(render(fmt), encoding="utf-8")
+        try:
+            with open(path, "w", encoding="utf-8") as file:
+                file.write(escape.for_output(render(fmt), fmt))
+        except OSError as error:
+            _output_problem(path, f"cannot write it: {error.strerror or error}")
 
 
-def write_check_outputs(values: tuple[str, ...], render) -> None:  # type: ignore[no-untyped-def]
+def _check_output_path(path: Path, inputs: tuple[Path, ...]) -> None:
+    """Refuse a path that cannot take a report, or that would overwrite what gpca reads."""
+    if not path.parent.is_dir():
+        _output_problem(path, f"there is no folder '{escape.plain(path.parent)}'", "create the folder first")
+    if path.is_dir():
+        _output_problem(path, "it is a folder; name a file in it")
+    if path.exists() and any(_same_file(path, given) for given in inputs):
+        _output_problem(path, "it is one of the files gpca is reading; it will not overwrite it")
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    try:
+        return path.samefile(other)
+    except OSError:
+        return False
+
+
+def _output_problem(path: Path, why: str, hint: str = "choose another PATH") -> None:
+    from engine.errors import InputError
+    from engine.model import Problem
+
+    message = f"--output '{escape.plain(path)}': {why}"
+    raise InputError([Problem("unwritable-output", message, hint=hint)])
+
+
+def write_check_outputs(values: tuple[str, ...], render, inputs: tuple[Path, ...] = ()) -> None:  # type: ignore[no-untyped-def]
     """`gpca check --output FORMAT=PATH`: each extra report written to its file."""
     from engine.cli import FORMATS
 
-    write_outputs(parse_outputs(click.get_current_context(), None, values), FORMATS, render)  # type: ignore[arg-type]
+    pairs = parse_outputs(click.get_current_context(), None, values)
+    write_outputs(pairs, FORMATS, render, inputs)  # type: ignore[arg-type]
 
 
 @click.command("test")
@@ -73,8 +107,8 @@ def test_command(paths: tuple[Path, ...], fmt: str, outputs: list[tuple[str, Pat
     if not files:
         raise click.UsageError("no fixture files found; name a PATH.")
     result = run_suite(files, rules)
-    write_outputs(outputs, TEST_FORMATS, lambda f: _render_suite(f, result, rules))
-    click.echo(_render_suite(fmt, result, rules), nl=False)
+    write_outputs(outputs, TEST_FORMATS, lambda f: _render_suite(f, result, rules), tuple(files))
+    echo_output(_render_suite(fmt, result, rules), fmt)
     code = EXIT_INPUT if result.errors else EXIT_FAILED if result.failed else EXIT_NO_RISK
     if show_coverage or minimum is not None:
         code = max(code, _coverage(result, rules, minimum))
@@ -148,7 +182,7 @@ def impact_command(paths: tuple[Path, ...], base: str | None, old_dirs: tuple[Pa
     with tempfile.TemporaryDirectory(prefix="gpca-impact-") as temp:
         old = load_rules(old_rules_from_git(new_list, base, Path(temp)) if base else list(old_dirs))
         changes = compare(old, new, targets)
-    click.echo(render_markdown(changes, len(plans_to_compare(targets, new))), nl=False)
+    echo_output(render_markdown(changes, len(plans_to_compare(targets, new))), "markdown")
     click.get_current_context().exit(EXIT_FAILED if changes and fail_on_change else EXIT_NO_RISK)
 
 

@@ -8,13 +8,13 @@ evaluator uses it for whole constraints, as the test oracle for the compiled rul
 
 from __future__ import annotations
 
-import datetime
 import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from msgspec import Struct, field
 
+from engine.dates import shift_days, shift_months
 from engine.model import Condition
 
 UNKNOWN = None
@@ -147,16 +147,11 @@ def _arithmetic(function: Callable[..., Any]) -> Callable[[list[Any], Scope], An
 
 
 def add_months(day: str, months: int) -> str:
-    date = datetime.date.fromisoformat(day)
-    month_index = date.month - 1 + int(months)
-    year, month = date.year + month_index // 12, month_index % 12 + 1
-    next_month = datetime.date(year + month // 12, month % 12 + 1, 1)
-    last_day = (next_month - datetime.timedelta(days=1)).day
-    return date.replace(year=year, month=month, day=min(date.day, last_day)).isoformat()
+    return shift_months(day, months)
 
 
 def add_days(day: str, days: int) -> str:
-    return (datetime.date.fromisoformat(day) + datetime.timedelta(days=int(days))).isoformat()
+    return shift_days(day, days)
 
 
 TERMS: dict[str, Callable[[Any, Scope], Any]] = {

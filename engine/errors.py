@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from engine.escape import clip, plain
 from engine.model import Problem
 
 if TYPE_CHECKING:
@@ -50,11 +51,11 @@ def pointer_to_path(pointer: str) -> str:
     path = "$"
     for segment in split_pointer(pointer):
         if segment.isdigit():
-            path += f"[{segment}]"
+            path += f"[{clip(segment)}]"
         elif _IDENTIFIER.match(segment):
-            path += f".{segment}"
+            path += f".{clip(segment)}"
         else:
-            path += "[" + repr(segment) + "]"
+            path += "[" + repr(clip(segment)) + "]"  # repr escapes control characters
     return path
 
 
@@ -90,7 +91,7 @@ def shown(value: Any) -> str:
     if value is None:
         return "nothing (null)"
     if isinstance(value, str):
-        return "'" + (value if len(value) <= 40 else value[:37] + "...") + "'"
+        return "'" + clip(plain(value), 40) + "'"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from engine.conditions import Scope, lookup, term_value
+from engine.escape import plain
 from engine.model import PRACTICE, Assessment, Constraint, RuleSet
 
 if TYPE_CHECKING:  # the trace is imported when an explanation is asked for, not at start-up
@@ -41,7 +42,7 @@ def _words(value: Any) -> str:
         return str(int(value))
     if isinstance(value, int):
         return f"{value:,}"
-    return str(value)
+    return plain(value)  # a plan's text: a newline in it must not start a line of the report
 
 
 OP_WORDS = {"eq": "equal to", "ne": "anything but", "lt": "less than", "le": "at most",
@@ -67,7 +68,7 @@ def step_lines(step: Step, indent: str = "") -> list[str]:
                 f"{indent}      looks for {OP_WORDS[step.op]} {value_words(step.expected)}; "
                 f"the plan has {value_words(step.actual)}"]  # fmt: skip
     if step.kind == "item":
-        head = [f"{mark}{step.label} ({step.path}):"]
+        head = [f"{mark}{plain(step.label)} ({step.path}):"]
     elif step.kind in QUANTIFIER_HEADINGS:
         head = [f"{mark}{QUANTIFIER_HEADINGS[step.kind]} {step.path} ({_question(step.path)}):"]
         if not step.children:

@@ -6,8 +6,12 @@ them; nothing else escapes from here on bad input.
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
+import os
+import re
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -18,7 +22,7 @@ from yaml.cyaml import CParser
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 import engine
-from engine import validate
+from engine import escape, limits, validate
 from engine.errors import InputError, join_pointer
 from engine.model import (
     Action,
@@ -39,11 +43,12 @@ from engine.model import (
 )
 
 MAX_DEPTH = 64  # deeper nesting is no plan or rule, and would exhaust the stack later
-MAX_NODES = 100_000  # bounds what aliases may expand to ("billion laughs")
+MAX_NODES = 100_000  # values in one file, counting what aliases expand to ("billion laughs")
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "tag:yaml.org,2002:merge"
 # Types with no JSON counterpart: refusing them keeps every document JSON-like.
 _REFUSED_TAGS = ("binary", "set", "omap", "pairs")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _EXAMPLE_KINDS = ("pass", "fail", "cannot_tell", "safe", "risk")
 
 
@@ -140,7 +145,7 @@ class _Trouble(Exception):
 def read_yaml(path: str | Path) -> Document:
     """The YAML mapping in ``path``, with a JSON pointer -> 1-based location map."""
     name = str(path)
-    raw = _read_bytes(name)
+    raw = read_regular_file(name)
     text = _decode(raw, name)
     try:
         data, locations = _parse(text, name)
@@ -149,18 +154,74 @@ def read_yaml(path: str | Path) -> Document:
     return Document(name, data, locations, raw)
 
 
-def _read_bytes(name: str) -> bytes:
+def read_regular_file(name: str | Path) -> bytes:
+    """The bytes of the regular file ``name``, refusing anything else or anything too large.
+
+    Opened without blocking, so a FIFO is refused rather than waited on; a device such as
+    /dev/zero is refused before a byte is read; the size limit holds even for a file that
+    grows while it is read. Raises ``InputError`` naming the file.
+    """
+    limit = limits.max_file_bytes()
+    shown_name = escape.plain(name)
     try:
-        return Path(name).read_bytes()
-    except FileNotFoundError:
-        message = f"there is no file '{name}'"
-    except IsADirectoryError:
-        message = f"'{name}' is a directory, not a file"
+        descriptor = os.open(name, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as error:
-        message = f"cannot read '{name}': {error.strerror or error}"
+        raise InputError([_open_problem(str(name), shown_name, error)]) from None
     except ValueError:  # a path with a NUL character in it
-        message = f"'{name}' is not a usable file name"
-    raise InputError([Problem("unreadable-file", message, hint="check the path")])
+        raise InputError([_unreadable(f"'{shown_name}' is not a usable file name")]) from None
+    try:
+        kind = os.fstat(descriptor)
+        _refuse_other_than_regular(kind.st_mode, shown_name)
+        raw = _read_at_most(descriptor, limit + 1) if kind.st_size <= limit else b""
+    except OSError as error:
+        raise InputError([_unreadable(f"cannot read '{shown_name}': {error.strerror or error}")]) from None
+    finally:
+        os.close(descriptor)
+    if kind.st_size > limit or len(raw) > limit:
+        size = limits.size_words(max(kind.st_size, len(raw)))
+        message = f"'{shown_name}' is too large to read ({size}; the limit is {limits.size_words(limit)})"
+        hint = f"a plan or rule file is a few kilobytes; to raise the limit set {limits.MAX_FILE_ENV}"
+        raise InputError([Problem("file-too-large", message, hint=hint)])
+    return raw
+
+
+def _refuse_other_than_regular(mode: int, shown_name: str) -> None:
+    if stat.S_ISDIR(mode):
+        raise InputError([_unreadable(f"'{shown_name}' is a directory, not a file")])
+    if not stat.S_ISREG(mode):
+        what = "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a device or a socket"
+        message = f"'{shown_name}' is {what}, not a regular file"
+        raise InputError([_unreadable(message, "gpca reads only regular files")])
+
+
+def _read_at_most(descriptor: int, size: int) -> bytes:
+    chunks, left = [], size
+    while left > 0:
+        chunk = os.read(descriptor, min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _open_problem(name: str, shown_name: str, error: OSError) -> Problem:
+    if error.errno == errno.ENOENT and os.path.islink(name):
+        return _unreadable(f"'{shown_name}' is a symbolic link to nothing (its target is missing)")
+    if error.errno == errno.ENOENT:
+        return _unreadable(f"there is no file '{shown_name}'")
+    if error.errno == errno.ELOOP:
+        return _unreadable(f"'{shown_name}' is a symbolic link that loops back on itself")
+    if error.errno == errno.ENXIO:  # a socket, or a device with nothing behind it
+        return _unreadable(f"'{shown_name}' is a device or a socket, not a regular file",
+                           "gpca reads only regular files")  # fmt: skip
+    if error.errno == errno.EACCES:
+        return _unreadable(f"cannot read '{shown_name}': permission denied", "check the file's permissions")
+    return _unreadable(f"cannot read '{shown_name}': {error.strerror or error}")
+
+
+def _unreadable(message: str, hint: str = "check the path") -> Problem:
+    return Problem("unreadable-file", message, hint=hint)
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -273,12 +334,14 @@ class _Walker:
             message = f"the file is nested more than {MAX_DEPTH} levels deep"
             raise _Trouble(Problem("yaml-syntax", message, _at(node.start_mark, self.name)))
         if self.visited > MAX_NODES:
-            message = f"the aliases (*name) here expand to more than {MAX_NODES:,} values"
+            message = (f"the file holds more than {MAX_NODES:,} values (list items, keys and values, "
+                       "counting what aliases (*name) expand to)")
             raise _Trouble(Problem("yaml-syntax", message, _at(node.start_mark, self.name)))
         if id(node) in self.on_path:
             message = "an alias here makes the document contain itself"
             raise _Trouble(Problem("yaml-syntax", message, _at(node.start_mark, self.name)))
         if isinstance(node, ScalarNode):
+            self._refuse_surrogates(node)
             return
         self.on_path.add(id(node))
         for child, child_pointer in self._children(node, pointer):
@@ -304,15 +367,24 @@ class _Walker:
         self.locations.setdefault(pointer, _at(place.start_mark, self.name))
         return child, pointer
 
+    def _refuse_surrogates(self, node: ScalarNode) -> None:
+        """A ``\\ud83d`` escape is half a character (JSON's way to write an emoji), not text."""
+        found = _SURROGATE.search(node.value)
+        if found:
+            message = f"this text holds half a character, the escape \\u{ord(found.group()):04x}"
+            hint = "write the character itself (such as 😀) or as one escape (\\U0001F600)"
+            raise _Trouble(Problem("unreadable-file", message, _at(node.start_mark, self.name), hint=hint))
+
     def _refuse_duplicates(self, keys: list[Node]) -> None:
         seen: dict[str, Node] = {}
         for key in keys:
             if not isinstance(key, ScalarNode):
                 message = "a key must be plain text, not a list or a mapping"
                 raise _Trouble(Problem("yaml-syntax", message, _at(key.start_mark, self.name)))
+            self._refuse_surrogates(key)
             if key.value in seen:
                 first = seen[key.value].start_mark
-                message = f"the key '{key.value}' appears twice in the same mapping"
+                message = f"the key '{escape.echoed(key.value)}' appears twice in the same mapping"
                 hint = f"it is first at line {first.line + 1}, column {first.column + 1}; keep one"
                 where = _at(key.start_mark, self.name)
                 raise _Trouble(Problem("duplicate-key", message, where, hint=hint))

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from engine.dates import shift_days
 from engine.model import Override, Problem
 
 MANIFEST = "pack.yaml"
@@ -33,7 +34,9 @@ def manifest(root: Path) -> dict[str, Any]:
     from engine.load import read_yaml
 
     path = root / MANIFEST
-    return read_yaml(path).data if path.is_file() else {}
+    # Anything named pack.yaml is read, so a manifest gpca cannot read (a broken link, a
+    # FIFO) is an error, not a pack silently taken as standing alone.
+    return read_yaml(path).data if path.exists() or path.is_symlink() else {}
 
 
 def layer(documents: list[tuple[Path, Any]]) -> tuple[list[tuple[Path, Any]], list[Override]]:
@@ -78,27 +81,54 @@ def weakenings(overrides: list[Override], documents: list[tuple[Path, Any]]) -> 
 
 def _weakened(new: dict[str, Any], old: dict[str, Any]) -> list[tuple[str, str]]:
     found = []
+    # A malformed kind, severity or date is the rule schema's to report; comparing it
+    # here would only crash.
+    if not (isinstance(new.get("kind"), str) and isinstance(old.get("kind"), str)):
+        return found
     if new.get("kind") != old.get("kind"):
         found.append((f"this {new.get('kind')} replaces a national {old.get('kind')}", "/kind"))
         return found
     if new.get("kind") == "constraint":
-        if SEVERITY_RANK.get(new.get("severity"), 0) < SEVERITY_RANK.get(old.get("severity"), 0):
+        if _rank(new.get("severity")) < _rank(old.get("severity"), default=0):
             found.append((f"the severity {new.get('severity')} is lower than the national "
                           f"{old.get('severity')}", "/severity"))  # fmt: skip
-        if not _covers(new.get("effective", []), old.get("effective", [])):
+        new_spans, old_spans = _spans(new.get("effective", [])), _spans(old.get("effective", []))
+        if new_spans is not None and old_spans is not None and not _covers(new_spans, old_spans):
             found.append(("the dates in effect leave out dates the national rule covers", "/effective"))
     return found
 
 
-def _covers(new: list[dict[str, Any]], old: list[dict[str, Any]]) -> bool:
+def _rank(severity: Any, default: int = len(SEVERITY_RANK)) -> int:
+    return SEVERITY_RANK.get(severity, default) if isinstance(severity, str) else default
+
+
+def _spans(periods: Any) -> list[tuple[str, str]] | None:
+    """``effective`` as (from, until) dates, open ends filled in; ``None`` if malformed."""
+    if not isinstance(periods, list) or not all(isinstance(p, dict) for p in periods):
+        return None
+    spans = [(p.get("from") or "0000-00-00", p.get("until") or "9999-12-31") for p in periods]
+    return spans if all(_is_day(day) for span in spans for day in span) else None
+
+
+def _is_day(value: Any) -> bool:
+    import datetime
+
+    if value == "0000-00-00":
+        return True
+    try:
+        datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return isinstance(value, str) and len(value) == 10
+
+
+def _covers(new: list[tuple[str, str]], old: list[tuple[str, str]]) -> bool:
     """Whether the union of ``new`` periods contains every ``old`` period."""
-    spans = sorted((p.get("from") or "0000-00-00", p.get("until") or "9999-12-31") for p in new)
-    return all(_covered(p.get("from") or "0000-00-00", p.get("until") or "9999-12-31", spans) for p in old)
+    spans = sorted(new)
+    return all(_covered(start, end, spans) for start, end in old)
 
 
 def _covered(start: str, end: str, spans: list[tuple[str, str]]) -> bool:
-    import datetime
-
     reach = start
     for span_start, span_end in spans:
         if span_start > reach:
@@ -106,5 +136,5 @@ def _covered(start: str, end: str, spans: list[tuple[str, str]]) -> bool:
         if span_end >= end:
             return True
         if span_end >= reach:
-            reach = (datetime.date.fromisoformat(span_end) + datetime.timedelta(days=1)).isoformat()
+            reach = shift_days(span_end, 1)
     return False

@@ -9,7 +9,6 @@ those that clear their finding and add no other are kept.
 from __future__ import annotations
 
 import copy
-import datetime
 import itertools
 import re
 from typing import TYPE_CHECKING, Any
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from jsonschema import Draft202012Validator
 from msgspec import Struct
 
+from engine.dates import shift_days
 from engine.explain import deciding, value_words
 from engine.model import PRACTICE, Assessment, Plan, replace
 from engine.trace import Step, trace_rule
@@ -161,7 +161,7 @@ def falsifying(leaf: Step) -> list[Any]:
 
 def _shift(value: Any, days: int) -> Any:
     if isinstance(value, str):
-        return (datetime.date.fromisoformat(value) + datetime.timedelta(days=days)).isoformat()
+        return shift_days(value, days)
     return value + days
 
 

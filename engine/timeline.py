@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from msgspec import Struct
 
+from engine.dates import shift_days
 from engine.model import Assessment, Plan, RuleSet
 from engine.report.common import (
     ACTION_STATUS_LABELS,
@@ -48,7 +49,7 @@ class Timeline(Struct, frozen=True):
 
 
 def day_after(day: str) -> str:
-    return (datetime.date.fromisoformat(day) + datetime.timedelta(days=1)).isoformat()
+    return shift_days(day, 1)
 
 
 def boundary_dates(rules: RuleSet, plan: Plan) -> list[str]:
@@ -182,4 +183,4 @@ def _summary(line: Timeline) -> str:
 
 
 def _eve(day: str) -> str:
-    return (datetime.date.fromisoformat(day) - datetime.timedelta(days=1)).isoformat()
+    return shift_days(day, -1)

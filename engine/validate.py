@@ -26,6 +26,7 @@ from engine.errors import (
     shown,
     split_pointer,
 )
+from engine.escape import echoed
 from engine.model import Action, Problem, RuleSet, SourceLocation
 
 RULE_KINDS = ("constraint", "action")
@@ -182,7 +183,7 @@ def _action_problems(doc: load.Document, entries: list[Any], rules: RuleSet) -> 
             continue
         if action_id in seen:
             first = seen[action_id]
-            message = f"the action '{action_id}' is listed twice (first as actions[{first}])"
+            message = f"the action '{echoed(action_id)}' is listed twice (first as actions[{first}])"
             hint = "list each action once, with all its parameters in that one entry"
             problems.append(_problem(doc, "duplicate-action", message, pointer + "/id", hint))
         elif action_id not in known:
@@ -197,7 +198,7 @@ def _unknown_action(doc: load.Document, action_id: str, pointer: str, known: lis
     listing = "run 'gpca actions' to list them"
     suggestion = did_you_mean(action_id, known)
     hint = f"{suggestion} {listing[0].upper()}{listing[1:]}" if suggestion else listing
-    return _problem(doc, "unknown-action", f"no action is named '{action_id}'", pointer, hint)
+    return _problem(doc, "unknown-action", f"no action is named '{echoed(action_id)}'", pointer, hint)
 
 
 def _entry_problems(
@@ -221,7 +222,7 @@ def _unknown_param(doc: load.Document, action: Action, key: str, pointer: str) -
     names = sorted(action.params)
     listing = f"its parameters are: {', '.join(names)}" if names else "it takes no parameters"
     hint = did_you_mean(key, names) or listing
-    message = f"the action '{action.id}' has no parameter '{key}'"
+    message = f"the action '{action.id}' has no parameter '{echoed(key)}'"
     return _problem(doc, "action-params", message, pointer, hint)
 
 
@@ -278,7 +279,7 @@ def _unknown_keys(
         listing = f"the keys allowed here are: {', '.join(allowed)}" if len(allowed) <= 12 else None
         hint = f"did you mean '{match}'?" if match else listing
         pointer = join_pointer(parent, key)
-        problems.append(_problem(doc, "unknown-key", f"unknown key '{key}'", pointer, hint))
+        problems.append(_problem(doc, "unknown-key", f"unknown key '{echoed(key)}'", pointer, hint))
     return problems
 
 

@@ -450,3 +450,22 @@ def test_check_of_the_bundled_example_on_the_real_rules() -> None:
         ("switch-off-gp-connect-update-record", "safe"),
         ("withdraw-secondary-use-data-sharing", "risk"),
     ]
+
+
+def test_a_rule_engine_that_does_not_load_is_explained_not_called_a_bug() -> None:
+    import subprocess
+    import sys
+
+    script = ("import sys; sys.modules['durable_rules_engine'] = None; "
+              "sys.argv = ['gpca', 'check', 'examples/riverside.yaml']; "
+              "from engine.cli import main; main()")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parent.parent)  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr == (
+        "gpca cannot run: its rule engine, the durable_rules C extension, does not load "
+        "(import of durable_rules_engine halted; None in sys.modules).\n"
+        "  hint: reinstall it with a C compiler (gcc) present: pip install --force-reinstall "
+        "durable-rules==2.0.28\n"
+    )
+    assert "internal error" not in done.stderr

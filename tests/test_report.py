@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -409,3 +410,42 @@ def test_render_rejects_an_unknown_format() -> None:
     with pytest.raises(KeyError):
         render("yaml", [ASSESSMENT], RULES)
     assert sorted(REPORTERS) == ["github", "html", "json", "markdown", "sarif", "text"]
+
+
+@functools.cache
+def _riverside_assessment() -> Assessment:
+    from adviser_support import evaluator, rules
+
+    from engine.load import load_plan
+
+    return evaluator().assess(load_plan(Path(__file__).resolve().parent.parent / "examples" / "riverside.yaml", rules()))
+
+
+def _named(name: str) -> Assessment:
+    from engine.model import replace
+
+    assessment = _riverside_assessment()
+    plan = replace(assessment.plan, practice={**assessment.plan.practice, "name": name})
+    return replace(assessment, plan=plan)
+
+
+def _report_lines(fmt: str, name: str) -> list[str]:
+    from adviser_support import rules
+
+    return render(fmt, [_named(name)], rules()).splitlines()
+
+
+@given(st.text(max_size=60))
+def test_no_practice_name_adds_a_line_to_the_text_report(name: str) -> None:
+    honest, forged = _report_lines("text", "Riverside"), _report_lines("text", name)
+    assert len(forged) == len(honest)
+    assert [line for line in forged if line.startswith("Overall: ")] == ["Overall: RISK OF BREACH"]
+
+
+@given(st.text(max_size=60))
+def test_no_practice_name_adds_a_heading_or_a_line_to_the_markdown_report(name: str) -> None:
+    honest, forged = _report_lines("markdown", "Riverside"), _report_lines("markdown", name)
+    assert len(forged) == len(honest)
+    headings = [line for line in forged if line.startswith("#")]
+    assert len(headings) == len([line for line in honest if line.startswith("#")])
+    assert headings[0].endswith(": collective-action plan check")

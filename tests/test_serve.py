@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -221,3 +223,198 @@ def test_serve_command_prints_its_address(monkeypatch: pytest.MonkeyPatch) -> No
     assert result.exit_code == 0
     assert seen == {"host": "127.0.0.1", "port": 9999}
     assert result.output == "The gpca planner is at http://localhost:9999/\n"
+
+
+def test_a_reachable_host_needs_allow_remote() -> None:
+    result = CliRunner().invoke(gpca, ["serve", "--host", "0.0.0.0", "--port", "9999"])
+    assert result.exit_code == 2
+    assert "'0.0.0.0' can be reached from other machines" in result.output
+    assert "--allow-remote" in result.output
+
+
+def test_a_reachable_host_with_allow_remote_warns(monkeypatch: pytest.MonkeyPatch) -> None:
+    import engine.web.server as server_module
+
+    class Idle:
+        url = "http://0.0.0.0:9999/"
+
+        def serve_forever(self) -> None:
+            pass
+
+        def server_close(self) -> None:
+            pass
+
+    monkeypatch.setattr(server_module, "make_server", lambda *args: Idle())
+    result = CliRunner().invoke(gpca, ["serve", "--host", "0.0.0.0", "--port", "9999", "--allow-remote"])
+    assert result.exit_code == 0
+    assert result.output == (
+        "The gpca planner is at http://0.0.0.0:9999/  (press Ctrl+C to stop)\n"
+        "Warning: listening on 0.0.0.0: anyone who can reach this machine can use the planner.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("host", "allowed"),
+    [
+        ("localhost", True), ("127.0.0.1", True), ("::1", True), ("127.0.0.2", True),
+        ("evil.example", False), ("localhost.evil.example", False), ("", False),
+        ("10.1.2.3", False),
+    ],
+)  # fmt: skip
+def test_host_names_allowed_on_a_loopback_address(planner: PlannerServer, host: str, allowed: bool) -> None:
+    assert planner.allowed_host(host) is allowed
+
+
+def test_host_checks_stay_on_when_listening_on_every_address() -> None:
+    """Bound to 0.0.0.0, an address literal may reach it, a DNS name (rebinding) may not."""
+    from engine.web.server import PlannerServer as Server
+
+    class NoWorker:
+        def close(self) -> None:
+            pass
+
+    server = Server(("0.0.0.0", 0), NoWorker())  # type: ignore[arg-type]
+    try:
+        assert [server.allowed_host(h) for h in ("10.1.2.3", "localhost", "evil.example")] == [True, True, False]
+    finally:
+        server.server_close()
+
+
+def test_a_crash_of_the_engine_is_a_500_page_and_the_server_goes_on(planner: PlannerServer) -> None:
+    """The worker is stopped, a request is sent, the worker is killed under it: that request
+    gets the 500 page, the next one is checked by a new worker."""
+    import signal
+    import threading
+    import time
+
+    worker_pid = planner.worker.pid
+    assert worker_pid is not None
+    os.kill(worker_pid, signal.SIGSTOP)
+    replies: list[tuple[int, dict[str, Any]]] = []
+    sender = threading.Thread(target=lambda: replies.append(post_json(planner, "/api/assess", riverside())))
+    sender.start()
+    time.sleep(0.5)  # the request is now waiting on the stopped worker
+    os.kill(worker_pid, signal.SIGKILL)
+    sender.join(10)
+    [(status, reply)] = replies
+    assert status == 500
+    assert reply["problems"][0]["code"] == "engine-stopped"
+    status, reply = post_json(planner, "/api/assess", riverside())
+    assert status == 200
+    assert planner.worker.pid not in (None, worker_pid)
+
+
+def wait_until_ended(pid: int) -> None:
+    import time
+
+    for _ in range(100):  # a dead child not yet reaped is a zombie, state Z
+        if Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z"):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"process {pid} did not end")
+
+
+def test_a_worker_that_died_between_requests_is_replaced_quietly(planner: PlannerServer) -> None:
+    import signal
+
+    worker_pid = planner.worker.pid
+    assert worker_pid is not None
+    os.kill(worker_pid, signal.SIGSEGV)
+    wait_until_ended(worker_pid)
+    status, reply = post_json(planner, "/api/assess", riverside())
+    assert status == 200
+    assert reply["assessment"]["overall"] == "risk"
+
+
+def test_a_hung_engine_is_ended_after_the_call_timeout() -> None:
+    from engine.web.worker import Worker, WorkerFailed
+
+    hang = "import sys, time; sys.stdout.buffer.write(b'\\0\\0\\0\\5ready'); sys.stdout.flush(); time.sleep(60)"
+    worker = Worker(command=[sys.executable, "-c", hang], call_timeout=0.5)
+    worker.start()
+    pid = worker.pid
+    with pytest.raises(WorkerFailed, match="no answer in time"):
+        worker.call("assess", b"{}")
+    assert worker.pid is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # type: ignore[arg-type]
+    worker.close()
+
+
+def test_two_hundred_parallel_requests_get_an_answer_each(planner: PlannerServer) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(_: int) -> int:
+        connection = http.client.HTTPConnection("127.0.0.1", planner.server_address[1], timeout=120)
+        try:
+            connection.request("POST", "/api/assess", body=b"{}", headers={"Content-Type": "application/json"})
+            return connection.getresponse().status
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(200) as pool:
+        statuses = list(pool.map(one, range(200)))
+    assert statuses == [422] * 200
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(planner: PlannerServer) -> None:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", planner.server_address[1]), timeout=10) as client:
+        client.sendall(b"POST /api/assess HTTP/1.1\r\nHost: localhost\r\nContent-Length: 99999999\r\n\r\n")
+        head = client.recv(4096)  # no body sent: the answer comes anyway
+    assert head.startswith(b"HTTP/1.0 413 ")
+    assert b"Content-Security-Policy" in head
+
+
+def test_a_client_that_hangs_up_leaves_no_traceback(planner: PlannerServer, capfd: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    for _ in range(20):
+        with socket.create_connection(("127.0.0.1", planner.server_address[1]), timeout=10) as client:
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")  # reset on close
+            client.sendall(b"GET /api/catalogue HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    assert request(planner, "GET", "/")[0] == 200
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_ctrl_c_stops_the_server_and_its_worker() -> None:
+    import signal
+    import subprocess
+
+    server = subprocess.Popen([sys.executable, "-m", "engine", "serve", "--port", "0"], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    assert server.stdout is not None
+    assert server.stdout.readline().startswith("The gpca planner is at http://localhost:")
+    workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+    server.send_signal(signal.SIGINT)
+    _, err = server.communicate(timeout=60)
+    assert (server.returncode, err) == (130, "Interrupted.\n")
+    assert len(workers) == 1
+    wait_until_gone(int(workers[0]))
+
+
+def wait_until_gone(pid: int) -> None:
+    import time
+
+    for _ in range(200):
+        stat = Path(f"/proc/{pid}/stat")
+        if not stat.exists() or stat.read_text().split(") ")[1].startswith("Z"):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"process {pid} is still running")
+
+
+def test_a_connection_that_trickles_its_request_is_closed(planner: PlannerServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+    import time
+
+    from engine.web.server import Handler
+
+    monkeypatch.setattr(Handler, "timeout", 0.5)
+    with socket.create_connection(("127.0.0.1", planner.server_address[1]), timeout=10) as client:
+        client.sendall(b"GET / HTTP/1.1\r\n")  # and never the rest
+        start = time.monotonic()
+        assert client.recv(4096) == b""
+    assert time.monotonic() - start < 5
+    assert request(planner, "GET", "/")[0] == 200

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from html import escape
+from html import escape as html_escape
 
+from engine.escape import plain
 from engine.model import Assessment, RuleSet
 from engine.report.common import ACTION_STATUS_LABELS
 from engine.report.pages import Block, Cell, Light, document
@@ -31,6 +32,11 @@ def render_html(assessments: list[Assessment], rules: RuleSet) -> str:
             "</body>\n</html>\n")  # fmt: skip
 
 
+def escape(text: str) -> str:
+    """Text as HTML, with control characters from a plan shown as escapes."""
+    return html_escape(plain(text))
+
+
 def _block(block: Block) -> str:
     kind, payload = block
     if kind in ("h1", "h2", "h3", "p"):
@@ -38,7 +44,7 @@ def _block(block: Block) -> str:
     if kind == "ul":
         return "<ul>" + "".join(f"<li>{escape(item)}</li>" for item in payload) + "</ul>"
     if kind == "pre":
-        return f"<pre>{escape(payload)}</pre>"
+        return f"<pre>{html_escape(payload)}</pre>"  # plan values in it were made plain
     if kind == "table":
         return _table(*payload)
     return '<div class="page-break"></div>'

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from engine.escape import plain
 from engine.model import Assessment, RuleSet
 from engine.report.pages import Block, Cell, Light, document
 
@@ -43,7 +46,12 @@ def _cell(cell: Cell) -> str:
 
 
 def _inline(text: str) -> str:
-    """Plain text that Markdown would otherwise read as markup stays plain."""
-    for char in ("\\", "*", "_", "`", "[", "]", "<", ">"):
+    """Plain text that Markdown would otherwise read as markup stays plain, on one line."""
+    text = plain(text)
+    for char in ("\\", "*", "_", "`", "[", "]", "<", ">", "#"):
         text = text.replace(char, "\\" + char)
-    return text
+    return _BLOCK_MARK.sub(lambda match: "\\".join(g for g in match.groups() if g is not None), text)
+
+
+# What would start a list item or a setext underline at the head of a line.
+_BLOCK_MARK = re.compile(r"^()([-+=])|^(\d+)([.)])(?=\s|$)")

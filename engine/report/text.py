@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from engine import __version__
+from engine.escape import file_name, plain
 from engine.model import (
     PRACTICE,
     Action,
@@ -58,11 +59,11 @@ def _plan_report(assessment: Assessment, rules: RuleSet) -> str:
 
 def _header(assessment: Assessment, rules: RuleSet) -> str:
     practice = assessment.plan.practice
-    name = practice.get("name") or "Unnamed practice"
-    ods = practice.get("ods_code") or "not given"
+    name = plain(practice.get("name") or "Unnamed practice")
+    ods = plain(practice.get("ods_code") or "not given")
     lines = [
         f"{name} (ODS code {ods})",
-        f"Plan: {assessment.plan.path}",
+        f"Plan: {file_name(assessment.plan.path)}",
         f"Assessed as of: {long_date(assessment.as_of)}",
         f"Rules version: gpca {__version__}, rules {rules.digest[:12] or 'unknown'}",
         f"Overall: {OVERALL_LABELS[assessment.overall]}",

@@ -9,34 +9,15 @@ import json
 import re
 from typing import Any
 
-from msgspec import Struct, field
-
 from engine.evaluate import Evaluator
 from engine.model import Problem
 from engine.web import plans
 from engine.web.catalogue import catalogue, needed_questions
 from engine.web.html_report import render_html
 from engine.web.plans import PlanProblems
+from engine.web.reply import JSON, Reply, json_reply, problems_reply
 from engine.web.timeline import timelines
 from engine.web.verdicts import assessment_dict
-
-JSON = "application/json; charset=utf-8"
-
-
-class Reply(Struct, frozen=True):
-    status: int
-    content_type: str
-    body: bytes
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-def json_reply(status: int, data: Any) -> Reply:
-    return Reply(status, JSON, json.dumps(data, ensure_ascii=False).encode("utf-8"))
-
-
-def problems_reply(status: int, problems: list[Problem], **extra: Any) -> Reply:
-    return json_reply(status, {"problems": [plans.problem_dict(p) for p in problems], **extra})
-
 
 class Api:
     def __init__(self, evaluator: Evaluator) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from engine import load, validate
+from engine.errors import InputError
 from engine.model import ChosenAction, Plan, Problem, RuleSet
 
 PLAN_NAME = "plan.yaml"  # what problems call the plan: the browser holds no file name
@@ -32,7 +33,10 @@ def parse_json(body: bytes) -> Any:
 
 def parse_yaml(body: bytes) -> load.Document:
     """The uploaded YAML as a document with locations, as ``gpca check`` would read it."""
-    text = load._decode(body, PLAN_NAME)  # the loader's own checks and messages
+    try:
+        text = load._decode(body, PLAN_NAME)  # the loader's own checks and messages
+    except InputError as error:
+        raise PlanProblems(error.problems) from None
     try:
         # read_yaml only reads files; the planner must not write the upload to disk.
         data, locations = load._parse(text, PLAN_NAME)
