@@ -55,6 +55,18 @@ _DURABLE_LOG.addHandler(_FailureLog(logging.ERROR))
 _DURABLE_LOG.propagate = False
 
 
+class _QuietHost(durable.Host):
+    """A Host that never calls into the C engine on its own. durable_rules' Host starts
+    two daemon threads (``Host._run``) that every 0.2 s dispatch pending actions and
+    timers; the engine's lock does not cover them, so they raced the main thread's
+    assertions, took its actions away, and now and then crashed the process (SIGSEGV,
+    "error code: 307", verdicts dropped). gpca uses no timers and runs every action
+    from ``assert_facts`` itself, so the threads have nothing to do but harm."""
+
+    def _run(self) -> None:
+        pass
+
+
 class Evaluator:
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
@@ -66,7 +78,7 @@ class Evaluator:
         self._host = self._new_host()
 
     def _new_host(self) -> Any:
-        host = durable.Host()
+        host = _QuietHost()
         host.register_rulesets({self.compiled.name: self._definition()})
         return host
 
@@ -242,8 +254,8 @@ class _Session:
 
     def _renew(self) -> None:
         """Start again on a fresh Host: after such a failure durable_rules' own state is
-        not to be trusted, and each fact stands alone, so nothing else is lost."""
-        self.close()
+        not to be trusted (not even to delete a session), and each fact stands alone, so
+        the old Host is dropped whole and nothing else is lost."""
         self.evaluator._host = self.evaluator._new_host()
         self.sid = str(next(self.evaluator._sessions))
 
