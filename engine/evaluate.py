@@ -19,6 +19,7 @@ from durable import engine as durable
 
 from engine.apply import apply_effects, plan_view
 from engine.attribute import BASELINE, PLANNED, Hits, Scene, Variant, attribute_findings
+from engine.bounds import check_facts, check_literals
 from engine.compile import AS_OF_KEY, Derived, compile_rules, flat_key
 from engine.conditions import Scope, holds, lookup, term_value, weigh
 from engine.errors import InternalError
@@ -71,6 +72,7 @@ class Evaluator:
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
         self.compiled = compile_rules(rules)
+        check_literals(self.compiled.definition)
         self._constraints = {rule.id: rule for rule in rules.constraints}
         self._hits: list[tuple[str, str, str]] = []
         self._sessions = itertools.count(1)
@@ -214,6 +216,7 @@ class _Session:
     def run(self, variants: list[Variant]) -> Hits:
         facts = [self._fact(view, variant, rule_ids) for view, variant, rule_ids in variants]
         self.asserted: dict[str, Any] = facts[0]
+        check_facts(facts)  # the last line before the C engine, whatever the schema said
         for _attempt in range(ATTEMPTS):
             failure = self._assert(facts) or self._silent(variants)
             if failure is None:
