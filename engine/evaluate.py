@@ -1,7 +1,8 @@
 """Evaluate a plan against the compiled rules in durable_rules, and attribute findings.
 
-One durable_rules ``Host`` per loaded rule set; each plan gets a fresh session whose
-state is deleted afterwards (a Host keeps at most 1024 live states). The set-up as the
+One durable_rules ``Host`` per loaded rule set, holding the rulesets the rules are split
+into (engine/shard.py), each asserted only the fact keys it reads; no thread of its own
+calls into the C engine. Each plan gets a fresh session whose state is deleted afterwards (a Host keeps at most 1024 live states). The set-up as the
 practice is ("baseline") and with every chosen action applied ("planned") are asserted
 as two facts of one session, so attribution costs one crossing, not one per action.
 """
@@ -35,8 +36,10 @@ from engine.model import (
     RuleResult,
     RuleSet,
 )
+from engine.shard import Shard
 
 SEEN = "_seen"
+_CARRIED = frozenset({"sid", "variant", AS_OF_KEY})
 ATTEMPTS = 3
 Questions = dict[tuple[str, str], tuple[str, ...]]  # (rule id, variant) -> plan paths
 
@@ -81,13 +84,13 @@ class Evaluator:
 
     def _new_host(self) -> Any:
         host = _QuietHost()
-        host.register_rulesets({self.compiled.name: self._definition()})
+        host.register_rulesets({shard.name: self._definition(shard) for shard in self.compiled.shards})
         return host
 
-    def _definition(self) -> dict[str, Any]:
+    def _definition(self, shard: Shard) -> dict[str, Any]:
         definition = {
-            name: {**rule, "run": self._recorder(*self.compiled.outcomes[name])}
-            for name, rule in self.compiled.definition.items()
+            name: {**self.compiled.definition[name], "run": self._recorder(*self.compiled.outcomes[name])}
+            for name in shard.rules
         }
         # durable_rules drops a whole batch's actions when any fact in it matches no
         # rule (MessageNotHandledException), so every fact must match at least this one.
@@ -216,25 +219,26 @@ class _Session:
     def run(self, variants: list[Variant]) -> Hits:
         facts = [self._fact(view, variant, rule_ids) for view, variant, rule_ids in variants]
         self.asserted: dict[str, Any] = facts[0]
-        check_facts(facts)  # the last line before the C engine, whatever the schema said
+        batches = [(shard.name, [_only(fact, shard.keys) for fact in facts]) for shard in self.evaluator.compiled.shards]
+        check_facts([fact for _name, batch in batches for fact in batch])  # the last line before the C engine
         for _attempt in range(ATTEMPTS):
-            failure = self._assert(facts) or self._silent(variants)
+            failure = self._assert(batches) or self._silent(variants)
             if failure is None:
                 return set(self.evaluator._hits)
             self._renew()
         raise InternalError(f"durable_rules failed {ATTEMPTS} times on this plan: {failure}")
 
-    def _assert(self, facts: list[dict[str, Any]]) -> str | None:
-        """Assert the facts; what went wrong inside durable_rules, if anything."""
+    def _assert(self, batches: list[tuple[str, list[dict[str, Any]]]]) -> str | None:
+        """Assert each ruleset its facts; what went wrong inside durable_rules, if anything."""
         self.evaluator._hits.clear()
         FAILURES.clear()
-        try:
-            state = self.evaluator._host.assert_facts(
-                self.evaluator.compiled.name, [{**fact, "sid": self.sid} for fact in facts])
-        except durable.durable_rules_engine.error as error:
-            return str(error)
-        if isinstance(state, dict) and "exception" in state:
-            raise InternalError(f"a durable_rules action failed: {state['exception']}")
+        for name, facts in batches:
+            try:
+                state = self.evaluator._host.assert_facts(name, [{**fact, "sid": self.sid} for fact in facts])
+            except durable.durable_rules_engine.error as error:
+                return str(error)
+            if isinstance(state, dict) and "exception" in state:
+                raise InternalError(f"a durable_rules action failed: {state['exception']}")
         return FAILURES[0] if FAILURES else None
 
     def _silent(self, variants: list[Variant]) -> str | None:
@@ -263,10 +267,11 @@ class _Session:
         self.sid = str(next(self.evaluator._sessions))
 
     def close(self) -> None:
-        try:
-            self.evaluator._host.delete_state(self.evaluator.compiled.name, self.sid)
-        except Exception:  # noqa: BLE001 - a session that never stored state has nothing to delete
-            pass
+        for shard in self.evaluator.compiled.shards:
+            try:
+                self.evaluator._host.delete_state(shard.name, self.sid)
+            except Exception:  # noqa: BLE001 - a session that never stored state has nothing to delete
+                pass
 
     def _fact(self, view: dict[str, Any], variant: str, rule_ids: frozenset[str] | None) -> dict[str, Any]:
         compiled = self.evaluator.compiled
@@ -317,6 +322,11 @@ def _assert_derived(fact: dict[str, Any], derived: Derived, scope: Scope) -> Non
             value = holds(derived.expression, scope.within(item))
             if value is not None:
                 flat_item[derived.key] = value
+
+
+def _only(fact: dict[str, Any], keys: frozenset[str]) -> dict[str, Any]:
+    """The part of a fact one ruleset reads, and what every fact carries."""
+    return {key: value for key, value in fact.items() if key in keys or key in _CARRIED}
 
 
 def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
