@@ -58,6 +58,14 @@ def validate_ruleset(documents: Sequence[load.Document]) -> list[Problem]:
     return _sorted(problems)
 
 
+def validate_ruleset_manifest(doc: load.Document) -> list[Problem]:
+    """Problems with a rules directory's ``ruleset.yaml``."""
+    if not isinstance(doc.data, dict):
+        return [_problem(doc, "not-a-mapping", "the file must be a mapping of keys to values")]
+    validator = Draft202012Validator(load.builtin_schema("ruleset.schema.json"), format_checker=_FORMATS)
+    return _sorted(_schema_problems(doc, validator, doc.data, "ruleset-schema"))
+
+
 def validate_plan_document(doc: load.Document, rules: RuleSet) -> list[Problem]:
     """Problems with a plan: its shape, its action ids and each action's parameters."""
     problems = _schema_problems(doc, _plan_validator(), doc.data, "plan-schema")
