@@ -17,7 +17,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, ValidationError, relevance
 
-from engine import load
+from engine import load, rule_safety
 from engine.errors import (
     closest,
     describe_schema_error,
@@ -45,6 +45,8 @@ def validate_rule_document(doc: load.Document) -> list[Problem]:
     if not problems:
         problems = _id_problems(doc, data) + _period_problems(doc, data)
         problems += _param_problems(doc, data) if kind == "action" else []
+        findings = rule_safety.let_findings(data) + rule_safety.param_findings(data.get("params") or {})
+        problems += [_problem(doc, code, message, pointer, hint) for code, pointer, message, hint in findings]
     return _sorted(problems)
 
 
