@@ -54,6 +54,10 @@ class _FailureLog(logging.Handler):
 
 
 FAILURES: list[str] = []
+# One lock for every Host in the process: durable_rules keeps its handles in one global
+# table and queues actions per ruleset, so two evaluations (the planner's threads, or
+# two rule sets in `gpca compare`) must never interleave their calls into it.
+_ENGINE = threading.Lock()
 _DURABLE_LOG = logging.getLogger("durable")
 _DURABLE_LOG.addHandler(_FailureLog(logging.ERROR))
 _DURABLE_LOG.propagate = False
@@ -79,8 +83,9 @@ class Evaluator:
         self._constraints = {rule.id: rule for rule in rules.constraints}
         self._hits: list[tuple[str, str, str]] = []
         self._sessions = itertools.count(1)
-        self._lock = threading.Lock()
-        self._host = self._new_host()
+        self._lock = _ENGINE
+        with _ENGINE:
+            self._host = self._new_host()
 
     def _new_host(self) -> Any:
         host = _QuietHost()

@@ -177,3 +177,7 @@ def test_a_host_that_failed_is_dropped_without_another_call_into_it() -> None:
     failed.delete_state = lambda *args: pytest.fail("delete_state called on a failed Host")
     result = evaluator.assess(plan({"nhs111": {"slots": 2}}, practice={"patients": 9027})).result("slots")
     assert (result.outcome, evaluator._host is failed) == ("fail", False)
+
+
+def test_evaluators_of_different_rule_sets_share_one_lock_on_the_c_engine() -> None:
+    assert Evaluator(RULES)._lock is Evaluator(ruleset(SLOTS))._lock
