@@ -31,8 +31,11 @@ def _limit() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
 
 
-def gpca(*args: str | Path, cwd: Path = ROOT, timeout: float = SECONDS) -> Run:
-    env = {**os.environ, "GPCA_NO_CACHE": "1", "PYTHONPATH": str(ROOT)}
+def gpca(*args: str | Path, cwd: Path = ROOT, timeout: float = SECONDS, env: dict[str, str] | None = None) -> Run:
+    """``gpca ARGS`` in a child process; ``env`` replaces the default of no rules cache."""
+    env = {**os.environ, "GPCA_NO_CACHE": "1", "PYTHONPATH": str(ROOT), **(env or {})}
+    if env["GPCA_NO_CACHE"] == "":
+        del env["GPCA_NO_CACHE"]
     done = subprocess.run([sys.executable, "-m", "engine", *map(str, args)], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=timeout, preexec_fn=_limit,
                           errors="replace")  # fmt: skip
