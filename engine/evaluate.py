@@ -2,9 +2,10 @@
 
 One durable_rules ``Host`` per loaded rule set, holding the rulesets the rules are split
 into (engine/shard.py), each asserted only the fact keys it reads; no thread of its own
-calls into the C engine. Each plan gets a fresh session whose state is deleted afterwards (a Host keeps at most 1024 live states). The set-up as the
-practice is ("baseline") and with every chosen action applied ("planned") are asserted
-as two facts of one session, so attribution costs one crossing, not one per action.
+calls into the C engine. Each plan gets a fresh session whose state is deleted
+afterwards (a Host keeps at most 1024 live states). The set-up as the practice is
+("baseline") and with every chosen action applied ("planned") are asserted as two facts
+of one session, so attribution costs one crossing, not one per action.
 """
 
 from __future__ import annotations
@@ -89,12 +90,14 @@ class Evaluator:
 
     def _new_host(self) -> Any:
         host = _QuietHost()
-        host.register_rulesets({shard.name: self._definition(shard) for shard in self.compiled.shards})
+        shards = self.compiled.shards
+        host.register_rulesets({shard.name: self._definition(shard) for shard in shards})
         return host
 
     def _definition(self, shard: Shard) -> dict[str, Any]:
         definition = {
-            name: {**self.compiled.definition[name], "run": self._recorder(*self.compiled.outcomes[name])}
+            name: {**self.compiled.definition[name],
+                   "run": self._recorder(*self.compiled.outcomes[name])}
             for name in shard.rules
         }
         # durable_rules drops a whole batch's actions when any fact in it matches no
@@ -224,8 +227,9 @@ class _Session:
     def run(self, variants: list[Variant]) -> Hits:
         facts = [self._fact(view, variant, rule_ids) for view, variant, rule_ids in variants]
         self.asserted: dict[str, Any] = facts[0]
-        batches = [(shard.name, [_only(fact, shard.keys) for fact in facts]) for shard in self.evaluator.compiled.shards]
-        check_facts([fact for _name, batch in batches for fact in batch])  # the last line before the C engine
+        batches = [(shard.name, [_only(fact, shard.keys) for fact in facts])
+                   for shard in self.evaluator.compiled.shards]  # fmt: skip
+        check_facts([fact for _name, batch in batches for fact in batch])  # the last line of defence
         for _attempt in range(ATTEMPTS):
             failure = self._assert(batches) or self._silent(variants)
             if failure is None:
@@ -239,7 +243,8 @@ class _Session:
         FAILURES.clear()
         for name, facts in batches:
             try:
-                state = self.evaluator._host.assert_facts(name, [{**fact, "sid": self.sid} for fact in facts])
+                batch = [{**fact, "sid": self.sid} for fact in facts]
+                state = self.evaluator._host.assert_facts(name, batch)
             except durable.durable_rules_engine.error as error:
                 return str(error)
             if isinstance(state, dict) and "exception" in state:
