@@ -182,6 +182,19 @@ def _silence_stdout() -> None:
     os.close(devnull)
 
 
+def within_known_dates(rules: Any, plan: Any, as_of: str | None, last: str | None = None,
+                       option: str = "--as-of") -> None:  # fmt: skip
+    """Refuse a date before any rule is in effect; warn of one after the rules' sources
+    were last checked (``last``: the latest date a command looks at, if later)."""
+    from engine.horizon import check_day, staleness
+
+    day = as_of or plan.assessed_on
+    check_day(rules, day, option if as_of else f"{plan.path}: assessed_on")
+    warning = staleness(rules, max(day, last or day))
+    if warning:
+        click.echo(warning, err=True)
+
+
 def _parse_as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
@@ -305,6 +318,7 @@ def check(
     for path in files:
         try:
             plan = load_plan_with_waivers(path, rules)
+            within_known_dates(rules, plan, as_of)
         except InputError as error:
             _echo_problems(error)
             code = max(code, EXIT_INPUT)

@@ -20,13 +20,15 @@ from engine.cli import (
     echo_output,
     guarded,
     rules_option,
+    within_known_dates,
 )
 
 PLAN = click.Path(exists=True, dir_okay=False, path_type=Path)
 RULES_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 
 
-def _assess(plan_path: Path, rule_dirs: tuple[Path, ...], as_of: str | None) -> tuple[Any, Any]:
+def _assess(plan_path: Path, rule_dirs: tuple[Path, ...], as_of: str | None,
+            last: str | None = None, option: str = "--as-of") -> tuple[Any, Any]:  # fmt: skip
     from engine.evaluate import Evaluator
     from engine.load import load_rules
     from engine.waive import load_plan_with_waivers, review_waivers
@@ -34,6 +36,7 @@ def _assess(plan_path: Path, rule_dirs: tuple[Path, ...], as_of: str | None) -> 
     rules = load_rules(list(rule_dirs) or None)
     evaluator = Evaluator(rules)
     plan = load_plan_with_waivers(plan_path, rules)
+    within_known_dates(rules, plan, as_of, last, option)
     return evaluator, review_waivers(evaluator.assess(plan, as_of=as_of))
 
 
@@ -80,7 +83,7 @@ def timeline(plan: Path, start: str | None, end: str | None, rule_dirs: tuple[Pa
 
     if start and end and end < start:
         raise click.BadParameter(f"--to {end} is before --from {start}.", param_hint="--to")
-    evaluator, assessment = _assess(plan, rule_dirs, start)
+    evaluator, assessment = _assess(plan, rule_dirs, start, end, "--from")
     line = build(evaluator, assessment.plan, start, end)
     overalls = [line.start.overall, *(c.after.overall for c in line.changes)]
     _finish(render_timeline(line, evaluator.rules), max(EXIT_BY_OVERALL[o] for o in overalls))

@@ -22,6 +22,7 @@ from msgspec import Struct, field
 
 from engine.conditions import COMPARISONS, QUANTIFIERS, comparison_operator
 from engine.model import Action, Condition, Constraint, Period, RuleSet
+from engine.shard import Shard, split
 
 AS_OF_KEY = "_as_of"
 OUTCOME_SUFFIXES = ("fail", "pass", "na")
@@ -48,6 +49,7 @@ class CompiledRules(Struct, frozen=True):
     reads: dict[str, frozenset[str]]  # constraint id -> plan paths it reads
     writes: dict[str, frozenset[str]]  # action id -> plan paths its effects write
     affects: dict[str, frozenset[str]]  # action id -> constraint ids reading what it writes
+    shards: tuple[Shard, ...] = ()  # the durable_rules rulesets the rules are split into
 
 
 def flat_key(path: str) -> str:
@@ -75,7 +77,9 @@ def compile_rules(rules: RuleSet, name: str = "gpca") -> CompiledRules:
         )
         for action_id, written in writes.items()
     }  # fmt: skip
-    return CompiledRules(name, definition, outcomes, tuple(derived), reads, writes, affects)
+    owners = {rule_name: rule_id for rule_name, (rule_id, _outcome) in outcomes.items()}
+    shards = split(name, definition, owners)
+    return CompiledRules(name, definition, outcomes, tuple(derived), reads, writes, affects, shards)
 
 
 class _ConstraintCompiler(Struct):

@@ -117,6 +117,8 @@ _TYPE_HINTS = {
 }
 _PATTERN_FORMS = {
     r"^\d{4}-\d{2}-\d{2}$": "a date written YYYY-MM-DD, such as 2025-10-01",
+    r"^(19|20|21)\d{2}-\d{2}-\d{2}$": "a date from 1900 to 2199 written YYYY-MM-DD, such as 2025-10-01",
+    r"\S": "text that is not only spaces",
     "^[a-z0-9]+(-[a-z0-9]+)*$": "lower-case words joined by hyphens, such as nhs111-minimum-slots",
     r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$": (
         "a dotted path such as setup.nhs111.booking_channel"

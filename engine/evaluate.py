@@ -1,9 +1,11 @@
 """Evaluate a plan against the compiled rules in durable_rules, and attribute findings.
 
-One durable_rules ``Host`` per loaded rule set; each plan gets a fresh session whose
-state is deleted afterwards (a Host keeps at most 1024 live states). The set-up as the
-practice is ("baseline") and with every chosen action applied ("planned") are asserted
-as two facts of one session, so attribution costs one crossing, not one per action.
+One durable_rules ``Host`` per loaded rule set, holding the rulesets the rules are split
+into (engine/shard.py), each asserted only the fact keys it reads; no thread of its own
+calls into the C engine. Each plan gets a fresh session whose state is deleted
+afterwards (a Host keeps at most 1024 live states). The set-up as the practice is
+("baseline") and with every chosen action applied ("planned") are asserted as two facts
+of one session, so attribution costs one crossing, not one per action.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from durable import engine as durable
 
 from engine.apply import apply_effects, plan_view
 from engine.attribute import BASELINE, PLANNED, Hits, Scene, Variant, attribute_findings
+from engine.bounds import check_facts, check_literals
 from engine.compile import AS_OF_KEY, Derived, compile_rules, flat_key
 from engine.conditions import Scope, holds, lookup, term_value, weigh
 from engine.errors import InternalError
@@ -34,8 +37,10 @@ from engine.model import (
     RuleResult,
     RuleSet,
 )
+from engine.shard import Shard
 
 SEEN = "_seen"
+_CARRIED = frozenset({"sid", "variant", AS_OF_KEY})
 ATTEMPTS = 3
 Questions = dict[tuple[str, str], tuple[str, ...]]  # (rule id, variant) -> plan paths
 
@@ -50,30 +55,50 @@ class _FailureLog(logging.Handler):
 
 
 FAILURES: list[str] = []
+# One lock for every Host in the process: durable_rules keeps its handles in one global
+# table and queues actions per ruleset, so two evaluations (the planner's threads, or
+# two rule sets in `gpca compare`) must never interleave their calls into it.
+_ENGINE = threading.Lock()
 _DURABLE_LOG = logging.getLogger("durable")
 _DURABLE_LOG.addHandler(_FailureLog(logging.ERROR))
 _DURABLE_LOG.propagate = False
+
+
+class _QuietHost(durable.Host):
+    """A Host that never calls into the C engine on its own. durable_rules' Host starts
+    two daemon threads (``Host._run``) that every 0.2 s dispatch pending actions and
+    timers; the engine's lock does not cover them, so they raced the main thread's
+    assertions, took its actions away, and now and then crashed the process (SIGSEGV,
+    "error code: 307", verdicts dropped). gpca uses no timers and runs every action
+    from ``assert_facts`` itself, so the threads have nothing to do but harm."""
+
+    def _run(self) -> None:
+        pass
 
 
 class Evaluator:
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
         self.compiled = compile_rules(rules)
+        check_literals(self.compiled.definition)
         self._constraints = {rule.id: rule for rule in rules.constraints}
         self._hits: list[tuple[str, str, str]] = []
         self._sessions = itertools.count(1)
-        self._lock = threading.Lock()
-        self._host = self._new_host()
+        self._lock = _ENGINE
+        with _ENGINE:
+            self._host = self._new_host()
 
     def _new_host(self) -> Any:
-        host = durable.Host()
-        host.register_rulesets({self.compiled.name: self._definition()})
+        host = _QuietHost()
+        shards = self.compiled.shards
+        host.register_rulesets({shard.name: self._definition(shard) for shard in shards})
         return host
 
-    def _definition(self) -> dict[str, Any]:
+    def _definition(self, shard: Shard) -> dict[str, Any]:
         definition = {
-            name: {**rule, "run": self._recorder(*self.compiled.outcomes[name])}
-            for name, rule in self.compiled.definition.items()
+            name: {**self.compiled.definition[name],
+                   "run": self._recorder(*self.compiled.outcomes[name])}
+            for name in shard.rules
         }
         # durable_rules drops a whole batch's actions when any fact in it matches no
         # rule (MessageNotHandledException), so every fact must match at least this one.
@@ -202,24 +227,28 @@ class _Session:
     def run(self, variants: list[Variant]) -> Hits:
         facts = [self._fact(view, variant, rule_ids) for view, variant, rule_ids in variants]
         self.asserted: dict[str, Any] = facts[0]
+        batches = [(shard.name, [_only(fact, shard.keys) for fact in facts])
+                   for shard in self.evaluator.compiled.shards]  # fmt: skip
+        check_facts([fact for _name, batch in batches for fact in batch])  # the last line of defence
         for _attempt in range(ATTEMPTS):
-            failure = self._assert(facts) or self._silent(variants)
+            failure = self._assert(batches) or self._silent(variants)
             if failure is None:
                 return set(self.evaluator._hits)
             self._renew()
         raise InternalError(f"durable_rules failed {ATTEMPTS} times on this plan: {failure}")
 
-    def _assert(self, facts: list[dict[str, Any]]) -> str | None:
-        """Assert the facts; what went wrong inside durable_rules, if anything."""
+    def _assert(self, batches: list[tuple[str, list[dict[str, Any]]]]) -> str | None:
+        """Assert each ruleset its facts; what went wrong inside durable_rules, if anything."""
         self.evaluator._hits.clear()
         FAILURES.clear()
-        try:
-            state = self.evaluator._host.assert_facts(
-                self.evaluator.compiled.name, [{**fact, "sid": self.sid} for fact in facts])
-        except durable.durable_rules_engine.error as error:
-            return str(error)
-        if isinstance(state, dict) and "exception" in state:
-            raise InternalError(f"a durable_rules action failed: {state['exception']}")
+        for name, facts in batches:
+            try:
+                batch = [{**fact, "sid": self.sid} for fact in facts]
+                state = self.evaluator._host.assert_facts(name, batch)
+            except durable.durable_rules_engine.error as error:
+                return str(error)
+            if isinstance(state, dict) and "exception" in state:
+                raise InternalError(f"a durable_rules action failed: {state['exception']}")
         return FAILURES[0] if FAILURES else None
 
     def _silent(self, variants: list[Variant]) -> str | None:
@@ -242,16 +271,17 @@ class _Session:
 
     def _renew(self) -> None:
         """Start again on a fresh Host: after such a failure durable_rules' own state is
-        not to be trusted, and each fact stands alone, so nothing else is lost."""
-        self.close()
+        not to be trusted (not even to delete a session), and each fact stands alone, so
+        the old Host is dropped whole and nothing else is lost."""
         self.evaluator._host = self.evaluator._new_host()
         self.sid = str(next(self.evaluator._sessions))
 
     def close(self) -> None:
-        try:
-            self.evaluator._host.delete_state(self.evaluator.compiled.name, self.sid)
-        except Exception:  # noqa: BLE001 - a session that never stored state has nothing to delete
-            pass
+        for shard in self.evaluator.compiled.shards:
+            try:
+                self.evaluator._host.delete_state(shard.name, self.sid)
+            except Exception:  # noqa: BLE001 - a session that never stored state has nothing to delete
+                pass
 
     def _fact(self, view: dict[str, Any], variant: str, rule_ids: frozenset[str] | None) -> dict[str, Any]:
         compiled = self.evaluator.compiled
@@ -302,6 +332,11 @@ def _assert_derived(fact: dict[str, Any], derived: Derived, scope: Scope) -> Non
             value = holds(derived.expression, scope.within(item))
             if value is not None:
                 flat_item[derived.key] = value
+
+
+def _only(fact: dict[str, Any], keys: frozenset[str]) -> dict[str, Any]:
+    """The part of a fact one ruleset reads, and what every fact carries."""
+    return {key: value for key, value in fact.items() if key in keys or key in _CARRIED}
 
 
 def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

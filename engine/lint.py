@@ -35,10 +35,23 @@ def lint(directories: Sequence[Path] | None = None) -> tuple[list[Problem], Rule
     problems = [p for rule in rules.constraints for p in _constraint_problems(rule)]
     problems += [p for action in rules.actions for p in _action_problems(action)]
     problems += _contradictions(rules.constraints)
+    problems += _engine_problems(rules)
     from engine.lint_packs import weakened_examples
 
     problems += weakened_examples(rules)
     return sorted(problems, key=_order), rules
+
+
+def _engine_problems(rules: RuleSet) -> list[Problem]:
+    """What `gpca check` would refuse when it compiles the rules for durable_rules."""
+    from engine.bounds import check_literals
+    from engine.compile import compile_rules
+
+    try:
+        check_literals(compile_rules(rules).definition)
+    except InputError as error:
+        return error.problems
+    return []
 
 
 def _order(problem: Problem) -> tuple[str, int]:

@@ -440,9 +440,35 @@ def load_rules(directories: Sequence[Path] | None = None) -> RuleSet:
         problems += validate.validate_rule_document(doc) + _folder_problems(root, doc)
     if not unreadable:  # a rule we could not read would make every reference to it look wrong
         problems += validate.validate_ruleset([doc for _, doc in documents])
+    checked_to, manifest_problems = _sources_checked_to(roots)
+    problems += manifest_problems
     if problems:
         raise InputError(problems)
-    return replace(_build_ruleset(roots, documents), overrides=tuple(overrides))
+    return replace(_build_ruleset(roots, documents), overrides=tuple(overrides), sources_checked_to=checked_to)
+
+
+def _sources_checked_to(roots: list[Path]) -> tuple[str | None, list[Problem]]:
+    """The earliest ``sources_checked_to`` of the directories' ``ruleset.yaml`` files:
+    a layered set is only as current as its least recently checked layer."""
+    dates: list[str] = []
+    problems: list[Problem] = []
+    for root in roots:
+        path = root / RULESET_MANIFEST
+        if not path.exists():
+            continue
+        try:
+            doc = read_yaml(path)
+        except InputError as error:
+            problems += error.problems
+            continue
+        found = validate.validate_ruleset_manifest(doc)
+        problems += found
+        if not found:
+            dates.append(str(doc.data["sources_checked_to"]))
+    return (min(dates) if dates else None), problems
+
+
+RULESET_MANIFEST = "ruleset.yaml"
 
 
 def _rule_files(root: Path) -> list[Path]:

@@ -176,6 +176,7 @@ class RuleSet(Struct, frozen=True):
     directories: tuple[str, ...]
     digest: str  # sha256 over the rule files, for the replay stamp
     overrides: tuple[Override, ...] = ()  # reported, never silent (engine/packs.py)
+    sources_checked_to: str | None = None  # ISO date the sources were last checked to (rules/ruleset.yaml)
 
     def constraint(self, rule_id: str) -> Constraint:
         return next(rule for rule in self.constraints if rule.id == rule_id)

@@ -17,7 +17,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, ValidationError, relevance
 
-from engine import load
+from engine import load, rule_safety
 from engine.errors import (
     closest,
     describe_schema_error,
@@ -46,6 +46,8 @@ def validate_rule_document(doc: load.Document) -> list[Problem]:
     if not problems:
         problems = _id_problems(doc, data) + _period_problems(doc, data)
         problems += _param_problems(doc, data) if kind == "action" else []
+        findings = rule_safety.let_findings(data) + rule_safety.param_findings(data.get("params") or {})
+        problems += [_problem(doc, code, message, pointer, hint) for code, pointer, message, hint in findings]
     return _sorted(problems)
 
 
@@ -57,6 +59,14 @@ def validate_ruleset(documents: Sequence[load.Document]) -> list[Problem]:
     for doc in rules:
         problems += _bears_on_problems(doc, known) if doc.data.get("kind") == "action" else []
     return _sorted(problems)
+
+
+def validate_ruleset_manifest(doc: load.Document) -> list[Problem]:
+    """Problems with a rules directory's ``ruleset.yaml``."""
+    if not isinstance(doc.data, dict):
+        return [_problem(doc, "not-a-mapping", "the file must be a mapping of keys to values")]
+    validator = Draft202012Validator(load.builtin_schema("ruleset.schema.json"), format_checker=_FORMATS)
+    return _sorted(_schema_problems(doc, validator, doc.data, "ruleset-schema"))
 
 
 def validate_plan_document(doc: load.Document, rules: RuleSet) -> list[Problem]:

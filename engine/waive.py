@@ -13,7 +13,8 @@ from typing import Any
 
 from engine import load
 from engine.load import Document, plan_from_document, read_yaml
-from engine.model import Assessment, Plan, RuleSet, Waiver, WaiverStatus, replace
+from engine.errors import InputError, did_you_mean
+from engine.model import Assessment, Plan, Problem, RuleSet, Waiver, WaiverStatus, replace
 
 FINDINGS = ("fail", "cannot_tell")
 
@@ -29,8 +30,30 @@ def waivers_from_document(document: Document) -> tuple[Waiver, ...]:
     )  # fmt: skip
 
 
-def with_waivers(plan: Plan, document: Document) -> Plan:
-    return replace(plan, waivers=waivers_from_document(document))
+def with_waivers(plan: Plan, document: Document, rules: RuleSet) -> Plan:
+    """The plan with its document's waivers; each must name a constraint of ``rules``."""
+    waivers = waivers_from_document(document)
+    problems = [p for index, w in enumerate(waivers) for p in _rule_problems(w, index, rules, document)]
+    if problems:
+        raise InputError(problems)
+    return replace(plan, waivers=waivers)
+
+
+def _rule_problems(waiver: Waiver, index: int, rules: RuleSet, document: Document) -> list[Problem]:
+    """A waiver accepts one constraint's finding: an unknown id, or an action's, is input."""
+    pointer = f"/waivers/{index}/rule"
+    constraints = [rule.id for rule in rules.constraints]
+    if waiver.rule in constraints:
+        return []
+    if any(action.id == waiver.rule for action in rules.actions):
+        message = (f"'{waiver.rule}' is an action, not a rule: a waiver names the constraint "
+                   "whose finding the agreement accepts")  # fmt: skip
+        hint = "run 'gpca check' on the plan and name a rule it reports; 'gpca rules' lists them"
+    else:
+        message = f"the waiver names no rule gpca knows: '{waiver.rule}'"
+        suggestion = did_you_mean(waiver.rule, constraints)
+        hint = f"{suggestion + ' ' if suggestion else ''}run 'gpca rules' to list the rules"
+    return [Problem("unknown-rule", message, document.locations.get(pointer), pointer, hint)]
 
 
 def load_plan_with_waivers(path: str | Path, rules: RuleSet) -> Plan:
@@ -38,8 +61,8 @@ def load_plan_with_waivers(path: str | Path, rules: RuleSet) -> Plan:
     document = read_yaml(path)
     if isinstance(document.data, dict) and {"plan", "expect"} <= document.data.keys():
         document = document.part("/plan")
-        return with_waivers(plan_from_document(document, rules), document)
-    return with_waivers(load.load_plan(path, rules), document)  # via the module: tests stand in for it
+        return with_waivers(plan_from_document(document, rules), document, rules)
+    return with_waivers(load.load_plan(path, rules), document, rules)  # via the module: tests stand in for it
 
 
 def review_waivers(assessment: Assessment) -> Assessment:

@@ -30,7 +30,7 @@ def evaluator() -> Evaluator:
 
 def fixture_plan(relative: str) -> Plan:
     case = load_case(ROOT / relative, rules())
-    plan = with_waivers(case.plan, case.document.part("/plan"))
+    plan = with_waivers(case.plan, case.document.part("/plan"), rules())
     return replace(plan, path=relative)
 
 

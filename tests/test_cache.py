@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import msgspec
+import msgspec.structs
 import pytest
 
 from engine import __version__, cache, load
@@ -47,6 +49,7 @@ def test_an_unreadable_cache_entry_is_ignored_and_replaced(
 def _one_rule_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.delenv("GPCA_NO_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     rules_file = tmp_path / "rules" / "constraints" / "nhs111-minimum-slots.yaml"
     rules_file.parent.mkdir(parents=True)
     source = load.builtin_rules_dir() / "constraints" / "nhs111-minimum-slots.yaml"
@@ -58,3 +61,43 @@ def _one_rule_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 def test_no_cache_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GPCA_NO_CACHE", "1")
     assert cache.cache_dir() is None
+
+
+def test_an_entry_with_the_right_bytes_but_altered_rules_is_never_used(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _one_rule_dir(monkeypatch, tmp_path)
+    genuine = cache.load_rules_cached(None)
+    [entry] = (tmp_path / "cache" / "gpca").glob("rules-*.msgpack")
+    stored = msgspec.msgpack.decode(entry.read_bytes())
+    emptied = msgspec.structs.replace(genuine, constraints=())
+    stored["rules"] = msgspec.msgpack.encode(emptied)  # the same rule-file bytes, no constraints
+    entry.write_bytes(msgspec.msgpack.encode(stored))
+    assert cache.load_rules_cached(None) == genuine
+
+
+def test_an_entry_made_under_another_key_is_never_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    _one_rule_dir(monkeypatch, tmp_path)
+    genuine = cache.load_rules_cached(None)
+    [entry] = (tmp_path / "cache" / "gpca").glob("rules-*.msgpack")
+    stored = msgspec.msgpack.decode(entry.read_bytes())
+    forged = msgspec.msgpack.encode(msgspec.structs.replace(genuine, constraints=()))
+    stored["rules"], stored["mac"] = forged, cache._mac(b"k" * 32, stored["version"],
+                                                        [tuple(s) for s in stored["sources"]], forged)  # fmt: skip
+    entry.write_bytes(msgspec.msgpack.encode(stored))
+    assert cache.load_rules_cached(None) == genuine
+
+
+def test_the_key_is_made_once_readable_by_its_owner_only(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    _one_rule_dir(monkeypatch, tmp_path)
+    cache.load_rules_cached(None)
+    key = cache.key_file().read_bytes()
+    cache.load_rules_cached(None)
+    assert (len(key), cache.key_file().read_bytes(), cache.key_file().stat().st_mode & 0o777) == (32, key, 0o600)
+    assert cache.key_file().is_relative_to(tmp_path / "state")
+
+
+def test_a_rule_directory_holding_a_fifo_is_left_to_the_loader(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    rules_file = _one_rule_dir(monkeypatch, tmp_path)
+    os.mkfifo(rules_file.parent / "odd.yaml")
+    assert cache._sources(None) is None

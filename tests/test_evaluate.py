@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 from engine.errors import InternalError
@@ -158,3 +161,23 @@ def test_a_host_that_keeps_dropping_verdicts_is_an_internal_error(monkeypatch) -
         evaluator.assess(plan({"nhs111": {"slots": 2}}, practice={"patients": 9027}))
     assert str(raised.value) == (
         "durable_rules failed 3 times on this plan: durable_rules dropped the verdict of slots")
+
+
+def test_an_evaluator_starts_no_thread_that_could_call_into_durable_rules() -> None:
+    before = threading.active_count()
+    evaluator = Evaluator(RULES)
+    evaluator.assess(plan({"nhs111": {"slots": 2}}, practice={"patients": 9027}))
+    time.sleep(0.3)  # durable_rules' own Host would have started its dispatch timers by now
+    assert threading.active_count() == before
+
+
+def test_a_host_that_failed_is_dropped_without_another_call_into_it() -> None:
+    evaluator = Evaluator(RULES)
+    failed = _dropping(evaluator, evaluator._host)
+    failed.delete_state = lambda *args: pytest.fail("delete_state called on a failed Host")
+    result = evaluator.assess(plan({"nhs111": {"slots": 2}}, practice={"patients": 9027})).result("slots")
+    assert (result.outcome, evaluator._host is failed) == ("fail", False)
+
+
+def test_evaluators_of_different_rule_sets_share_one_lock_on_the_c_engine() -> None:
+    assert Evaluator(RULES)._lock is Evaluator(ruleset(SLOTS))._lock

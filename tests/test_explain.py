@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from engine.cli import gpca
 from engine.explain import deciding, explain, trace_lines
+from engine.horizon import earliest_covered
 from engine.trace import Step, trace_rule
 
 BELOW = "fixtures/nhs111/already-below-minimum.yaml"
@@ -58,6 +59,9 @@ def test_gpca_explain_works_on_every_fixture(path: str, monkeypatch: pytest.Monk
     monkeypatch.chdir(ROOT)
     share_evaluator(monkeypatch)
     code, out, err = run("explain", path)
+    if assess(path).as_of < earliest_covered(rules()):  # no rule known then: refused, not "no risk"
+        assert (code, err.split(":")[0]) == (2, "error[date-out-of-range]")
+        return
     assert (code, err) == (EXITS[assess(path).overall], "")
     assert out.splitlines()[0] == f"{path}: assessed as of {assess(path).as_of}; overall {assess(path).overall.replace('_', ' ')}"
 

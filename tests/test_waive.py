@@ -80,3 +80,38 @@ def test_gpca_check_markdown_lists_the_waiver(tmp_path: Path) -> None:
     assert (code, err) == (1, "")
     assert "0 applied, 0 expired, 1 matching no finding." in out.splitlines()
     assert "- nhs111-minimum-slots: UNMATCHED: no finding of this rule on the date; reason: r; reference: x; approved by a; expires 2030-01-01" in out.splitlines()
+
+
+def _entry(**changes: str) -> dict[str, str]:
+    return {"rule": RULE, "reason": "r", "reference": "x", "approver": "a", "expires": "2025-12-31", **changes}
+
+
+def _problems(tmp_path: Path, entry: dict[str, str]) -> list[tuple[str, str, str | None]]:
+    with pytest.raises(InputError) as caught:
+        load_plan_with_waivers(_plan_file(tmp_path, [entry]), rules())
+    return [(p.code, p.message, p.hint) for p in caught.value.problems]
+
+
+def test_a_waiver_naming_an_unknown_rule_is_input_with_did_you_mean(tmp_path: Path) -> None:
+    assert _problems(tmp_path, _entry(rule="online-consultation-open-core-hour")) == [(
+        "unknown-rule", "the waiver names no rule gpca knows: 'online-consultation-open-core-hour'",
+        "did you mean 'online-consultation-open-core-hours'? run 'gpca rules' to list the rules")]
+
+
+def test_a_waiver_naming_an_action_is_input(tmp_path: Path) -> None:
+    assert _problems(tmp_path, _entry(rule="limit-daily-contacts")) == [(
+        "unknown-rule", "'limit-daily-contacts' is an action, not a rule: a waiver names the constraint "
+        "whose finding the agreement accepts",
+        "run 'gpca check' on the plan and name a rule it reports; 'gpca rules' lists them")]
+
+
+@pytest.mark.parametrize("field", ["approver", "reason", "reference"])
+def test_a_waiver_field_of_only_spaces_is_input(tmp_path: Path, field: str) -> None:
+    assert _problems(tmp_path, _entry(**{field: "   "})) == [(
+        "plan-schema", f"'waivers[0].{field}' must be text that is not only spaces, but got '   '", None)]
+
+
+def test_gpca_check_exits_2_for_a_waiver_of_an_unknown_rule(tmp_path: Path) -> None:
+    code, out, err = run("check", str(_plan_file(tmp_path, [_entry(rule="no-such-rule")])))
+    assert (code, out) == (2, "")
+    assert "error[unknown-rule]: the waiver names no rule gpca knows: 'no-such-rule'" in err

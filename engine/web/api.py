@@ -9,8 +9,10 @@ import json
 import re
 from typing import Any
 
+from engine.errors import InputError
 from engine.evaluate import Evaluator
-from engine.model import Problem
+from engine.horizon import check_day
+from engine.model import Assessment, Plan, Problem
 from engine.web import plans
 from engine.web.catalogue import catalogue, needed_questions
 from engine.web.html_report import render_html
@@ -18,6 +20,7 @@ from engine.web.plans import PlanProblems
 from engine.web.reply import JSON, Reply, json_reply, problems_reply
 from engine.web.timeline import timelines
 from engine.web.verdicts import assessment_dict
+
 
 class Api:
     def __init__(self, evaluator: Evaluator) -> None:
@@ -38,12 +41,19 @@ class Api:
             plan = plans.checked_plan(plans.document(data), self.rules)
         except PlanProblems as trouble:
             return problems_reply(422, trouble.problems, needed=needed)
-        assessment = self.evaluator.assess(plan)
+        try:
+            assessment = self._assess(plan)
+        except InputError as error:  # a date before any rule, a value the engine cannot take
+            return problems_reply(422, error.problems, needed=needed)
         result = assessment_dict(assessment, self.rules)
         ahead = timelines(self.evaluator, plan, assessment.as_of)
         for action in result["actions"]:
             action["timeline"] = ahead[action["id"]]
         return json_reply(200, {"problems": [], "needed": needed, "assessment": result})
+
+    def _assess(self, plan: Plan) -> Assessment:
+        check_day(self.rules, plan.assessed_on, "assessed_on")
+        return self.evaluator.assess(plan)
 
     def upload(self, body: bytes) -> Reply:
         """An uploaded YAML plan as data for the form, with every problem gpca check finds."""
@@ -82,7 +92,10 @@ class Api:
             plan = plans.checked_plan(plans.document(data), self.rules)
         except PlanProblems as trouble:
             return problems_reply(422, trouble.problems)
-        assessment = self.evaluator.assess(plan)
+        try:
+            assessment = self._assess(plan)
+        except InputError as error:
+            return problems_reply(422, error.problems)
         ahead = timelines(self.evaluator, plan, assessment.as_of)
         html = render_html(assessment, self.rules, ahead)
         name = _file_stem(data) + "-report.html"

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.bounds import LONGEST_STRING, check_facts, out_of_bounds
+from engine.errors import InputError
+from engine.load import load_rules
+from tests.hostile.engine_support import ROOT, gpca
+
+PLAN_SCHEMA = json.loads((ROOT / "schemas" / "plan.schema.json").read_text())
+RULES = load_rules()
+
+
+@pytest.mark.parametrize(("value", "fault"), [
+    (1e16, "1e+16, larger than the engine takes (less than 1e15)"),
+    (-1e16, "-1e+16, larger than the engine takes (less than 1e15)"),
+    (10**20, "100000000000000000000, larger than the engine takes (less than 1e15)"),
+    (1e-05, "1e-05, a fraction smaller than the engine takes (0.0001 or more, or 0)"),
+    (float("nan"), "nan, not a finite number"),
+    ("\ud83d", "'\\ud83d', a text with a lone surrogate, which is not Unicode text"),
+    ("x" * (LONGEST_STRING + 1), "a text of 1,048,577 characters, longer than the engine takes (1,048,576)"),
+])  # fmt: skip
+def test_values_durable_rules_is_not_known_to_take_are_named(value: Any, fault: str) -> None:
+    assert out_of_bounds(value) == fault
+
+
+@pytest.mark.parametrize("value", [0, 0.0, 0.0001, -0.5, 999_999_999_999_999, True, None, "", "é" * 1000])
+def test_values_inside_the_bounds_pass(value: Any) -> None:
+    assert out_of_bounds(value) is None
+
+
+def test_the_guard_names_the_field_of_each_fault_in_plan_words() -> None:
+    with pytest.raises(InputError) as raised:
+        check_facts([{"sid": "1", "setup__nhs111__slots": 1e16, "items": [{"x": 1}, {"x": 1e-9}]}])
+    assert [p.message for p in raised.value.problems] == [
+        "the value at 'setup.nhs111.slots' is out of the range gpca can evaluate: "
+        "1e+16, larger than the engine takes (less than 1e15)",
+        "the value at 'items[1].x' is out of the range gpca can evaluate: "
+        "1e-09, a fraction smaller than the engine takes (0.0001 or more, or 0)",
+    ]
+
+
+def test_the_guard_refuses_objects_with_more_keys_than_durable_rules_takes() -> None:
+    with pytest.raises(InputError) as raised:
+        check_facts([{f"k{n}": n for n in range(200)}])
+    assert raised.value.problems[0].message == (
+        "the value at '' is out of the range gpca can evaluate: 200 keys in one object, more than 128")
+
+
+def _extremes(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """Schema-valid values at the edges the schema allows: each bound, the longest text
+    with awkward characters, the largest lists (up to 300 items)."""
+    if "enum" in schema:
+        return st.sampled_from(schema["enum"])
+    if "const" in schema:
+        return st.just(schema["const"])
+    if "oneOf" in schema:
+        return st.one_of([_extremes(branch) for branch in schema["oneOf"]])
+    kind = schema.get("type", "object")
+    if kind == "integer":
+        low, high = schema.get("minimum", 0), schema.get("maximum", 10**6)
+        return st.one_of(st.sampled_from([low, high]), st.integers(low, high))
+    if kind == "boolean":
+        return st.booleans()
+    if kind == "string":
+        return _extreme_text(schema)
+    if kind == "array":
+        most = min(schema.get("maxItems", 300), 300)
+        return st.one_of(st.lists(_extremes(schema["items"]), max_size=3),
+                         _extremes(schema["items"]).map(lambda item: [item] * most))  # fmt: skip
+    properties = {key: _extremes(sub) for key, sub in schema.get("properties", {}).items()}
+    required = set(schema.get("required", ()))
+    return st.fixed_dictionaries({k: v for k, v in properties.items() if k in required},
+                                 optional={k: v for k, v in properties.items() if k not in required})
+
+
+def _extreme_text(schema: dict[str, Any]) -> st.SearchStrategy[str]:
+    if schema.get("format") == "date":
+        return st.sampled_from(["1900-01-01", "2199-12-31", "2024-02-29", "2000-03-31"])
+    if "pattern" in schema:
+        return st.from_regex(schema["pattern"], fullmatch=True)
+    most = schema.get("maxLength", 200)
+    awkward = st.sampled_from(["x", "é", "\u202e", "😀", "\\", "'", '"', "{", "%s", "\t"])
+    return st.one_of(awkward.map(lambda c: (c * most)[:most]), st.text(max_size=most).filter(str.strip))
+
+
+@st.composite
+def _extreme_plans(draw: st.DrawFn) -> dict[str, Any]:
+    properties = PLAN_SCHEMA["properties"]
+    ids = draw(st.lists(st.sampled_from([a.id for a in RULES.actions]), unique=True, max_size=5))
+    actions = [{"id": action_id, **draw(_extremes({"type": "object", "properties": RULES.action(action_id).params}))}
+               for action_id in ids]  # fmt: skip
+    return {"practice": draw(_extremes(properties["practice"])),
+            "assessed_on": draw(_extreme_text(properties["assessed_on"])),
+            "actions": actions, "setup": draw(_extremes(properties["setup"]))}  # fmt: skip
+
+
+@settings(max_examples=8)
+@given(_extreme_plans())
+def test_schema_valid_extremes_never_crash_the_engine(tmp_path_factory: pytest.TempPathFactory,
+                                                      plan: dict[str, Any]) -> None:  # fmt: skip
+    path = Path(tmp_path_factory.mktemp("extreme")) / "plan.yaml"
+    path.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    run = gpca("check", "--format", "json", path)
+    assert run.clean, run.err[-2000:]
+    assert run.code in (0, 1, 2), run.err[-2000:]
+    # Refused only where the rules leave a bound to the engine (an action parameter with
+    # no maximum) or know no date so early; any other exit 2 is the schema letting
+    # through what it should not.
+    codes = set(re.findall(r"error\[([a-z-]+)\]", run.err))
+    assert codes <= {"engine-bounds", "date-out-of-range"}, run.err[-2000:]
+    assert (run.code == 2) == bool(codes), run.err[-2000:]

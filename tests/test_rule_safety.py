@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+
+from engine.lint import lint
+from engine.rule_safety import let_findings, param_findings
+from tests.hostile.engine_support import ROOT, gpca
+
+SLOTS_RULE = ROOT / "rules" / "constraints" / "nhs111-minimum-slots.yaml"
+SLOTS = "setup.nhs111.direct_booking_slots_per_day"
+
+
+def test_a_let_used_but_never_defined_is_named_with_did_you_mean() -> None:
+    data = {"let": {"min_slots": 3}, "fails_when": {"path": SLOTS, "lt": {"let": "min_slotz"}}}
+    assert let_findings(data) == [
+        ("undefined-let", "/fails_when/lt/let", "the let 'min_slotz' is used but never defined",
+         "did you mean 'min_slots'?")]  # fmt: skip
+
+
+def test_a_let_defined_through_itself_or_a_cycle_is_named_once() -> None:
+    lets = {"a": {"add": [{"let": "b"}, 1]}, "b": {"let": "a"}, "me": {"floor": {"let": "me"}}, "ok": 1}
+    hint = "define each let from plan paths, numbers and lets defined before it"
+    assert let_findings({"let": lets}) == [
+        ("let-cycle", "/let/a", "the lets 'a' -> 'b' -> 'a' are defined through each other, so none has a value", hint),
+        ("let-cycle", "/let/me", "the let 'me' is defined through itself", hint),
+    ]  # fmt: skip
+
+
+def test_references_patterns_and_odd_formats_are_refused_in_parameters() -> None:
+    params = {"cap": {"type": "integer", "$ref": "http://example.org/s.json"},
+              "name": {"type": "string", "pattern": "^(a+)+$"},
+              "list": {"type": "array", "items": {"$ref": "file:///etc/passwd"}},
+              "day": {"type": "string", "format": "regex"}, "fine": {"type": "integer", "maximum": 9}}  # fmt: skip
+    assert [(code, pointer) for code, pointer, _message, _hint in param_findings(params)] == [
+        ("forbidden-keyword", "/params/cap/$ref"), ("forbidden-keyword", "/params/name/pattern"),
+        ("forbidden-keyword", "/params/list/items/$ref"), ("forbidden-keyword", "/params/day/format")]  # fmt: skip
+    assert param_findings({"name": {"pattern": "x"}})[0][3] == (
+        "a regular expression can take exponential time; use 'enum' or 'maxLength' instead")
+
+
+NAMES = ("a", "b", "c")
+LEAVES = st.one_of(st.integers(-3, 10**6), st.sampled_from([{"path": SLOTS}, {"path": "practice.registered_patients"}]),
+                   st.sampled_from(NAMES + ("zz",)).map(lambda name: {"let": name}))  # fmt: skip
+TERMS = st.recursive(LEAVES, lambda inner: st.one_of(
+    st.tuples(st.sampled_from(["add", "sub", "mul", "div", "max", "min"]), inner, inner).map(lambda t: {t[0]: [t[1], t[2]]}),
+    inner.map(lambda term: {"floor": term})), max_leaves=5)  # fmt: skip
+
+
+@st.composite
+def _rule_files(draw: st.DrawFn) -> dict[str, Any]:
+    rule = yaml.safe_load(SLOTS_RULE.read_text())
+    rule["let"] = draw(st.dictionaries(st.sampled_from(NAMES), TERMS, max_size=3))
+    rule["fails_when"] = {"path": SLOTS, draw(st.sampled_from(["lt", "ge", "eq"])): draw(TERMS)}
+    rule["message"] = "The practice offers too few NHS 111 slots."
+    rule["remedy"] = "Offer more NHS 111 direct-booking slots each day."
+    return rule
+
+
+@settings(max_examples=16)
+@given(_rule_files())
+def test_every_rule_file_lint_passes_checks_without_an_internal_error(
+    tmp_path_factory: pytest.TempPathFactory, rule: dict[str, Any]
+) -> None:
+    rules = Path(tmp_path_factory.mktemp("rules"))
+    (rules / "constraints").mkdir()
+    (rules / "constraints" / SLOTS_RULE.name).write_text(yaml.safe_dump(rule), encoding="utf-8")
+    problems, _loaded = lint([rules])
+    event("refused by lint" if problems else "passed lint, checked")
+    if problems:
+        return
+    plan = yaml.safe_load((ROOT / "examples" / "riverside.yaml").read_text()) | {"actions": []}
+    (rules / "plan.yaml").write_text(yaml.safe_dump(plan), encoding="utf-8")
+    run = gpca("check", "--rules", rules, rules / "plan.yaml")
+    assert run.clean and run.code in (0, 1), run.err[-2000:]
