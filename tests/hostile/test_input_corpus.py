@@ -316,11 +316,14 @@ def test_an_as_of_at_the_ends_of_the_calendar_is_no_crash(command: str, as_of: s
 
 @pytest.mark.parametrize("command", ["check", "timeline", "explain", "suggest"])
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "9999-12-01"])
-def test_a_plan_date_at_the_ends_of_the_calendar_is_judged(command: str, day: str, tmp_path: Path, cache: Path) -> None:
+def test_a_plan_date_at_the_ends_of_the_calendar_is_refused_at_the_field(
+    command: str, day: str, tmp_path: Path, cache: Path
+) -> None:
     text = riverside_with("      kind: les\n", f"      kind: les\n      stops_on: {day}\n")
     text = text.replace("      notice_planned: false\n      termination_notice_months: 3",
                         f"      notice_planned: true\n      notice_served_on: {day}\n      termination_notice_months: 3", 1)  # fmt: skip
-    assert_judged(gpca(command, written(tmp_path, "p.yaml", text), cache=cache))
+    run = gpca(command, written(tmp_path, "p.yaml", text), cache=cache)
+    assert_refused(run, "p.yaml:", "must be a date from 1900 to 2199", f"but got '{day}'")
 
 
 def output_targets(tmp_path: Path) -> dict[str, tuple[str, str]]:
