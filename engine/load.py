@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -370,7 +371,28 @@ def load_rules(directories: Sequence[Path] | None = None) -> RuleSet:
         problems += validate.validate_ruleset([doc for _, doc in documents])
     if problems:
         raise InputError(problems)
-    return replace(_build_ruleset(roots, documents), overrides=tuple(overrides))
+    return replace(_build_ruleset(roots, documents), overrides=tuple(overrides),
+                   sources_checked_to=sources_checked_to(roots))
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def sources_checked_to(roots: Sequence[Path]) -> str | None:
+    """The earliest ``sources_checked_to`` of the roots' ``ruleset.yaml`` files: a layered
+    rule set is only as fresh as its stalest layer."""
+    days = []
+    for root in roots:
+        file = Path(root) / "ruleset.yaml"
+        if file.is_file():
+            doc = read_yaml(file)
+            day = doc.data.get("sources_checked_to") if isinstance(doc.data, dict) else None
+            if not isinstance(day, str) or not _ISO_DAY.fullmatch(day):
+                message = "'sources_checked_to' must be a date written YYYY-MM-DD"
+                raise InputError([Problem("rule-schema", message, doc.locations.get(""), "/sources_checked_to",
+                                          "write the date to which the sources were last checked")])  # fmt: skip
+            days.append(day)
+    return min(days, default=None)
 
 
 def _rule_files(root: Path) -> list[Path]:

@@ -77,6 +77,7 @@ class Source(Struct, frozen=True):
     quote: str
     confidence: Literal["high", "medium", "low"]
     why: str
+    kind: Literal["publication", "inference"] = "publication"  # inference: the project's own reading
 
 
 class Period(Struct, frozen=True):
@@ -176,6 +177,11 @@ class RuleSet(Struct, frozen=True):
     directories: tuple[str, ...]
     digest: str  # sha256 over the rule files, for the replay stamp
     overrides: tuple[Override, ...] = ()  # reported, never silent (engine/packs.py)
+    sources_checked_to: str | None = None  # rules/ruleset.yaml: sources last checked to this date
+
+    def checked_before(self, day: str) -> bool:
+        """Whether ``day`` is after the date the rules' sources were last checked to."""
+        return self.sources_checked_to is not None and day > self.sources_checked_to
 
     def constraint(self, rule_id: str) -> Constraint:
         return next(rule for rule in self.constraints if rule.id == rule_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -409,3 +410,30 @@ def test_render_rejects_an_unknown_format() -> None:
     with pytest.raises(KeyError):
         render("yaml", [ASSESSMENT], RULES)
     assert sorted(REPORTERS) == ["github", "html", "json", "markdown", "sarif", "text"]
+
+
+CHECKED_RULES = RuleSet(RULES.constraints, RULES.actions, RULES.directories, RULES.digest,
+                        sources_checked_to="2025-09-30")  # fmt: skip
+UNCHECKED_NOTE = ("The rules' sources were last checked to 30 September 2025; this check is as of "
+                  "1 October 2025, after that date, so the contract or the BMA menu may have changed "
+                  "since. Check with your LMC.")  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", sorted(REPORTERS))
+def test_every_format_says_when_the_check_is_after_the_sources_were_checked(fmt: str) -> None:
+    flat = " ".join(render(fmt, [ASSESSMENT], CHECKED_RULES).replace("\\n", " ").split())
+    assert UNCHECKED_NOTE in html.unescape(flat)
+
+
+@pytest.mark.parametrize("fmt", sorted(REPORTERS))
+def test_no_format_warns_on_a_check_within_the_checked_date(fmt: str) -> None:
+    text = render(fmt, [SAFE_ASSESSMENT], CHECKED_RULES)
+    assert "sources were last checked" not in text
+
+
+def test_the_json_report_gives_the_checked_date_and_meets_its_schema() -> None:
+    document = json.loads(render("json", [ASSESSMENT, SAFE_ASSESSMENT], CHECKED_RULES))
+    jsonschema.validate(document, REPORT_SCHEMA)
+    assert document["sources_checked_to"] == "2025-09-30"
+    assert [p["after_sources_checked"] for p in document["plans"]] == [True, False]
+    assert [p["unchecked_note"] for p in document["plans"]] == [UNCHECKED_NOTE, ""]

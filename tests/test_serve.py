@@ -221,3 +221,15 @@ def test_serve_command_prints_its_address(monkeypatch: pytest.MonkeyPatch) -> No
     assert result.exit_code == 0
     assert seen == {"host": "127.0.0.1", "port": 9999}
     assert result.output == "The gpca planner is at http://localhost:9999/\n"
+
+
+def test_assess_says_when_the_date_is_after_the_sources_were_checked(planner: PlannerServer) -> None:
+    plan = riverside()
+    plan["assessed_on"] = "2026-11-30"
+    _, reply = post_json(planner, "/api/assess", plan)
+    assert reply["assessment"]["unchecked_note"] == (
+        "The rules' sources were last checked to 29 November 2026; this check is as of 30 November "
+        "2026, after that date, so the contract or the BMA menu may have changed since. Check with your LMC.")
+    plan["assessed_on"] = "2026-11-29"
+    _, reply = post_json(planner, "/api/assess", plan)
+    assert reply["assessment"]["unchecked_note"] == ""

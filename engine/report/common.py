@@ -136,3 +136,12 @@ def question_for(path: str) -> str:
     return path if node is None else str(node.get("description", path))
 
 
+
+
+def unchecked_note(as_of: str, rules: Any) -> str:
+    """That the check is as of a date after the rules' sources were last checked, or ""."""
+    if not rules.checked_before(as_of):
+        return ""
+    return (f"The rules' sources were last checked to {long_date(rules.sources_checked_to)}; this check "
+            f"is as of {long_date(as_of)}, after that date, so the contract or the BMA menu may have "
+            "changed since. Check with your LMC.")  # fmt: skip

@@ -15,7 +15,7 @@ from msgspec import Struct
 from engine import __version__
 from engine.explain import rule_explanation
 from engine.model import PRACTICE, ActionVerdict, Assessment, RuleSet
-from engine.report.common import SEVERITY_WORDS, long_date, question_for
+from engine.report.common import SEVERITY_WORDS, long_date, question_for, unchecked_note
 from engine.trace import trace_rule
 from engine.waive import unwaived_overall, waiver_lines
 
@@ -52,6 +52,8 @@ def practice_page(assessment: Assessment, rules: RuleSet) -> list[Block]:
         ("h1", f"{name}: collective-action plan check"),
         ("p", f"Assessed as of {long_date(assessment.as_of)}. Overall: {OVERALL[assessment.overall]}."),
     ]
+    if unchecked_note(assessment.as_of, rules):
+        blocks.append(("p", unchecked_note(assessment.as_of, rules)))
     if assessment.waived:
         blocks.append(("p", f"Leaving out waived findings: {OVERALL[unwaived_overall(assessment)]}."))
     blocks.append(("h2", "Your chosen actions"))

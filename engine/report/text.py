@@ -24,6 +24,7 @@ from engine.report.common import (
     plural,
     question_for,
     run_summary,
+    unchecked_note,
     wrap,
 )
 
@@ -67,6 +68,7 @@ def _header(assessment: Assessment, rules: RuleSet) -> str:
         f"Rules version: gpca {__version__}, rules {rules.digest[:12] or 'unknown'}",
         f"Overall: {OVERALL_LABELS[assessment.overall]}",
     ]
+    lines += wrap(unchecked_note(assessment.as_of, rules), "  ", "Note: ")
     return "\n".join(lines)
 
 

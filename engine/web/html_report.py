@@ -53,6 +53,7 @@ def render_html(assessment: Assessment, rules: RuleSet,
     parts = [
         f"<h1>Collective-action plan: {escape(name)}</h1>",
         _meta(practice, data, rules),
+        f'<p class="note">{escape(data["unchecked_note"])}</p>' if data["unchecked_note"] else "",
         f'<p class="note">{escape(DISCLAIMER)}</p>',
         "<h2>Your chosen actions</h2>",
         *(_action(a, timelines.get(a["id"], [])) for a in data["actions"]),

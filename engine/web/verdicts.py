@@ -17,6 +17,7 @@ from engine.report.common import (
     long_date,
     phase_note,
     question_for,
+    unchecked_note,
 )
 from engine.web.plans import pointer_of
 
@@ -29,6 +30,7 @@ def assessment_dict(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
         "as_of_words": long_date(assessment.as_of),
         "overall": assessment.overall,
         "overall_words": OVERALL_WORDS[assessment.overall],
+        "unchecked_note": unchecked_note(assessment.as_of, rules),
         "actions": [action_dict(v, assessment, rules) for v in assessment.actions],
         "practice": [finding_dict(r, assessment, rules, None) for r in practice],
         "not_applicable": [
