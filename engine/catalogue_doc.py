@@ -55,7 +55,8 @@ def _action_entry(action: Action) -> str:
 
 
 def _source_line(source: Source) -> str:
-    return f"- Source ({source.confidence} confidence): [{_text(source.title)}]({source.url})"
+    title = f"[{_text(source.title)}]({source.url})" if source.url else f"{_text(source.title)} ({source.place})"
+    return f"- Source ({source.confidence} confidence): {title}"
 
 
 def _text(text: str) -> str:

@@ -73,11 +73,16 @@ class Problem(Struct, frozen=True):
 
 class Source(Struct, frozen=True):
     title: str
-    url: str
+    url: str  # "" for an inference, which has none
     quote: str
     confidence: Literal["high", "medium", "low"]
     why: str
     kind: Literal["publication", "inference"] = "publication"  # inference: the project's own reading
+
+    @property
+    def place(self) -> str:
+        """Where to read it: the URL, or that it is gpca's own reading."""
+        return self.url or "gpca's own reading of the other sources (no URL)"
 
 
 class Period(Struct, frozen=True):
@@ -114,6 +119,7 @@ class Constraint(Struct, frozen=True):
     examples: tuple[Example, ...] = ()
     file: str = ""
     pack: str = "national"
+    binds_by_variation: bool = False  # each period starts nationally; see engine/binding.py
 
     def in_effect(self, day: str) -> bool:
         return any(period.contains(day) for period in self.effective)
@@ -138,7 +144,7 @@ class Phase(Struct, frozen=True):
     name: str
     start: str
     end: str | None
-    status: Literal["recommended", "dropped", "superseded", "withdrawn"]
+    status: Literal["recommended", "dropped", "superseded", "superseded_by_menu", "withdrawn"]
     wording: str = ""  # this phase's wording, where it differs from the action's
 
     def contains(self, day: str) -> bool:

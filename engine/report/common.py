@@ -34,6 +34,7 @@ PHASE_STATUS_WORDS = {
     "recommended": "recommended by the BMA",
     "dropped": "dropped from the menu",
     "superseded": "superseded by the contract",
+    "superseded_by_menu": "replaced by the BMA's menu of August 2024",
     "withdrawn": "withdrawn",
 }
 OVERALL_WORDS = {"no_risk": "no risk", "risk": "risk", "cannot_tell": "cannot tell"}
@@ -136,6 +137,18 @@ def question_for(path: str) -> str:
     return path if node is None else str(node.get("description", path))
 
 
+
+
+def earliest_note(rule: Any, practice: dict[str, Any], day: str) -> str:
+    """That the rule's national start is only the earliest date it binds the practice, or ""."""
+    from engine.binding import national_only
+
+    start = national_only(rule, practice, day)
+    if start is None:
+        return ""
+    return (f"This duty starts nationally on {long_date(start)}: that is the earliest date it can bind "
+            "the practice, which is bound once its contract variation notice has run (at least 14 "
+            "days). Give practice.contract_variation_notice_on to check the practice's own date.")  # fmt: skip
 
 
 def unchecked_note(as_of: str, rules: Any) -> str:

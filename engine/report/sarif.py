@@ -42,8 +42,9 @@ def _rule(rule: Constraint) -> dict[str, Any]:
         "defaultConfiguration": {"level": level(rule.severity, "fail")},
         "properties": {"ref": rule.ref, "force": rule.force, "severity": rule.severity, "pack": rule.pack},
     }
-    if rule.sources:
-        entry["helpUri"] = rule.sources[0].url
+    cited = [source.url for source in rule.sources if source.url]
+    if cited:
+        entry["helpUri"] = cited[0]
     return entry
 
 

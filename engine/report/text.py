@@ -17,6 +17,7 @@ from engine.report.common import (
     OUTCOME_WORDS,
     SEVERITY_WORDS,
     count_phrase,
+    earliest_note,
     counts,
     long_date,
     periods_words,
@@ -109,12 +110,13 @@ def _finding(
     elif result.message:
         lines += wrap(result.message, body)
     lines += wrap(f"Severity: {SEVERITY_WORDS[result.severity]}", body)
+    lines += wrap(earliest_note(constraint, assessment.plan.practice, assessment.as_of), body)
     if constraint.pack != "national":
         lines += wrap(f"From the local rule pack '{constraint.pack}', not the national rules", body)
     if constraint.sources:
         source = constraint.sources[0]
         lines += wrap(f"Source ({source.confidence} confidence): {source.title}", deeper, body)
-        lines.append(deeper + source.url)
+        lines.append(deeper + source.place)
     if result.outcome == "fail":
         lines.append(f"{body}What to do instead:")
         lines += wrap(result.remedy, deeper)

@@ -27,7 +27,7 @@ export function finding(item) {
     body,
     h("p", { class: "meta" }, `Severity: ${item.severity_words}.`),
     item.sources.slice(0, 1).map((s) => h("p", { class: "meta" }, `Source (${s.confidence} confidence): `,
-      h("a", { href: s.url, rel: "noreferrer noopener", target: "_blank" }, s.title))),
+      s.url ? h("a", { href: s.url, rel: "noreferrer noopener", target: "_blank" }, s.title) : s.title)),
     instead ? h("div", { class: "instead" }, h("p", {}, h("strong", {}, "What to do instead: "), instead)) : null);
 }
 
