@@ -329,6 +329,7 @@ def test_json_report_validates_and_keeps_every_result_field() -> None:
         "missing": ["setup.online.oc_switch_off", "setup.data_sharing[0].status"],
         "message": "",
         "reason": "",
+        "earliest_note": "",
     }
     assert document["plans"][0]["actions"][0] == {
         "id": "switch-off-gp-connect-update-record",
@@ -437,3 +438,17 @@ def test_the_json_report_gives_the_checked_date_and_meets_its_schema() -> None:
     assert document["sources_checked_to"] == "2025-09-30"
     assert [p["after_sources_checked"] for p in document["plans"]] == [True, False]
     assert [p["unchecked_note"] for p in document["plans"]] == [UNCHECKED_NOTE, ""]
+
+
+def test_the_json_report_says_when_a_national_date_is_only_the_earliest() -> None:
+    rule = constraint("gp-connect-update-record-enabled", effective=(Period("2025-10-01", None),),
+                      binds_by_variation=True)  # fmt: skip
+    rules = RuleSet((rule, *RULES.constraints[1:]), RULES.actions, RULES.directories, RULES.digest)
+    document = json.loads(render("json", [ASSESSMENT], rules))
+    jsonschema.validate(document, REPORT_SCHEMA)
+    notes = {r["rule_id"]: r["earliest_note"] for r in document["plans"][0]["results"]}
+    assert notes["gp-connect-update-record-enabled"] == (
+        "This duty starts nationally on 1 October 2025: that is the earliest date it can bind the practice, "
+        "which is bound once its contract variation notice has run (at least 14 days). Give "
+        "practice.contract_variation_notice_on to check the practice's own date.")
+    assert notes["nhs111-minimum-slots"] == ""

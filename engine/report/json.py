@@ -7,7 +7,7 @@ from typing import Any
 
 from engine import __version__
 from engine.model import ActionVerdict, Assessment, RuleResult, RuleSet
-from engine.report.common import counts, unchecked_note
+from engine.report.common import counts, earliest_note, unchecked_note
 
 OUTCOMES = ("pass", "fail", "cannot_tell", "not_applicable")
 ACTION_STATUSES = ("safe", "risk", "cannot_tell")
@@ -36,7 +36,7 @@ def _plan(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
         "unchecked_note": unchecked_note(assessment.as_of, rules),
         "overall": assessment.overall,
         "actions": [_action(verdict, rules) for verdict in assessment.actions],
-        "results": [_result(result, rules) for result in assessment.results],
+        "results": [_result(result, assessment, rules) for result in assessment.results],
     }
 
 
@@ -51,7 +51,7 @@ def _action(verdict: ActionVerdict, rules: RuleSet) -> dict[str, Any]:
     }
 
 
-def _result(result: RuleResult, rules: RuleSet) -> dict[str, Any]:
+def _result(result: RuleResult, assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
     return {
         "rule_id": result.rule_id,
         "pack": rules.constraint(result.rule_id).pack,
@@ -61,6 +61,8 @@ def _result(result: RuleResult, rules: RuleSet) -> dict[str, Any]:
         "missing": list(result.missing),
         "message": result.message,
         "reason": result.reason,
+        "earliest_note": earliest_note(rules.constraint(result.rule_id), assessment.plan.practice, assessment.as_of)
+        if result.outcome in ("fail", "cannot_tell") else "",
     }
 
 

@@ -14,6 +14,7 @@ from engine.report.common import (
     OVERALL_WORDS,
     PHASE_STATUS_WORDS,
     SEVERITY_WORDS,
+    earliest_note,
     long_date,
     phase_note,
     question_for,
@@ -75,6 +76,7 @@ def finding_dict(result: RuleResult, assessment: Assessment, rules: RuleSet,
             for s in constraint.sources
         ],
         "missing": [_question(path, assessment, rules) for path in result.missing],
+        "earliest_note": earliest_note(constraint, assessment.plan.practice, assessment.as_of),
     }
 
 

@@ -26,6 +26,7 @@ export function finding(item) {
     h("h4", {}, item.title),
     body,
     h("p", { class: "meta" }, `Severity: ${item.severity_words}.`),
+    item.earliest_note ? h("p", { class: "meta" }, item.earliest_note) : null,
     item.sources.slice(0, 1).map((s) => h("p", { class: "meta" }, `Source (${s.confidence} confidence): `,
       s.url ? h("a", { href: s.url, rel: "noreferrer noopener", target: "_blank" }, s.title) : s.title)),
     instead ? h("div", { class: "instead" }, h("p", {}, h("strong", {}, "What to do instead: "), instead)) : null);
