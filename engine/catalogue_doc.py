@@ -55,8 +55,9 @@ def _action_entry(action: Action) -> str:
 
 
 def _source_line(source: Source) -> str:
-    title = f"[{_text(source.title)}]({source.url})" if source.url else f"{_text(source.title)} ({source.place})"
-    return f"- Source ({source.confidence} confidence): {title}"
+    if not source.url:
+        return f"- Inference ({source.confidence} confidence), gpca's own reading: {_text(' '.join(source.quote.split()))}"
+    return f"- Source ({source.confidence} confidence): [{_text(source.title)}]({source.url})"
 
 
 def _text(text: str) -> str:
