@@ -452,3 +452,11 @@ def test_the_json_report_says_when_a_national_date_is_only_the_earliest() -> Non
         "which is bound once its contract variation notice has run (at least 14 days). Give "
         "practice.contract_variation_notice_on to check the practice's own date.")
     assert notes["nhs111-minimum-slots"] == ""
+
+
+def test_a_phase_replaced_by_the_menu_reads_as_words() -> None:
+    action = Action(id="a", title="A", phases=(Phase("Roadshow option", "2024-06-05", "2024-07-31", "superseded_by_menu"),),
+                    wording="w", sources=(BMA,), effects=(), bears_on=())  # fmt: skip
+    assert common.phase_note(action, "2024-07-01", "This action") == (
+        "This action is not on the BMA menu on 1 July 2024; 5 June 2024 to 31 July 2024 it is replaced by the "
+        "BMA's menu of August 2024 (Roadshow option).")

@@ -37,6 +37,8 @@ PHASE_STATUS_WORDS = {
     "superseded_by_menu": "replaced by the BMA's menu of August 2024",
     "withdrawn": "withdrawn",
 }
+# Statuses whose name does not read as English in a sentence; the others are shown as named.
+_UNREADABLE_STATUSES = {"superseded_by_menu": PHASE_STATUS_WORDS["superseded_by_menu"]}
 OVERALL_WORDS = {"no_risk": "no risk", "risk": "risk", "cannot_tell": "cannot tell"}
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
 
@@ -81,7 +83,7 @@ def phase_note(action: Action, day: str, lead: str,
     note = f"{lead} is not on the BMA menu on {long_date(day)}"
     for phase in action.phases:
         if phase.contains(day):
-            status = status_words[phase.status] if status_words else phase.status
+            status = (status_words or _UNREADABLE_STATUSES).get(phase.status, phase.status)
             span = period_words(Period(phase.start, phase.end))
             return f"{note}; {span} it is {status} ({phase.name})."
     return note + "."
