@@ -55,6 +55,8 @@ def _action_entry(action: Action) -> str:
 
 
 def _source_line(source: Source) -> str:
+    if not source.url:
+        return f"- Inference ({source.confidence} confidence), gpca's own reading: {_text(' '.join(source.quote.split()))}"
     return f"- Source ({source.confidence} confidence): [{_text(source.title)}]({source.url})"
 
 

@@ -159,6 +159,10 @@ def describe_schema_error(error: ValidationError, label: str) -> tuple[str, str 
         return f"{name} must be a real {expected}, but got {got}", None
     if keyword in _BOUNDS:
         return f"{name} must be {_BOUNDS[str(keyword)].format(expected)}, but got {got}", None
+    if keyword == "dependentRequired" and isinstance(error.instance, dict):
+        key, needed = next((k, n) for k, needs in expected.items() if k in error.instance
+                           for n in needs if n not in error.instance)  # fmt: skip
+        return f"{name} gives '{key}' but not '{needed}'", f"add '{needed}', or leave out '{key}'"
     if keyword in ("oneOf", "anyOf"):
         return f"{name} does not match any of the forms allowed here", _forms_hint(error)
     return f"{name} is not valid: {error.message}", None

@@ -22,6 +22,7 @@ from durable import engine as durable
 from engine.apply import apply_effects, plan_view
 from engine.attribute import BASELINE, PLANNED, Hits, Scene, Variant, attribute_findings
 from engine.bounds import check_facts, check_literals
+from engine.binding import binds, not_binding_reason, not_yet_binding
 from engine.compile import AS_OF_KEY, Derived, compile_rules, flat_key
 from engine.conditions import Scope, holds, lookup, term_value, weigh
 from engine.errors import InternalError
@@ -122,7 +123,7 @@ class Evaluator:
             try:
                 hits = session.run(variants)
                 asserted = session.asserted  # before attribution asserts more facts
-                outcomes = {v: self._outcomes(hits, v, day) for v in (PLANNED, BASELINE)}
+                outcomes = {v: self._outcomes(hits, v, day, plan.practice) for v in (PLANNED, BASELINE)}
                 attribution = attribute_findings(
                     Scene(self.compiled.affects, self.rules, plan, baseline, day, affected),
                     outcomes[PLANNED], outcomes[BASELINE], session.run,
@@ -155,9 +156,9 @@ class Evaluator:
         affects = self.compiled.affects
         return frozenset().union(*(affects[choice.id] for choice in chosen if choice.id in affects))
 
-    def _outcomes(self, hits: Hits, variant: str, day: str) -> dict[str, Outcome]:
+    def _outcomes(self, hits: Hits, variant: str, day: str, practice: Mapping[str, Any]) -> dict[str, Outcome]:
         fired = {(rule_id, outcome) for rule_id, outcome, v in hits if v == variant}
-        in_effect = self._in_effect(day)
+        in_effect = self._in_effect(day) - not_yet_binding(self.rules, practice, day)
         return {rule_id: _outcome(rule_id, fired, rule_id in in_effect) for rule_id in self._constraints}
 
     @functools.lru_cache(maxsize=256)  # noqa: B019 - one Evaluator per rule set, kept for its life
@@ -178,7 +179,7 @@ class Evaluator:
             missing=questions.get((rule_id, PLANNED), ()) if outcome == "cannot_tell" else (),
             message=render_message(rule.message, rule, planned, day) if failed else "",
             remedy=render_message(rule.remedy, rule, planned, day) if failed else "",
-            reason=_reason(rule, outcome, day, rule_id in self._in_effect(day)),
+            reason=_reason(rule, outcome, day, rule_id in self._in_effect(day), planned["practice"]),
         )
 
     def _verdicts(self, plan: Plan, results: tuple[RuleResult, ...], day: str) -> tuple[ActionVerdict, ...]:
@@ -208,9 +209,11 @@ def _outcome(rule_id: str, fired: set[tuple[str, str]], in_effect: bool) -> Outc
     return "cannot_tell"
 
 
-def _reason(rule: Any, outcome: Outcome, day: str, in_effect: bool) -> str:
+def _reason(rule: Any, outcome: Outcome, day: str, in_effect: bool, practice: Mapping[str, Any]) -> str:
     if outcome != "not_applicable":
         return ""
+    if in_effect and not binds(rule, practice, day):
+        return not_binding_reason(rule, practice, day)
     if in_effect:
         return "does not apply to this plan"
     periods = ", ".join(f"{p.start or 'the start'} to {p.end or 'now'}" for p in rule.effective)

@@ -98,6 +98,8 @@ def _question(path: str) -> str:
 def trace_lines(trace: RuleTrace, day: str) -> list[str]:
     """Why a rule has its outcome: the traced tree, or what kept it quiet."""
     rule = trace.rule
+    if not trace.in_effect and rule.in_effect(day):
+        return [f"Not binding on this practice on {day}: {trace.result.reason}."]
     if not trace.in_effect:
         return [f"Not in effect on {day}: in effect {_periods(rule)}."]
     lines = []
@@ -134,6 +136,9 @@ def rule_explanation(trace: RuleTrace, assessment: Assessment, rules: RuleSet) -
     if rule.id in assessment.waived and result.outcome in ("fail", "cannot_tell"):
         lines.append("  Waived by a local agreement recorded in the plan (see waivers)")
     lines.append(f"  In effect: {_periods(rule)}; assessed as of {assessment.as_of}")
+    earliest = _earliest(rule, assessment)
+    if earliest:
+        lines.append(f"  Binding date: {earliest}")
     lines += ["  Why:", *("    " + line for line in trace_lines(trace, assessment.as_of))]
     if result.outcome == "cannot_tell":
         lines += ["  We cannot tell until the plan answers:",
@@ -142,6 +147,12 @@ def rule_explanation(trace: RuleTrace, assessment: Assessment, rules: RuleSet) -
         lines += [f"  What it says: {result.message}", f"  What to do instead: {result.remedy}"]
     lines += ["  Sources:", *_source_lines(rule)]
     return lines
+
+
+def _earliest(rule: Constraint, assessment: Assessment) -> str:
+    from engine.report.common import earliest_note  # the report package imports this module
+
+    return earliest_note(rule, assessment.plan.practice, assessment.as_of)
 
 
 def _attribution(causes: tuple[str, ...], rules: RuleSet) -> str:
@@ -153,7 +164,7 @@ def _attribution(causes: tuple[str, ...], rules: RuleSet) -> str:
 def _source_lines(rule: Constraint) -> list[str]:
     lines = []
     for source in rule.sources:
-        lines += [f"    - {source.title} ({source.confidence} confidence)", f"      {source.url}",
+        lines += [f"    - {source.title} ({source.confidence} confidence)", f"      {source.place}",
                   f'      "{" ".join(source.quote.split())}"']  # fmt: skip
     return lines
 

@@ -19,6 +19,7 @@ from typing import Any
 from engine.compile import paths_read, paths_written
 from engine.errors import InputError
 from engine.explain import placeholders
+from engine.lint_sources import citation_problems
 from engine.load import builtin_schema, load_rules, read_yaml
 from engine.model import Constraint, Period, Problem, RuleSet, SourceLocation, nearest_location
 
@@ -39,6 +40,7 @@ def lint(directories: Sequence[Path] | None = None) -> tuple[list[Problem], Rule
     from engine.lint_packs import weakened_examples
 
     problems += weakened_examples(rules)
+    problems += citation_problems(rules)
     return sorted(problems, key=_order), rules
 
 

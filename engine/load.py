@@ -520,7 +520,7 @@ def _constraint(doc: Document, pack: str) -> Constraint:
         force=data["force"],
         severity=data["severity"],
         effective=tuple(Period(p.get("from"), p.get("until")) for p in data["effective"]),
-        sources=tuple(Source(**source) for source in data["sources"]),
+        sources=tuple(Source(**{"url": "", **source}) for source in data["sources"]),
         fails_when=data["fails_when"],
         message=data["message"],
         remedy=data["remedy"],
@@ -529,6 +529,7 @@ def _constraint(doc: Document, pack: str) -> Constraint:
         examples=_examples(data["examples"]),
         file=doc.path,
         pack=pack,
+        binds_by_variation=data.get("binds_by_variation", False),
     )
 
 
@@ -539,7 +540,7 @@ def _action(doc: Document, pack: str) -> Action:
         title=data["title"],
         phases=tuple(_phase(phase) for phase in data["phases"]),
         wording=data["wording"],
-        sources=tuple(Source(**source) for source in data["sources"]),
+        sources=tuple(Source(**{"url": "", **source}) for source in data["sources"]),
         effects=tuple(_effect(effect) for effect in data["effects"]),
         bears_on=tuple(data["bears_on"]),
         params=data.get("params", {}),

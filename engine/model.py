@@ -73,10 +73,16 @@ class Problem(Struct, frozen=True):
 
 class Source(Struct, frozen=True):
     title: str
-    url: str
+    url: str  # "" for an inference, which has none
     quote: str
     confidence: Literal["high", "medium", "low"]
     why: str
+    kind: Literal["publication", "inference"] = "publication"  # inference: the project's own reading
+
+    @property
+    def place(self) -> str:
+        """Where to read it: the URL, or that it is gpca's own reading."""
+        return self.url or "gpca's own reading of the other sources (no URL)"
 
 
 class Period(Struct, frozen=True):
@@ -113,6 +119,7 @@ class Constraint(Struct, frozen=True):
     examples: tuple[Example, ...] = ()
     file: str = ""
     pack: str = "national"
+    binds_by_variation: bool = False  # each period starts nationally; see engine/binding.py
 
     def in_effect(self, day: str) -> bool:
         return any(period.contains(day) for period in self.effective)
@@ -137,7 +144,7 @@ class Phase(Struct, frozen=True):
     name: str
     start: str
     end: str | None
-    status: Literal["recommended", "dropped", "superseded", "withdrawn"]
+    status: Literal["recommended", "dropped", "superseded", "superseded_by_menu", "withdrawn"]
     wording: str = ""  # this phase's wording, where it differs from the action's
 
     def contains(self, day: str) -> bool:
@@ -177,6 +184,11 @@ class RuleSet(Struct, frozen=True):
     digest: str  # sha256 over the rule files, for the replay stamp
     overrides: tuple[Override, ...] = ()  # reported, never silent (engine/packs.py)
     sources_checked_to: str | None = None  # ISO date the sources were last checked to (rules/ruleset.yaml)
+    sources_checked_to: str | None = None  # rules/ruleset.yaml: sources last checked to this date
+
+    def checked_before(self, day: str) -> bool:
+        """Whether ``day`` is after the date the rules' sources were last checked to."""
+        return self.sources_checked_to is not None and day > self.sources_checked_to
 
     def constraint(self, rule_id: str) -> Constraint:
         return next(rule for rule in self.constraints if rule.id == rule_id)

@@ -12,6 +12,7 @@ each chosen action. The engine must agree with it on every plan.
 from __future__ import annotations
 
 from engine.apply import apply_effects, plan_view
+from engine.binding import binds
 from engine.compile import overlaps, paths_read, paths_written
 from engine.conditions import Scope, holds
 from engine.model import PRACTICE, ChosenAction, Constraint, Outcome, Plan, RuleSet
@@ -26,7 +27,7 @@ def reference_outcomes(rules: RuleSet, plan: Plan, as_of: str | None = None,
 
 
 def _outcome(rule: Constraint, scope: Scope) -> Outcome:
-    if not rule.in_effect(scope.as_of):
+    if not binds(rule, scope.data["practice"], scope.as_of):
         return "not_applicable"
     applies = True if rule.applies_when is None else holds(rule.applies_when, scope)
     if applies is False:

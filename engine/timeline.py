@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from msgspec import Struct
 
 from engine.dates import shift_days
+from engine.binding import binding_start, binds
 from engine.model import Assessment, Plan, RuleSet
 from engine.report.common import (
     ACTION_STATUS_LABELS,
@@ -53,9 +54,10 @@ def day_after(day: str) -> str:
 
 
 def boundary_dates(rules: RuleSet, plan: Plan) -> list[str]:
-    """Every date on which a verdict or a chosen action's place on the menu could change."""
+    """Every date on which a verdict or a chosen action's place on the menu could change,
+    with each rule starting when it binds this practice (engine/binding.py)."""
     chosen = {choice.id for choice in plan.actions}
-    spans = [(p.start, p.end) for rule in rules.constraints for p in rule.effective]
+    spans = [(binding_start(p, rule, plan.practice), p.end) for rule in rules.constraints for p in rule.effective]
     spans += [(p.start, p.end) for a in rules.actions if a.id in chosen for p in a.phases]
     days = {day for span in spans for day in span if day}
     days |= {day_after(end) for _, end in spans if end}
@@ -144,7 +146,8 @@ def _change_block(change: Change, rules: RuleSet) -> str:
         old, new = change.before.result(rule_id), change.after.result(rule_id)
         lines.append(f"  {rule_id} ({rule.title}): {OUTCOME_WORDS[old.outcome]} -> "
                      f"{OUTCOME_WORDS[new.outcome]}")  # fmt: skip
-        lines.append(f"    why: {_why(rule.in_effect(change.before.as_of), rule.in_effect(change.day), change.day)}")
+        practice = change.after.plan.practice
+        lines.append(f"    why: {_why(binds(rule, practice, change.before.as_of), binds(rule, practice, change.day), change.day)}")
         if new.message:
             lines.append(f"    {new.message}")
     if quiet:
@@ -159,7 +162,7 @@ def _quiet(change: Change, rule_id: str) -> bool:
 
 def _why(was: bool, now: bool, day: str) -> str:
     if now and not was:
-        return f"the rule comes into effect on {day}"
+        return f"the rule comes into effect for this practice on {day}"
     if was and not now:
         return f"the rule is no longer in effect from {day}"
     return f"a date in the plan is reached or passed on {day}"

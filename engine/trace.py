@@ -14,6 +14,7 @@ from typing import Any
 
 from msgspec import Struct
 
+from engine.binding import binds
 from engine.compile import AS_OF_KEY, Derived, compile_rules, flat_key
 from engine.conditions import QUANTIFIERS, Scope, comparison_operator, holds, lookup, term_value
 from engine.errors import InternalError
@@ -115,7 +116,7 @@ class _Tracer:
         self.scope = Scope(unflatten(fact), day, rule.lets)
 
     def trace(self, result: RuleResult) -> RuleTrace:
-        if not self.rule.in_effect(self.scope.as_of):
+        if not binds(self.rule, self.scope.data.get("practice", {}), self.scope.as_of):
             return RuleTrace(self.rule, result, False, None, None)
         applies = None if self.rule.applies_when is None else self.step(self.rule.applies_when)
         fails = None if applies is not None and applies.value is False else self.step(self.rule.fails_when)

@@ -478,3 +478,18 @@ def test_load_plan_raises_the_validation_problems(sample_rules: Path, tmp_path: 
             "did you mean 'nhs111'?",
         )
     ]
+
+
+def test_load_rules_reads_the_date_the_sources_were_checked_to(sample_rules: Path) -> None:
+    assert load_rules([sample_rules]).sources_checked_to is None
+    (sample_rules / "ruleset.yaml").write_text("sources_checked_to: 2026-06-30\n")
+    assert load_rules([sample_rules]).sources_checked_to == "2026-06-30"
+    assert load_rules().sources_checked_to == "2026-11-29"
+
+
+def test_load_rules_refuses_a_checked_date_that_is_not_a_date(sample_rules: Path) -> None:
+    (sample_rules / "ruleset.yaml").write_text("sources_checked_to: last week\n")
+    with pytest.raises(InputError) as raised:
+        load_rules([sample_rules])
+    assert [(p.code, p.message) for p in raised.value.problems] == [
+        ("rule-schema", "'sources_checked_to' must be a date written YYYY-MM-DD")]

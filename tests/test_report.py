@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import json
 from pathlib import Path
 
@@ -329,6 +330,7 @@ def test_json_report_validates_and_keeps_every_result_field() -> None:
         "missing": ["setup.online.oc_switch_off", "setup.data_sharing[0].status"],
         "message": "",
         "reason": "",
+        "earliest_note": "",
     }
     assert document["plans"][0]["actions"][0] == {
         "id": "switch-off-gp-connect-update-record",
@@ -449,3 +451,52 @@ def test_no_practice_name_adds_a_heading_or_a_line_to_the_markdown_report(name: 
     headings = [line for line in forged if line.startswith("#")]
     assert len(headings) == len([line for line in honest if line.startswith("#")])
     assert headings[0].endswith(": collective-action plan check")
+
+
+CHECKED_RULES = RuleSet(RULES.constraints, RULES.actions, RULES.directories, RULES.digest,
+                        sources_checked_to="2025-09-30")  # fmt: skip
+UNCHECKED_NOTE = ("The rules' sources were last checked to 30 September 2025; this check is as of "
+                  "1 October 2025, after that date, so the contract or the BMA menu may have changed "
+                  "since. Check with your LMC.")  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", sorted(REPORTERS))
+def test_every_format_says_when_the_check_is_after_the_sources_were_checked(fmt: str) -> None:
+    flat = " ".join(render(fmt, [ASSESSMENT], CHECKED_RULES).replace("\\n", " ").split())
+    assert UNCHECKED_NOTE in html.unescape(flat)
+
+
+@pytest.mark.parametrize("fmt", sorted(REPORTERS))
+def test_no_format_warns_on_a_check_within_the_checked_date(fmt: str) -> None:
+    text = render(fmt, [SAFE_ASSESSMENT], CHECKED_RULES)
+    assert "sources were last checked" not in text
+
+
+def test_the_json_report_gives_the_checked_date_and_meets_its_schema() -> None:
+    document = json.loads(render("json", [ASSESSMENT, SAFE_ASSESSMENT], CHECKED_RULES))
+    jsonschema.validate(document, REPORT_SCHEMA)
+    assert document["sources_checked_to"] == "2025-09-30"
+    assert [p["after_sources_checked"] for p in document["plans"]] == [True, False]
+    assert [p["unchecked_note"] for p in document["plans"]] == [UNCHECKED_NOTE, ""]
+
+
+def test_the_json_report_says_when_a_national_date_is_only_the_earliest() -> None:
+    rule = constraint("gp-connect-update-record-enabled", effective=(Period("2025-10-01", None),),
+                      binds_by_variation=True)  # fmt: skip
+    rules = RuleSet((rule, *RULES.constraints[1:]), RULES.actions, RULES.directories, RULES.digest)
+    document = json.loads(render("json", [ASSESSMENT], rules))
+    jsonschema.validate(document, REPORT_SCHEMA)
+    notes = {r["rule_id"]: r["earliest_note"] for r in document["plans"][0]["results"]}
+    assert notes["gp-connect-update-record-enabled"] == (
+        "This duty starts nationally on 1 October 2025: that is the earliest date it can bind the practice, "
+        "which is bound once its contract variation notice has run (at least 14 days). Give "
+        "practice.contract_variation_notice_on to check the practice's own date.")
+    assert notes["nhs111-minimum-slots"] == ""
+
+
+def test_a_phase_replaced_by_the_menu_reads_as_words() -> None:
+    action = Action(id="a", title="A", phases=(Phase("Roadshow option", "2024-06-05", "2024-07-31", "superseded_by_menu"),),
+                    wording="w", sources=(BMA,), effects=(), bears_on=())  # fmt: skip
+    assert common.phase_note(action, "2024-07-01", "This action") == (
+        "This action is not on the BMA menu on 1 July 2024; 5 June 2024 to 31 July 2024 it is replaced by the "
+        "BMA's menu of August 2024 (Roadshow option).")

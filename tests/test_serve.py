@@ -418,6 +418,8 @@ def test_a_connection_that_trickles_its_request_is_closed(planner: PlannerServer
         assert client.recv(4096) == b""
     assert time.monotonic() - start < 5
     assert request(planner, "GET", "/")[0] == 200
+
+
 def test_assess_refuses_a_value_the_engine_cannot_take_and_stays_up(planner: PlannerServer) -> None:
     plan = riverside()
     plan["actions"][0]["max_contacts_per_clinician"] = 1e22  # what the page sends for 22 digits
@@ -429,3 +431,15 @@ def test_assess_refuses_a_value_the_engine_cannot_take_and_stays_up(planner: Pla
 def test_assess_refuses_a_date_before_any_rule(planner: PlannerServer) -> None:
     status, reply = post_json(planner, "/api/assess", riverside() | {"assessed_on": "1950-01-01"})
     assert (status, [p["code"] for p in reply["problems"]]) == (422, ["date-out-of-range"])
+
+
+def test_assess_says_when_the_date_is_after_the_sources_were_checked(planner: PlannerServer) -> None:
+    plan = riverside()
+    plan["assessed_on"] = "2026-11-30"
+    _, reply = post_json(planner, "/api/assess", plan)
+    assert reply["assessment"]["unchecked_note"] == (
+        "The rules' sources were last checked to 29 November 2026; this check is as of 30 November "
+        "2026, after that date, so the contract or the BMA menu may have changed since. Check with your LMC.")
+    plan["assessed_on"] = "2026-11-29"
+    _, reply = post_json(planner, "/api/assess", plan)
+    assert reply["assessment"]["unchecked_note"] == ""

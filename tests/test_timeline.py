@@ -78,3 +78,9 @@ def test_gpca_timeline_refuses_a_range_that_ends_before_it_starts(monkeypatch: p
     code, out, err = run("timeline", OFF_2024, "--from", "2025-01-01", "--to", "2024-01-01")
     assert (code, out) == (2, "")
     assert err.splitlines()[-1] == "Error: Invalid value for --to: --to 2024-01-01 is before --from 2025-01-01."
+
+
+def test_the_boundary_dates_include_the_day_a_late_variation_notice_binds() -> None:
+    plan = fixture_plan("fixtures/binding/late-notice-not-yet-binding.yaml")
+    assert "2026-04-24" in boundary_dates(rules(), plan)
+    assert "2026-04-24" not in boundary_dates(rules(), replace(plan, practice={"name": "No notice"}))

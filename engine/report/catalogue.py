@@ -123,7 +123,7 @@ def _sources(sources: tuple[Source, ...]) -> list[str]:
     lines = []
     for number, source in enumerate(sources, start=1):
         lines += wrap(f"{number}. {source.title}", "  ")
-        lines.append(f"     {source.url}")
+        lines.append(f"     {source.place}")
         lines += wrap(f'Quote: "{source.quote}"', "     ")
         lines += wrap(f"Confidence: {source.confidence}. Why: {source.why}", "     ")
     return lines

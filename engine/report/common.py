@@ -34,8 +34,11 @@ PHASE_STATUS_WORDS = {
     "recommended": "recommended by the BMA",
     "dropped": "dropped from the menu",
     "superseded": "superseded by the contract",
+    "superseded_by_menu": "replaced by the BMA's menu of August 2024",
     "withdrawn": "withdrawn",
 }
+# Statuses whose name does not read as English in a sentence; the others are shown as named.
+_UNREADABLE_STATUSES = {"superseded_by_menu": PHASE_STATUS_WORDS["superseded_by_menu"]}
 OVERALL_WORDS = {"no_risk": "no risk", "risk": "risk", "cannot_tell": "cannot tell"}
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
 
@@ -80,7 +83,7 @@ def phase_note(action: Action, day: str, lead: str,
     note = f"{lead} is not on the BMA menu on {long_date(day)}"
     for phase in action.phases:
         if phase.contains(day):
-            status = status_words[phase.status] if status_words else phase.status
+            status = (status_words or _UNREADABLE_STATUSES).get(phase.status, phase.status)
             span = period_words(Period(phase.start, phase.end))
             return f"{note}; {span} it is {status} ({phase.name})."
     return note + "."
@@ -136,3 +139,24 @@ def question_for(path: str) -> str:
     return path if node is None else str(node.get("description", path))
 
 
+
+
+def earliest_note(rule: Any, practice: dict[str, Any], day: str) -> str:
+    """That the rule's national start is only the earliest date it binds the practice, or ""."""
+    from engine.binding import national_only
+
+    start = national_only(rule, practice, day)
+    if start is None:
+        return ""
+    return (f"This duty starts nationally on {long_date(start)}: that is the earliest date it can bind "
+            "the practice, which is bound once its contract variation notice has run (at least 14 "
+            "days). Give practice.contract_variation_notice_on to check the practice's own date.")  # fmt: skip
+
+
+def unchecked_note(as_of: str, rules: Any) -> str:
+    """That the check is as of a date after the rules' sources were last checked, or ""."""
+    if not rules.checked_before(as_of):
+        return ""
+    return (f"The rules' sources were last checked to {long_date(rules.sources_checked_to)}; this check "
+            f"is as of {long_date(as_of)}, after that date, so the contract or the BMA menu may have "
+            "changed since. Check with your LMC.")  # fmt: skip

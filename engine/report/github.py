@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from engine.model import Assessment, RuleSet, SourceLocation
+from engine.report.common import unchecked_note
 from engine.report.locate import finding_location
 from engine.report.sarif import level, message
 from engine.report.suite_text import explain_mismatch
@@ -14,6 +15,9 @@ COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
 def render_github(assessments: list[Assessment], rules: RuleSet) -> str:
     lines = []
     for assessment in assessments:
+        note = unchecked_note(assessment.as_of, rules)
+        if note:
+            lines.append(annotation("warning", assessment.plan.path, 1, 1, "gpca sources checked", note))
         for result in assessment.results:
             if result.outcome not in ("fail", "cannot_tell"):
                 continue

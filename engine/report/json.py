@@ -7,7 +7,7 @@ from typing import Any
 
 from engine import __version__
 from engine.model import ActionVerdict, Assessment, RuleResult, RuleSet
-from engine.report.common import counts
+from engine.report.common import counts, earliest_note, unchecked_note
 
 OUTCOMES = ("pass", "fail", "cannot_tell", "not_applicable")
 ACTION_STATUSES = ("safe", "risk", "cannot_tell")
@@ -18,6 +18,7 @@ def render_json(assessments: list[Assessment], rules: RuleSet) -> str:
     document = {
         "gpca_version": __version__,
         "rules_digest": rules.digest,
+        "sources_checked_to": rules.sources_checked_to,
         "plans": [_plan(assessment, rules) for assessment in assessments],
         "summary": _summary(assessments),
     }
@@ -31,9 +32,11 @@ def _plan(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
         "plan_digest": plan.digest,
         "practice": plan.practice,
         "as_of": assessment.as_of,
+        "after_sources_checked": rules.checked_before(assessment.as_of),
+        "unchecked_note": unchecked_note(assessment.as_of, rules),
         "overall": assessment.overall,
         "actions": [_action(verdict, rules) for verdict in assessment.actions],
-        "results": [_result(result, rules) for result in assessment.results],
+        "results": [_result(result, assessment, rules) for result in assessment.results],
     }
 
 
@@ -48,7 +51,7 @@ def _action(verdict: ActionVerdict, rules: RuleSet) -> dict[str, Any]:
     }
 
 
-def _result(result: RuleResult, rules: RuleSet) -> dict[str, Any]:
+def _result(result: RuleResult, assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
     return {
         "rule_id": result.rule_id,
         "pack": rules.constraint(result.rule_id).pack,
@@ -58,6 +61,8 @@ def _result(result: RuleResult, rules: RuleSet) -> dict[str, Any]:
         "missing": list(result.missing),
         "message": result.message,
         "reason": result.reason,
+        "earliest_note": earliest_note(rules.constraint(result.rule_id), assessment.plan.practice, assessment.as_of)
+        if result.outcome in ("fail", "cannot_tell") else "",
     }
 
 

@@ -15,7 +15,7 @@ from msgspec import Struct
 from engine import __version__
 from engine.explain import rule_explanation
 from engine.model import PRACTICE, ActionVerdict, Assessment, RuleSet
-from engine.report.common import SEVERITY_WORDS, long_date, question_for
+from engine.report.common import SEVERITY_WORDS, earliest_note, long_date, question_for, unchecked_note
 from engine.trace import trace_rule
 from engine.waive import unwaived_overall, waiver_lines
 
@@ -52,6 +52,8 @@ def practice_page(assessment: Assessment, rules: RuleSet) -> list[Block]:
         ("h1", f"{name}: collective-action plan check"),
         ("p", f"Assessed as of {long_date(assessment.as_of)}. Overall: {OVERALL[assessment.overall]}."),
     ]
+    if unchecked_note(assessment.as_of, rules):
+        blocks.append(("p", unchecked_note(assessment.as_of, rules)))
     if assessment.waived:
         blocks.append(("p", f"Leaving out waived findings: {OVERALL[unwaived_overall(assessment)]}."))
     blocks.append(("h2", "Your chosen actions"))
@@ -68,7 +70,7 @@ def practice_page(assessment: Assessment, rules: RuleSet) -> list[Block]:
 
 def _action_row(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) -> list[Cell]:
     action = rules.action(verdict.action_id)
-    words = [_finding_words(assessment, rule_id) for rule_id in verdict.findings + verdict.cautions]
+    words = [_finding_words(assessment, rule_id, rules) for rule_id in verdict.findings + verdict.cautions]
     plain = " ".join(words) or "Nothing this action changes goes against a rule in effect on this date."
     if not verdict.in_phase:
         plain += f" It is not on the BMA menu on {long_date(assessment.as_of)}."
@@ -79,9 +81,11 @@ def _action_row(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) 
     return [Light(verdict.status), f"{action.title} ({action.id})", plain, instead]
 
 
-def _finding_words(assessment: Assessment, rule_id: str) -> str:
+def _finding_words(assessment: Assessment, rule_id: str, rules: RuleSet) -> str:
     result = assessment.result(rule_id)
     waived = " (waived by a local agreement)" if rule_id in assessment.waived else ""
+    earliest = earliest_note(rules.constraint(rule_id), assessment.plan.practice, assessment.as_of)
+    waived += f" {earliest}" if earliest else ""
     if result.outcome == "cannot_tell":
         questions = "; ".join(question_for(p) for p in result.missing)
         return f"We cannot tell until the plan answers: {questions}{waived}"
@@ -93,7 +97,7 @@ def _practice_findings(assessment: Assessment, rules: RuleSet) -> list[Block]:
     if not found:
         return []
     items = [f"{_label(r.outcome)} {rules.constraint(r.rule_id).title}: "
-             f"{_finding_words(assessment, r.rule_id)} What to do: {r.remedy}" for r in found]  # fmt: skip
+             f"{_finding_words(assessment, r.rule_id, rules)} What to do: {r.remedy}" for r in found]  # fmt: skip
     return [("h2", "Already the case, whatever you choose"), ("ul", items)]
 
 
@@ -133,7 +137,7 @@ def _sources(assessment: Assessment, rules: RuleSet) -> tuple[list[str], list[li
     for rule_id in _traced(assessment, rules) or [r.rule_id for r in assessment.results]:
         rule = rules.constraint(rule_id)
         for source in rule.sources:
-            rows.append([rule.id, SEVERITY_WORDS[rule.severity], f"{source.title} <{source.url}>",
+            rows.append([rule.id, SEVERITY_WORDS[rule.severity], f"{source.title} <{source.place}>",
                          source.confidence, " ".join(source.quote.split())])  # fmt: skip
     return ["Rule", "Severity", "Source", "Confidence", "Quote"], rows
 

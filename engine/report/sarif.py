@@ -11,6 +11,7 @@ from typing import Any
 
 from engine import __version__
 from engine.model import BREACH_SEVERITIES, Assessment, Constraint, RuleResult, RuleSet
+from engine.report.common import unchecked_note
 from engine.report.locate import finding_location
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -23,7 +24,12 @@ def render_sarif(assessments: list[Assessment], rules: RuleSet) -> str:
                if r.outcome in ("fail", "cannot_tell")]  # fmt: skip
     driver = {"name": "gpca", "version": __version__, "informationUri": INFORMATION_URI,
               "rules": [_rule(rule) for rule in rules.constraints]}  # fmt: skip
-    document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [{"tool": {"driver": driver}, "results": results}]}
+    run: dict[str, Any] = {"tool": {"driver": driver}, "results": results}
+    notes = sorted({unchecked_note(a.as_of, rules) for a in assessments} - {""})
+    if notes:
+        run["invocations"] = [{"executionSuccessful": True, "toolExecutionNotifications": [
+            {"level": "warning", "message": {"text": note}} for note in notes]}]  # fmt: skip
+    document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -36,8 +42,9 @@ def _rule(rule: Constraint) -> dict[str, Any]:
         "defaultConfiguration": {"level": level(rule.severity, "fail")},
         "properties": {"ref": rule.ref, "force": rule.force, "severity": rule.severity, "pack": rule.pack},
     }
-    if rule.sources:
-        entry["helpUri"] = rule.sources[0].url
+    cited = [source.url for source in rule.sources if source.url]
+    if cited:
+        entry["helpUri"] = cited[0]
     return entry
 
 

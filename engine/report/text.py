@@ -18,6 +18,7 @@ from engine.report.common import (
     OUTCOME_WORDS,
     SEVERITY_WORDS,
     count_phrase,
+    earliest_note,
     counts,
     long_date,
     periods_words,
@@ -25,6 +26,7 @@ from engine.report.common import (
     plural,
     question_for,
     run_summary,
+    unchecked_note,
     wrap,
 )
 
@@ -68,6 +70,7 @@ def _header(assessment: Assessment, rules: RuleSet) -> str:
         f"Rules version: gpca {__version__}, rules {rules.digest[:12] or 'unknown'}",
         f"Overall: {OVERALL_LABELS[assessment.overall]}",
     ]
+    lines += wrap(unchecked_note(assessment.as_of, rules), "  ", "Note: ")
     return "\n".join(lines)
 
 
@@ -108,12 +111,13 @@ def _finding(
     elif result.message:
         lines += wrap(result.message, body)
     lines += wrap(f"Severity: {SEVERITY_WORDS[result.severity]}", body)
+    lines += wrap(earliest_note(constraint, assessment.plan.practice, assessment.as_of), body)
     if constraint.pack != "national":
         lines += wrap(f"From the local rule pack '{constraint.pack}', not the national rules", body)
     if constraint.sources:
         source = constraint.sources[0]
         lines += wrap(f"Source ({source.confidence} confidence): {source.title}", deeper, body)
-        lines.append(deeper + source.url)
+        lines.append(deeper + source.place)
     if result.outcome == "fail":
         lines.append(f"{body}What to do instead:")
         lines += wrap(result.remedy, deeper)

@@ -53,6 +53,7 @@ def render_html(assessment: Assessment, rules: RuleSet,
     parts = [
         f"<h1>Collective-action plan: {escape(name)}</h1>",
         _meta(practice, data, rules),
+        f'<p class="note">{escape(data["unchecked_note"])}</p>' if data["unchecked_note"] else "",
         f'<p class="note">{escape(DISCLAIMER)}</p>',
         "<h2>Your chosen actions</h2>",
         *(_action(a, timelines.get(a["id"], [])) for a in data["actions"]),
@@ -117,6 +118,8 @@ def _finding(finding: dict[str, Any]) -> str:
     elif finding["message"]:
         lines.append(f"<p>{escape(finding['message'])}</p>")
     lines.append(f"<p class=\"small\">Severity: {escape(finding['severity_words'])}</p>")
+    if finding["earliest_note"]:
+        lines.append(f"<p class=\"small\">{escape(finding['earliest_note'])}</p>")
     lines += [_source(source) for source in finding["sources"][:1]]
     instead = " ".join(text for text in (finding["remedy"], finding["instead"]) if text)
     if instead:
@@ -127,8 +130,9 @@ def _finding(finding: dict[str, Any]) -> str:
 
 def _source(source: dict[str, Any]) -> str:
     url = escape(source["url"])
-    return (f'<p class="small">Source ({escape(source["confidence"])} confidence): '
-            f'{escape(source["title"])}, <a href="{url}">{url}</a></p>')  # fmt: skip
+    where = f', <a href="{url}">{url}</a>' if url else " (gpca's own reading)"
+    return f'<p class="small">Source ({escape(source["confidence"])} confidence): {escape(source["title"])}{where}</p>'
+
 
 
 def _timeline(ahead: list[dict[str, Any]]) -> str:

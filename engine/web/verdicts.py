@@ -14,9 +14,11 @@ from engine.report.common import (
     OVERALL_WORDS,
     PHASE_STATUS_WORDS,
     SEVERITY_WORDS,
+    earliest_note,
     long_date,
     phase_note,
     question_for,
+    unchecked_note,
 )
 from engine.web.plans import pointer_of
 
@@ -29,6 +31,7 @@ def assessment_dict(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
         "as_of_words": long_date(assessment.as_of),
         "overall": assessment.overall,
         "overall_words": OVERALL_WORDS[assessment.overall],
+        "unchecked_note": unchecked_note(assessment.as_of, rules),
         "actions": [action_dict(v, assessment, rules) for v in assessment.actions],
         "practice": [finding_dict(r, assessment, rules, None) for r in practice],
         "not_applicable": [
@@ -73,6 +76,7 @@ def finding_dict(result: RuleResult, assessment: Assessment, rules: RuleSet,
             for s in constraint.sources
         ],
         "missing": [_question(path, assessment, rules) for path in result.missing],
+        "earliest_note": earliest_note(constraint, assessment.plan.practice, assessment.as_of),
     }
 
 

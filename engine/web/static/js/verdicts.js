@@ -26,8 +26,9 @@ export function finding(item) {
     h("h4", {}, item.title),
     body,
     h("p", { class: "meta" }, `Severity: ${item.severity_words}.`),
+    item.earliest_note ? h("p", { class: "meta" }, item.earliest_note) : null,
     item.sources.slice(0, 1).map((s) => h("p", { class: "meta" }, `Source (${s.confidence} confidence): `,
-      h("a", { href: s.url, rel: "noreferrer noopener", target: "_blank" }, s.title))),
+      s.url ? h("a", { href: s.url, rel: "noreferrer noopener", target: "_blank" }, s.title) : s.title)),
     instead ? h("div", { class: "instead" }, h("p", {}, h("strong", {}, "What to do instead: "), instead)) : null);
 }
 
@@ -55,9 +56,10 @@ export function overall(assessment) {
   const tally = { safe: 0, risk: 0, cannot_tell: 0 };
   assessment.actions.forEach((a) => { tally[a.status] += 1; });
   const count = assessment.actions.length;
-  if (!count) return `No action chosen yet. Overall on ${assessment.as_of_words}: ${assessment.overall_words}.`;
+  const note = assessment.unchecked_note ? ` ${assessment.unchecked_note}` : "";
+  if (!count) return `No action chosen yet. Overall on ${assessment.as_of_words}: ${assessment.overall_words}.${note}`;
   return `${count} action${count === 1 ? "" : "s"} on ${assessment.as_of_words}: ${tally.safe} safe, ` +
-    `${tally.risk} at risk of breach, ${tally.cannot_tell} cannot tell.`;
+    `${tally.risk} at risk of breach, ${tally.cannot_tell} cannot tell.${note}`;
 }
 
 // Each problem is shown at the question it concerns and listed in the summary above the form.
