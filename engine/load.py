@@ -30,6 +30,7 @@ from engine.model import (
     Phase,
     Plan,
     Problem,
+    Reading,
     RuleSet,
     Source,
     SourceLocation,
@@ -431,6 +432,18 @@ def _constraint(doc: Document, pack: str) -> Constraint:
         examples=_examples(data["examples"]),
         file=doc.path,
         pack=pack,
+        readings=tuple(_reading(reading) for reading in data.get("readings", ())),
+    )
+
+
+def _reading(data: dict[str, Any]) -> Reading:
+    return Reading(
+        reader=data["reader"],
+        by=data["by"],
+        position=data["position"],
+        words=data["words"],
+        sources=tuple(Source(**source) for source in data["sources"]),
+        notices_issued=data.get("notices_issued", False),
     )
 
 

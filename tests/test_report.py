@@ -333,6 +333,7 @@ def test_json_report_validates_and_keeps_every_result_field() -> None:
         "id": "switch-off-gp-connect-update-record",
         "title": "Switch off GP Connect Update Record",
         "status": "risk",
+        "contested": False,
         "in_phase": False,
         "findings": ["gp-connect-update-record-enabled"],
         "cautions": [],

@@ -14,12 +14,13 @@ from msgspec import Struct
 
 from engine import __version__
 from engine.explain import rule_explanation
-from engine.model import PRACTICE, ActionVerdict, Assessment, RuleSet
-from engine.report.common import SEVERITY_WORDS, long_date, question_for
+from engine.model import PRACTICE, ActionVerdict, Assessment, Constraint, RuleSet
+from engine.readings import LMC_ADVICE, readings_in_order, result_contested, verdict_key
+from engine.report.common import SEVERITY_WORDS, long_date, question_for, reading_heading
 from engine.trace import trace_rule
 from engine.waive import unwaived_overall, waiver_lines
 
-LIGHTS = {"safe": "green", "risk": "red", "cannot_tell": "amber"}
+LIGHTS = {"safe": "green", "risk": "red", "contested": "red", "cannot_tell": "amber"}
 OVERALL = {"no_risk": "no risk found", "risk": "risk of breach",
            "cannot_tell": "cannot tell (some answers are missing)"}  # fmt: skip
 ASK = ("Before acting, talk to your LMC (Local Medical Committee): they advise practices on "
@@ -28,7 +29,7 @@ DISCLAIMER = "gpca is decision support, not legal advice. Check with your LMC be
 
 
 class Light(Struct, frozen=True):
-    status: str  # safe | risk | cannot_tell
+    status: str  # safe | risk | contested | cannot_tell
 
 
 Cell = str | Light
@@ -68,7 +69,7 @@ def practice_page(assessment: Assessment, rules: RuleSet) -> list[Block]:
 
 def _action_row(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) -> list[Cell]:
     action = rules.action(verdict.action_id)
-    words = [_finding_words(assessment, rule_id) for rule_id in verdict.findings + verdict.cautions]
+    words = [_finding_words(assessment, rule_id, rules) for rule_id in verdict.findings + verdict.cautions]
     plain = " ".join(words) or "Nothing this action changes goes against a rule in effect on this date."
     if not verdict.in_phase:
         plain += f" It is not on the BMA menu on {long_date(assessment.as_of)}."
@@ -76,16 +77,24 @@ def _action_row(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) 
     if verdict.status != "safe":
         remedies = [assessment.result(r).remedy for r in verdict.findings if assessment.result(r).remedy]
         instead = " ".join([*remedies, action.instead]).strip()
-    return [Light(verdict.status), f"{action.title} ({action.id})", plain, instead]
+    return [Light(verdict_key(verdict)), f"{action.title} ({action.id})", plain, instead]
 
 
-def _finding_words(assessment: Assessment, rule_id: str) -> str:
+def _finding_words(assessment: Assessment, rule_id: str, rules: RuleSet) -> str:
     result = assessment.result(rule_id)
     waived = " (waived by a local agreement)" if rule_id in assessment.waived else ""
     if result.outcome == "cannot_tell":
         questions = "; ".join(question_for(p) for p in result.missing)
         return f"We cannot tell until the plan answers: {questions}{waived}"
+    if result_contested(result, rules):
+        return f"{result.message}{waived} {_readings_words(rules.constraint(rule_id))}"
     return result.message + waived
+
+
+def _readings_words(rule: Constraint) -> str:
+    """Both readings of a contested rule, in the readers' own words, and whom to ask."""
+    said = " ".join(f'{reading_heading(r)}: "{r.words}"' for r in readings_in_order(rule))
+    return f"Contested. {said} {LMC_ADVICE}"
 
 
 def _practice_findings(assessment: Assessment, rules: RuleSet) -> list[Block]:
@@ -93,7 +102,7 @@ def _practice_findings(assessment: Assessment, rules: RuleSet) -> list[Block]:
     if not found:
         return []
     items = [f"{_label(r.outcome)} {rules.constraint(r.rule_id).title}: "
-             f"{_finding_words(assessment, r.rule_id)} What to do: {r.remedy}" for r in found]  # fmt: skip
+             f"{_finding_words(assessment, r.rule_id, rules)} What to do: {r.remedy}" for r in found]  # fmt: skip
     return [("h2", "Already the case, whatever you choose"), ("ul", items)]
 
 
@@ -117,6 +126,7 @@ def adviser_appendix(assessment: Assessment, rules: RuleSet) -> list[Block]:
         trace = trace_rule(assessment, rules, rule_id)
         blocks.append(("pre", "\n".join(rule_explanation(trace, assessment, rules))))
     blocks += [("h2", "Sources and confidence"), ("table", _sources(assessment, rules))]
+    blocks += _contested_points(assessment, rules)
     blocks += [("h2", "Assumptions"), ("ul", _assumptions(assessment, rules))]
     blocks += [("h2", "Waivers"), ("p", _waiver_count(assessment)), ("ul", waiver_lines(assessment))]
     return blocks + [("h2", "Replay stamp"), ("table", replay_stamp(assessment, rules))]
@@ -136,6 +146,18 @@ def _sources(assessment: Assessment, rules: RuleSet) -> tuple[list[str], list[li
             rows.append([rule.id, SEVERITY_WORDS[rule.severity], f"{source.title} <{source.url}>",
                          source.confidence, " ".join(source.quote.split())])  # fmt: skip
     return ["Rule", "Severity", "Source", "Confidence", "Quote"], rows
+
+
+def _contested_points(assessment: Assessment, rules: RuleSet) -> list[Block]:
+    contested = [rules.constraint(r.rule_id) for r in assessment.results if result_contested(r, rules)]
+    rows: list[list[Cell]] = [
+        [rule.id, reading_heading(reading), " ".join(reading.words.split()),
+         "; ".join(f"{s.title} <{s.url}> ({s.confidence})" for s in reading.sources)]
+        for rule in contested for reading in readings_in_order(rule)
+    ]  # fmt: skip
+    if not rows:
+        return []
+    return [("h2", "Contested points"), ("p", LMC_ADVICE), ("table", (["Rule", "Reading", "In their words", "Sources"], rows))]
 
 
 def _assumptions(assessment: Assessment, rules: RuleSet) -> list[str]:
