@@ -22,9 +22,10 @@ def commissioner_says_breach(reading: Reading) -> bool:
 
 def is_contested(rule: Constraint) -> bool:
     """Whether the commissioner reads a failure as a breach (or has issued notices for
-    it) and the profession reads it otherwise."""
+    it) and the profession reads it as no breach; a profession with no stated position
+    does not make a point contested."""
     commissioner = any(commissioner_says_breach(r) for r in rule.readings)
-    disputed = any(r.reader == "profession" and r.position != "breach" for r in rule.readings)
+    disputed = any(r.reader == "profession" and r.position == "not_a_breach" for r in rule.readings)
     return commissioner and disputed
 
 

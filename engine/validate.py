@@ -127,7 +127,7 @@ def _contested_severity_problems(doc: load.Document, data: dict[str, Any]) -> li
     readings = data.get("readings", ())
     commissioner = any(r["reader"] == "commissioner" and (r["position"] == "breach" or r.get("notices_issued"))
                        for r in readings)  # fmt: skip
-    disputed = any(r["reader"] == "profession" and r["position"] != "breach" for r in readings)
+    disputed = any(r["reader"] == "profession" and r["position"] == "not_a_breach" for r in readings)
     if not (commissioner and disputed) or data["severity"] in ("breach", "local_breach"):
         return []
     message = (f"the readings make this point contested, but its severity is {data['severity']!r}: "

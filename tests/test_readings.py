@@ -18,6 +18,8 @@ def test_a_rule_is_contested_only_when_the_commissioner_says_breach_and_the_prof
     assert is_contested(replace(rule, readings=(COMMISSIONER,))) is False
     agreed = replace(PROFESSION, position="breach")
     assert is_contested(replace(rule, readings=(COMMISSIONER, agreed))) is False
+    silent = replace(PROFESSION, position="no_position")
+    assert is_contested(replace(rule, readings=(COMMISSIONER, silent))) is False
     quiet = replace(COMMISSIONER, position="no_position")
     assert is_contested(replace(rule, readings=(quiet, PROFESSION))) is False
     assert is_contested(replace(rule, readings=(replace(quiet, notices_issued=True), PROFESSION))) is True
