@@ -13,11 +13,14 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from engine import __version__
+
+if TYPE_CHECKING:  # the model is imported when a command runs, not at start-up
+    from engine.model import Problem
 
 EXIT_NO_RISK = 0
 EXIT_RISK = 1  # a risk of breach, or one that cannot be ruled out
@@ -123,6 +126,14 @@ def _report_failure(error: Exception, debug: bool) -> int:
         err=True,
     )
     return EXIT_INTERNAL
+
+
+def _echo_warnings(warnings: tuple[Problem, ...]) -> None:
+    """Deprecated fields: the plan still loads, and the user is told what to write instead."""
+    from engine.errors import render_problem
+
+    for warning in warnings:
+        click.echo(render_problem(warning).replace("error[", "warning[", 1), err=True)
 
 
 def _echo_problems(error: Exception) -> None:
@@ -257,6 +268,7 @@ def check(
             _echo_problems(error)
             code = max(code, EXIT_INPUT)
             continue
+        _echo_warnings(plan.warnings)
         assessment = review_waivers(evaluator.assess(plan, as_of=as_of))
         assessments.append(assessment)
         code = max(code, EXIT_BY_OVERALL[assessment.overall])

@@ -20,6 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 import engine
 from engine import validate
 from engine.errors import InputError, join_pointer
+from engine.migrate import migrate_setup
 from engine.model import (
     Action,
     ChosenAction,
@@ -505,12 +506,14 @@ def plan_from_document(doc: Document, rules: RuleSet) -> Plan:
                      doc.locations.get(f"/actions/{index}"))
         for index, entry in enumerate(data.get("actions", []))
     )
+    setup, warnings = migrate_setup(data.get("setup") or {}, doc.locations)
     return Plan(
         path=doc.path,
         practice=data.get("practice") or {},
         assessed_on=data["assessed_on"],
         actions=actions,
-        setup=data.get("setup") or {},
+        setup=setup,
         locations=doc.locations,
         raw=doc.raw,
+        warnings=warnings,
     )

@@ -230,6 +230,7 @@ class Plan(Struct, frozen=True):
     locations: dict[str, SourceLocation] = field(default_factory=dict)  # JSON pointer -> place
     raw: bytes = b""  # the file as read, for its digest
     waivers: tuple[Waiver, ...] = ()
+    warnings: tuple[Problem, ...] = ()  # deprecated fields read (engine/migrate.py)
 
     @property
     def digest(self) -> str:

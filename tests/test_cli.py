@@ -450,3 +450,15 @@ def test_check_of_the_bundled_example_on_the_real_rules() -> None:
         ("switch-off-gp-connect-update-record", "safe"),
         ("withdraw-secondary-use-data-sharing", "risk"),
     ]
+
+
+def test_check_warns_of_deprecated_fields_and_still_checks_the_plan() -> None:
+    plan = Path(__file__).parent.parent / "fixtures" / "core" / "deprecated-all-open-2024.yaml"
+    code, out, err = run_cli(["check", str(plan)])
+    assert code == 0
+    assert "Overall: NO RISK FOUND" in out
+    assert err.splitlines()[0] == (
+        f"{plan}:16:7: warning[deprecated-field]: 'premises_open_throughout_core_hours' is deprecated "
+        "and will be removed in the next release; its answer was carried over to setup.access.closures"
+    )
+    assert err.count("warning[deprecated-field]") == 2

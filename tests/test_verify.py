@@ -87,4 +87,4 @@ def test_gpca_test_exits_2_on_an_unusable_fixture(tmp_path: Path) -> None:
 def test_gpca_test_passes_on_the_landed_fixtures_with_full_coverage() -> None:
     code, out, err = run_cli(["test", "--coverage", "--min", "100"])
     assert code == 0, out + err
-    assert "of 40 constraints have a passing and a failing fixture (100.0%)" in err
+    assert "of 45 constraints have a passing and a failing fixture (100.0%)" in err
