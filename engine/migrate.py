@@ -15,6 +15,8 @@ from engine.model import Problem, SourceLocation, nearest_location
 ACCESS_ROUTES = {"premises_open_throughout_core_hours": "premises",
                  "telephone_available_throughout_core_hours": "telephone"}  # fmt: skip
 COVER = {True: "practice_subcontract", False: "none"}
+CORE_HOURS = ("08:00", "18:30")  # Monday to Friday, except bank holidays
+UNTIMED_REASON = "not open throughout core hours (an older plan's answer; the times were not given)"
 
 
 def migrate_setup(setup: dict[str, Any], locations: dict[str, SourceLocation]) -> tuple[dict[str, Any], tuple[Problem, ...]]:
@@ -37,15 +39,22 @@ def _migrate_routes(access: dict[str, Any], locations: dict[str, SourceLocation]
     elif len(given) < len(ACCESS_ROUTES):
         how = "it was not used, because it answers for one route only"
     else:
-        # "Not open throughout core hours" says a route closes in core hours but not when:
-        # its closure has no times, so the rules ask for them rather than guess.
-        access["closures"] = [{"route": ACCESS_ROUTES[field], "day": "weekdays"}
-                              for field, is_open in given.items() if is_open is False]  # fmt: skip
-        how = "its answer was carried over to setup.access.closures" + (", without times" if access["closures"] else "")
+        access["closures"] = [_untimed_closure(ACCESS_ROUTES[field]) for field, is_open in given.items()
+                              if is_open is False]  # fmt: skip
+        how = "its answer was carried over to setup.access.closures"
+        how += " as a closure within core hours, its times not known" if access["closures"] else ""
     hint = ("list each closure under setup.access.closures, with its route, day and times "
             "(for example {route: premises, day: weekdays, from: '12:30', until: '13:30'}), "
             "or closures: [] when every route is open throughout core hours")
     return [_warning(locations, f"/setup/access/{field}", field, hint, how) for field in given]
+
+
+def _untimed_closure(route: str) -> dict[str, str]:
+    """An older plan's "not open throughout core hours" says that the route closes within
+    core hours, not when. The closure is given core hours' own bounds, so the rules still
+    find it within them, and its reason says that the real times were not given."""
+    return {"route": route, "day": "weekdays", "from": CORE_HOURS[0], "until": CORE_HOURS[1],
+            "reason": UNTIMED_REASON}  # fmt: skip
 
 
 def _migrate_cover(access: dict[str, Any], locations: dict[str, SourceLocation]) -> list[Problem]:

@@ -26,12 +26,15 @@ def test_routes_open_throughout_core_hours_become_no_closures() -> None:
                                    "setup.access.closures")  # fmt: skip
 
 
-def test_a_route_not_open_throughout_becomes_a_closure_without_times() -> None:
+def test_a_route_not_open_throughout_becomes_a_closure_within_core_hours() -> None:
     setup = {"access": {"premises_open_throughout_core_hours": False,
                         "telephone_available_throughout_core_hours": True}}  # fmt: skip
     migrated, warnings = migrate_setup(setup, LOCATIONS)
-    assert migrated == {"access": {"closures": [{"route": "premises", "day": "weekdays"}]}}
-    assert warnings[0].message.endswith("carried over to setup.access.closures, without times")
+    assert migrated == {"access": {"closures": [{
+        "route": "premises", "day": "weekdays", "from": "08:00", "until": "18:30",
+        "reason": "not open throughout core hours (an older plan's answer; the times were not given)"}]}}
+    assert warnings[0].message.endswith(
+        "carried over to setup.access.closures as a closure within core hours, its times not known")
 
 
 def test_one_route_alone_is_not_carried_over() -> None:
