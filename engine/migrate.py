@@ -19,7 +19,8 @@ CORE_HOURS = ("08:00", "18:30")  # Monday to Friday, except bank holidays
 UNTIMED_REASON = "not open throughout core hours (an older plan's answer; the times were not given)"
 
 
-def migrate_setup(setup: dict[str, Any], locations: dict[str, SourceLocation]) -> tuple[dict[str, Any], tuple[Problem, ...]]:
+def migrate_setup(setup: dict[str, Any], locations: dict[str, SourceLocation],
+                  ) -> tuple[dict[str, Any], tuple[Problem, ...]]:  # fmt: skip
     """The set-up with deprecated answers carried into their new fields, and a warning for each."""
     access = setup.get("access")
     if not isinstance(access, dict):

@@ -410,3 +410,27 @@ def test_render_rejects_an_unknown_format() -> None:
     with pytest.raises(KeyError):
         render("yaml", [ASSESSMENT], RULES)
     assert sorted(REPORTERS) == ["github", "html", "json", "markdown", "sarif", "text"]
+
+
+def test_a_contested_risk_is_shown_with_both_readings_in_text_and_json() -> None:
+    from engine.evaluate import Evaluator
+    from engine.load import load_rules
+    from engine.verify import load_case
+
+    rules = load_rules(None)
+    case = load_case(Path(__file__).parent.parent / "fixtures" / "capacity" / "overflow-to-nhs111-2025.yaml", rules)
+    assessment = Evaluator(rules).assess(case.plan)
+    text = render("text", [assessment], rules)
+    assert "  RISKS A NOTICE (CONTESTED): Limit daily patient contacts per clinician (limit-daily-contacts)\n" in text
+    assert "      Severity: breach of the core contract, on the commissioner's reading\n" in text
+    assert "      Contested: the readings differ.\n" in text
+    assert "1 action: 0 safe, 0 risks breach, 1 risks a notice (contested), 0 cannot tell;" in text
+    document = json.loads(render("json", [assessment], rules))
+    (action,) = document["plans"][0]["actions"]
+    assert (action["status"], action["contested"]) == ("risk", True)
+    (result,) = [r for r in document["plans"][0]["results"] if r["rule_id"] == "no-nhs111-overflow-in-core-hours"]
+    assert [(r["reader"], r["by"], r["position"]) for r in result["readings"]] == [
+        ("commissioner", "NHS England (national FAQs, as published by North East London ICB)", "breach"),
+        ("profession", "BMA (safe working guidance)", "not_a_breach"),
+    ]
+    jsonschema.Draft202012Validator(REPORT_SCHEMA).validate(document)
