@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from msgspec import Struct
 
 from engine.model import Action, Assessment, ChosenAction, Plan, replace
+from engine.readings import result_contested
 from engine.suggest import MAX_SUBSET_ACTIONS, Fix, findings, fixes
 
 if TYPE_CHECKING:
@@ -25,12 +26,15 @@ class Advice(Struct, frozen=True):
     safe_subset: tuple[str, ...] | None  # None: too many actions to search
     safe_additions: tuple[str, ...]
     earliest: tuple[tuple[str, str, str], ...]  # (action id, plan path, earliest safe date)
+    contested: tuple[str, ...] = ()  # findings on points the commissioner and the profession dispute
 
 
 def advise(evaluator: Evaluator, assessment: Assessment) -> Advice:
     found = fixes(evaluator, assessment)
+    contested = tuple(r.rule_id for r in assessment.results if result_contested(r, evaluator.rules))
     return Advice(assessment, found, largest_safe_subset(evaluator, assessment),
-                  safe_additions(evaluator, assessment), _earliest(evaluator, assessment, found))  # fmt: skip
+                  safe_additions(evaluator, assessment), _earliest(evaluator, assessment, found),
+                  contested)  # fmt: skip
 
 
 def _with_actions(plan: Plan, actions: tuple[ChosenAction, ...]) -> Plan:
@@ -124,7 +128,8 @@ def _fix_block(advice: Advice) -> str:
         return "No findings to clear."
     lines = ["To clear each finding (any one option is enough):"]
     for rule_id, found in advice.fixes.items():
-        lines.append(f"  {rule_id}:")
+        contested = " RISKS A NOTICE (CONTESTED); take it to your LMC" if rule_id in advice.contested else ""
+        lines.append(f"  {rule_id}:{contested}")
         if not found:
             lines += _unfixed(advice.assessment, rule_id)
         for fix in found:

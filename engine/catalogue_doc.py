@@ -6,7 +6,8 @@ tests/test_docs.py fails when the committed file differs from what this renders.
 from __future__ import annotations
 
 from engine.model import Action, Constraint, RuleSet, Source
-from engine.report.common import SEVERITY_WORDS, periods_words
+from engine.readings import is_contested, readings_in_order
+from engine.report.common import SEVERITY_WORDS, periods_words, reading_heading
 
 HEADER = """# Rule catalogue
 
@@ -36,6 +37,10 @@ def _constraint_entry(rule: Constraint) -> str:
              f"{SEVERITY_WORDS[rule.severity]}). In effect {periods_words(rule.effective)}.", "",
              f"- Fails when: {_text(rule.message)}", f"- Remedy: {_text(rule.remedy)}"]  # fmt: skip
     lines += [_source_line(source) for source in rule.sources]
+    if rule.readings:
+        lines.append("- Readings (contested: risks a notice):" if is_contested(rule) else "- Readings:")
+        lines += [f"  - {_text(reading_heading(r))}: \"{_text(r.words)}\" ([source]({r.sources[0].url}))"
+                  for r in readings_in_order(rule)]  # fmt: skip
     return "\n".join(lines) + "\n"
 
 

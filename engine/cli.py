@@ -13,11 +13,14 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from engine import __version__
+
+if TYPE_CHECKING:  # the model is imported when a command runs, not at start-up
+    from engine.model import Problem
 
 EXIT_NO_RISK = 0
 EXIT_RISK = 1  # a risk of breach, or one that cannot be ruled out
@@ -142,6 +145,14 @@ def _engine_missing_message(error: Exception) -> str:
                 "present: pip install --force-reinstall durable-rules==2.0.28")
     return (f"gpca cannot run on Python {running}: {problem}.\n  hint: gpca supports Python "
             "3.11 only; make its virtual environment with python3.11 -m venv .venv")
+
+
+def _echo_warnings(warnings: tuple[Problem, ...]) -> None:
+    """Deprecated fields: the plan still loads, and the user is told what to write instead."""
+    from engine.errors import render_problem
+
+    for warning in warnings:
+        click.echo(render_problem(warning).replace("error[", "warning[", 1), err=True)
 
 
 def _echo_problems(error: Exception) -> None:
@@ -323,6 +334,7 @@ def check(
             _echo_problems(error)
             code = max(code, EXIT_INPUT)
             continue
+        _echo_warnings(plan.warnings)
         assessment = review_waivers(evaluator.assess(plan, as_of=as_of))
         assessments.append(assessment)
         code = max(code, EXIT_BY_OVERALL[assessment.overall])

@@ -13,6 +13,7 @@ from msgspec import Struct
 
 from engine.explain import OUTCOME_LABELS, value_words
 from engine.model import Assessment, Constraint, RuleSet
+from engine.readings import verdict_key
 from engine.report.common import ACTION_STATUS_LABELS
 from engine.trace import Step, trace_rule
 
@@ -32,8 +33,8 @@ def compare(left: Assessment, right: Assessment, left_rules: RuleSet,
             right_rules: RuleSet) -> list[Difference]:  # fmt: skip
     """Every rule outcome and action status that differs, in rule-id then action order."""
     differences = _rule_differences(left, right, left_rules, right_rules)
-    mine = {v.action_id: v.status for v in left.actions}
-    theirs = {v.action_id: v.status for v in right.actions}
+    mine = {v.action_id: verdict_key(v) for v in left.actions}
+    theirs = {v.action_id: verdict_key(v) for v in right.actions}
     for action_id in dict.fromkeys([*mine, *theirs]):
         a, b = mine.get(action_id, "not chosen"), theirs.get(action_id, "not chosen")
         if a != b:

@@ -27,6 +27,7 @@ from engine.compile import AS_OF_KEY, Derived, compile_rules, flat_key
 from engine.conditions import Scope, holds, lookup, term_value, weigh
 from engine.errors import InternalError
 from engine.explain import render_message
+from engine.readings import mark_contested
 from engine.model import (
     BREACH_SEVERITIES,
     ActionVerdict,
@@ -132,7 +133,8 @@ class Evaluator:
                 session.close()
         results = tuple(self._result(rid, outcomes, attribution, session.questions, planned, day)
                         for rid in self._constraints)  # fmt: skip
-        return Assessment(plan, day, results, self._verdicts(plan, results, day), facts=asserted)
+        verdicts = mark_contested(self._verdicts(plan, results, day), results, self.rules)
+        return Assessment(plan, day, results, verdicts, facts=asserted)
 
     def facts_for(self, plan: Plan, as_of: str | None = None) -> list[dict[str, Any]]:
         """The facts a session asserts for this plan (planned, then baseline if needed)."""

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from engine.conditions import Scope, lookup, term_value
 from engine.escape import plain
 from engine.model import PRACTICE, Assessment, Constraint, RuleSet
+from engine.readings import LMC_ADVICE, is_contested, readings_in_order
 
 if TYPE_CHECKING:  # the trace is imported when an explanation is asked for, not at start-up
     from engine.trace import RuleTrace, Step
@@ -129,8 +130,9 @@ def _periods(rule: Constraint) -> str:
 def rule_explanation(trace: RuleTrace, assessment: Assessment, rules: RuleSet) -> list[str]:
     """One constraint in full: outcome, attribution, reasoning, sources and period."""
     rule, result = trace.rule, trace.result
+    contested = " - RISKS A NOTICE (CONTESTED)" if result.outcome == "fail" and is_contested(rule) else ""
     lines = [f"{rule.id}: {rule.title} ({rule.ref})",
-             f"  Outcome: {OUTCOME_LABELS[result.outcome]} (severity: {rule.severity})"]  # fmt: skip
+             f"  Outcome: {OUTCOME_LABELS[result.outcome]} (severity: {rule.severity}){contested}"]  # fmt: skip
     if result.attributed_to:
         lines.append(f"  Attributed to: {_attribution(result.attributed_to, rules)}")
     if rule.id in assessment.waived and result.outcome in ("fail", "cannot_tell"):
@@ -146,7 +148,20 @@ def rule_explanation(trace: RuleTrace, assessment: Assessment, rules: RuleSet) -
     if result.message:
         lines += [f"  What it says: {result.message}", f"  What to do instead: {result.remedy}"]
     lines += ["  Sources:", *_source_lines(rule)]
-    return lines
+    return lines + _reading_lines(rule, bool(contested))
+
+
+def _reading_lines(rule: Constraint, contested: bool) -> list[str]:
+    """The readings of the rule, each in its reader's words with its sources."""
+    if not rule.readings:
+        return []
+    lines = ["  Readings (contested):" if is_contested(rule) else "  Readings:"]
+    for reading in readings_in_order(rule):
+        notices = "; notices have been issued" if reading.notices_issued else ""
+        lines += [f"    - {reading.by}, for the {reading.reader}: {reading.position.replace('_', ' ')}{notices}",
+                  f'      "{" ".join(reading.words.split())}"']  # fmt: skip
+        lines += [f"      {source.title} ({source.confidence} confidence) {source.url}" for source in reading.sources]
+    return lines + ([f"  {LMC_ADVICE}"] if contested else [])
 
 
 def _earliest(rule: Constraint, assessment: Assessment) -> str:
@@ -176,6 +191,8 @@ def explain(assessment: Assessment, rules: RuleSet, target: str | None = None) -
     traces = {t.rule.id: t for t in trace_assessment(assessment, rules)}
     header = [f"{assessment.plan.path}: assessed as of {assessment.as_of}; "
               f"overall {assessment.overall.replace('_', ' ')}"]  # fmt: skip
+    header += [f"{v.action_id}: RISKS A NOTICE (CONTESTED); take it to your LMC"
+               for v in assessment.actions if v.contested and target in (None, v.action_id)]  # fmt: skip
     blocks = [rule_explanation(traces[i], assessment, rules) for i in _selected(assessment, rules, target)]
     if not blocks:
         blocks = [["No findings: every constraint in effect passes or does not apply."]]

@@ -18,6 +18,7 @@ from engine.errors import InputError
 from engine.evaluate import Evaluator
 from engine.load import load_plan, read_yaml
 from engine.model import Assessment, Plan, Problem, RuleSet, replace
+from engine.readings import verdict_key
 from engine.report.suite_text import explain_result
 from engine.suite import fixture_files
 from engine.verify import load_cases
@@ -114,11 +115,11 @@ def _differences(name: str, before: Assessment | None, after: Assessment | None,
         if was != result.outcome:
             why = _rule_word(result.rule_id, changed) + "; now " + " ".join(explain_result(result, after, new))
             changes.append(Change(name, f"rule {result.rule_id}", was, result.outcome, why))
-    old_actions = {v.action_id: v.status for v in before.actions}
+    old_actions = {v.action_id: verdict_key(v) for v in before.actions}
     for verdict in after.actions:
-        if old_actions.get(verdict.action_id) != verdict.status:
+        if old_actions.get(verdict.action_id) != verdict_key(verdict):
             why = "its findings are now: " + (", ".join(verdict.findings) or "none")
-            changes.append(Change(name, f"action {verdict.action_id}", old_actions.get(verdict.action_id, "-"), verdict.status, why))
+            changes.append(Change(name, f"action {verdict.action_id}", old_actions.get(verdict.action_id, "-"), verdict_key(verdict), why))
     return changes
 
 

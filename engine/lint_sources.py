@@ -47,6 +47,8 @@ PUBLISHERS: dict[str, tuple[str, ...]] = {
     "NHS North East London ICB": ("northeastlondon.icb.nhs.uk",),
     "North West LMCs": ("nwlmcs.org",),
     "Ockham Healthcare": ("ockham.healthcare",),
+    # a mirror of Parliament's written answers; cited only where the official record was not retrieved
+    "Parallel Parliament": ("parallelparliament.co.uk",),
     "Pulse": ("pulsetoday.co.uk",),
     "Pulse Intelligence": ("pulsetoday.co.uk", "pulse-intelligence.co.uk"),
     "SSLMCs": ("sslmcs.co.uk",),

@@ -24,6 +24,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 import engine
 from engine import escape, limits, validate
 from engine.errors import InputError, join_pointer
+from engine.migrate import migrate_setup
 from engine.model import (
     Action,
     ChosenAction,
@@ -34,6 +35,7 @@ from engine.model import (
     Phase,
     Plan,
     Problem,
+    Reading,
     RuleSet,
     Source,
     SourceLocation,
@@ -530,6 +532,18 @@ def _constraint(doc: Document, pack: str) -> Constraint:
         file=doc.path,
         pack=pack,
         binds_by_variation=data.get("binds_by_variation", False),
+        readings=tuple(_reading(reading) for reading in data.get("readings", ())),
+    )
+
+
+def _reading(data: dict[str, Any]) -> Reading:
+    return Reading(
+        reader=data["reader"],
+        by=data["by"],
+        position=data["position"],
+        words=data["words"],
+        sources=tuple(Source(**source) for source in data["sources"]),
+        notices_issued=data.get("notices_issued", False),
     )
 
 
@@ -591,12 +605,14 @@ def plan_from_document(doc: Document, rules: RuleSet) -> Plan:
                      doc.locations.get(f"/actions/{index}"))
         for index, entry in enumerate(data.get("actions", []))
     )
+    setup, warnings = migrate_setup(data.get("setup") or {}, doc.locations)
     return Plan(
         path=doc.path,
         practice=data.get("practice") or {},
         assessed_on=data["assessed_on"],
         actions=actions,
-        setup=data.get("setup") or {},
+        setup=setup,
         locations=doc.locations,
         raw=doc.raw,
+        warnings=warnings,
     )

@@ -85,6 +85,18 @@ class Source(Struct, frozen=True):
         return self.url or "gpca's own reading of the other sources (no URL)"
 
 
+class Reading(Struct, frozen=True):
+    """How one side reads a rule: the commissioner (NHS England, an ICB, DHSC) or the
+    profession (the BMA, an LMC), in its own words and with its own sources."""
+
+    reader: Literal["commissioner", "profession"]
+    by: str  # who, e.g. "NHS England (London)", "Londonwide LMCs"
+    position: Literal["breach", "not_a_breach", "no_position"]
+    words: str  # the reader's own words, quoted from its source
+    sources: tuple[Source, ...]
+    notices_issued: bool = False  # notices have been issued on this reading
+
+
 class Period(Struct, frozen=True):
     """An inclusive date range; ``None`` means open-ended."""
 
@@ -120,6 +132,7 @@ class Constraint(Struct, frozen=True):
     file: str = ""
     pack: str = "national"
     binds_by_variation: bool = False  # each period starts nationally; see engine/binding.py
+    readings: tuple[Reading, ...] = ()  # where the commissioner and the profession differ
 
     def in_effect(self, day: str) -> bool:
         return any(period.contains(day) for period in self.effective)
@@ -230,6 +243,7 @@ class Plan(Struct, frozen=True):
     locations: dict[str, SourceLocation] = field(default_factory=dict)  # JSON pointer -> place
     raw: bytes = b""  # the file as read, for its digest
     waivers: tuple[Waiver, ...] = ()
+    warnings: tuple[Problem, ...] = ()  # deprecated fields read (engine/migrate.py)
 
     @property
     def digest(self) -> str:
@@ -260,6 +274,9 @@ class ActionVerdict(Struct, frozen=True):
     findings: tuple[str, ...]  # rule ids attributed to this action that fail or cannot tell
     cautions: tuple[str, ...] = ()  # guidance_risk/advisory findings attributed to it
     in_phase: bool = True  # whether the BMA menu listed it on the assessment date
+    # Every breach it risks is one the commissioner reads as a breach and the profession
+    # disputes: it risks a notice, and the point is contested (engine/readings.py).
+    contested: bool = False
 
 
 class Assessment(Struct, frozen=True):

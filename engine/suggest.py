@@ -33,6 +33,7 @@ NEEDS = {"eq": "anything but", "ne": "exactly", "lt": "at least", "le": "more th
          "gt": "at most", "ge": "less than", "in": "none of", "not_in": "one of"}  # fmt: skip
 MAX_CANDIDATES = 12
 MAX_SUBSET_ACTIONS = 10
+TIME_OF_DAY = re.compile(r"^\d{2}:\d{2}$")  # closures: a time of day moves by minutes
 
 
 class Change(Struct, frozen=True):
@@ -160,6 +161,10 @@ def falsifying(leaf: Step) -> list[Any]:
 
 
 def _shift(value: Any, days: int) -> Any:
+    """A number, an ISO date (by days) or a time of day HH:MM (by minutes), moved by ``days``."""
+    if isinstance(value, str) and TIME_OF_DAY.match(value):
+        minutes = int(value[:2]) * 60 + int(value[3:]) + days
+        return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
     if isinstance(value, str):
         return shift_days(value, days)
     return value + days

@@ -19,6 +19,7 @@ from msgspec import Struct
 from engine.dates import shift_days
 from engine.binding import binding_start, binds
 from engine.model import Assessment, Plan, RuleSet
+from engine.readings import verdict_key
 from engine.report.common import (
     ACTION_STATUS_LABELS,
     ACTION_STATUS_WORDS,
@@ -106,7 +107,7 @@ def _difference(day: str, before: Assessment, after: Assessment) -> Change | Non
     rules = tuple(r.rule_id for r, s in zip(before.results, after.results)
                   if (r.outcome, r.attributed_to) != (s.outcome, s.attributed_to))  # fmt: skip
     actions = tuple(a.action_id for a, b in zip(before.actions, after.actions)
-                    if (a.status, a.findings, a.cautions) != (b.status, b.findings, b.cautions))  # fmt: skip
+                    if (verdict_key(a), a.findings, a.cautions) != (verdict_key(b), b.findings, b.cautions))  # fmt: skip
     if not rules and not actions:
         return None
     return Change(day, before, after, rules, actions)
@@ -128,7 +129,7 @@ def render_timeline(line: Timeline, rules: RuleSet) -> str:
 
 def _opening(assessment: Assessment) -> str:
     lines = [f"On {assessment.as_of}: overall {OVERALL_WORDS[assessment.overall]}"]
-    lines += [f"  {ACTION_STATUS_LABELS[v.status]}: {v.action_id}" for v in assessment.actions]
+    lines += [f"  {ACTION_STATUS_LABELS[verdict_key(v)]}: {v.action_id}" for v in assessment.actions]
     if not assessment.actions:
         lines.append("  The plan chooses no actions.")
     return "\n".join(lines)
@@ -139,7 +140,7 @@ def _change_block(change: Change, rules: RuleSet) -> str:
     for before, after in zip(change.before.actions, change.after.actions):
         if after.action_id in change.actions:
             cautions = f" (cautions: {', '.join(after.cautions)})" if after.cautions else ""
-            lines.append(f"  {after.action_id}: {ACTION_STATUS_LABELS[before.status]} -> {ACTION_STATUS_LABELS[after.status]}{cautions}")
+            lines.append(f"  {after.action_id}: {ACTION_STATUS_LABELS[verdict_key(before)]} -> {ACTION_STATUS_LABELS[verdict_key(after)]}{cautions}")
     quiet = [r for r in change.rules if _quiet(change, r)]
     for rule_id in (r for r in change.rules if r not in quiet):
         rule = rules.constraint(rule_id)
@@ -171,9 +172,9 @@ def _why(was: bool, now: bool, day: str) -> str:
 def _summary(line: Timeline) -> str:
     lines = ["In short:"]
     for index, verdict in enumerate(line.start.actions):
-        spans, status, since = [], verdict.status, line.start.as_of
+        spans, status, since = [], verdict_key(verdict), line.start.as_of
         for change in line.changes:
-            new = change.after.actions[index].status
+            new = verdict_key(change.after.actions[index])
             if new != status:
                 spans.append(f"{ACTION_STATUS_WORDS[status]} until {_eve(change.day)}")
                 status, since = new, change.day

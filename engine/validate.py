@@ -48,6 +48,7 @@ def validate_rule_document(doc: load.Document) -> list[Problem]:
         problems += _param_problems(doc, data) if kind == "action" else []
         findings = rule_safety.let_findings(data) + rule_safety.param_findings(data.get("params") or {})
         problems += [_problem(doc, code, message, pointer, hint) for code, pointer, message, hint in findings]
+        problems += _contested_severity_problems(doc, data) if kind == "constraint" else []
     return _sorted(problems)
 
 
@@ -130,6 +131,20 @@ def _param_problems(doc: load.Document, data: dict[str, Any]) -> list[Problem]:
             pointer = f"/required_params/{index}"
             problems.append(_problem(doc, "unknown-param", message, pointer, hint))
     return problems
+
+
+def _contested_severity_problems(doc: load.Document, data: dict[str, Any]) -> list[Problem]:
+    # A contested point risks a notice, so it must count as a risk for the exit code.
+    readings = data.get("readings", ())
+    commissioner = any(r["reader"] == "commissioner" and (r["position"] == "breach" or r.get("notices_issued"))
+                       for r in readings)  # fmt: skip
+    disputed = any(r["reader"] == "profession" and r["position"] == "not_a_breach" for r in readings)
+    if not (commissioner and disputed) or data["severity"] in ("breach", "local_breach"):
+        return []
+    message = (f"the readings make this point contested, but its severity is {data['severity']!r}: "
+               "a contested point risks a notice")  # fmt: skip
+    hint = "give it the severity of the commissioner's reading (breach or local_breach)"
+    return [_problem(doc, "contested-severity", message, "/severity", hint)]
 
 
 def _bad_param_schemas(params: dict[str, Any]) -> Iterable[tuple[str, str]]:

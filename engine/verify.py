@@ -18,6 +18,7 @@ from msgspec import Struct
 from engine.errors import InputError, did_you_mean
 from engine.load import Document, builtin_schema, plan_from_document, read_yaml
 from engine.model import PRACTICE, Assessment, Plan, Problem, RuleSet, SourceLocation
+from engine.readings import verdict_key
 
 
 class Case(Struct, frozen=True):
@@ -103,7 +104,7 @@ def check_case(case: Case, assessment: Assessment) -> list[Mismatch]:
         if got != outcome:
             where = case.location("rules", rule_id)
             mismatches.append(Mismatch(f"rule {rule_id}", outcome, got, where))
-    statuses = {verdict.action_id: verdict.status for verdict in assessment.actions}
+    statuses = {verdict.action_id: verdict_key(verdict) for verdict in assessment.actions}
     for action_id, status in expect.get("actions", {}).items():
         got = statuses.get(action_id, "not chosen in the plan")
         if got != status:

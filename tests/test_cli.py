@@ -469,3 +469,15 @@ def test_a_rule_engine_that_does_not_load_is_explained_not_called_a_bug() -> Non
         "durable-rules==2.0.28\n"
     )
     assert "internal error" not in done.stderr
+
+
+def test_check_warns_of_deprecated_fields_and_still_checks_the_plan() -> None:
+    plan = Path(__file__).parent.parent / "fixtures" / "core" / "deprecated-all-open-2024.yaml"
+    code, out, err = run_cli(["check", str(plan)])
+    assert code == 0
+    assert "Overall: NO RISK FOUND" in out
+    assert err.splitlines()[0] == (
+        f"{plan}:16:7: warning[deprecated-field]: 'premises_open_throughout_core_hours' is deprecated "
+        "and will be removed in the next release; its answer was carried over to setup.access.closures"
+    )
+    assert err.count("warning[deprecated-field]") == 2

@@ -336,6 +336,7 @@ def test_json_report_validates_and_keeps_every_result_field() -> None:
         "id": "switch-off-gp-connect-update-record",
         "title": "Switch off GP Connect Update Record",
         "status": "risk",
+        "contested": False,
         "in_phase": False,
         "findings": ["gp-connect-update-record-enabled"],
         "cautions": [],
@@ -500,3 +501,27 @@ def test_a_phase_replaced_by_the_menu_reads_as_words() -> None:
     assert common.phase_note(action, "2024-07-01", "This action") == (
         "This action is not on the BMA menu on 1 July 2024; 5 June 2024 to 31 July 2024 it is replaced by the "
         "BMA's menu of August 2024 (Roadshow option).")
+
+
+def test_a_contested_risk_is_shown_with_both_readings_in_text_and_json() -> None:
+    from engine.evaluate import Evaluator
+    from engine.load import load_rules
+    from engine.verify import load_case
+
+    rules = load_rules(None)
+    case = load_case(Path(__file__).parent.parent / "fixtures" / "capacity" / "overflow-to-nhs111-2025.yaml", rules)
+    assessment = Evaluator(rules).assess(case.plan)
+    text = render("text", [assessment], rules)
+    assert "  RISKS A NOTICE (CONTESTED): Limit daily patient contacts per clinician (limit-daily-contacts)\n" in text
+    assert "      Severity: breach of the core contract, on the commissioner's reading\n" in text
+    assert "      Contested: the readings differ.\n" in text
+    assert "1 action: 0 safe, 0 risks breach, 1 risks a notice (contested), 0 cannot tell;" in text
+    document = json.loads(render("json", [assessment], rules))
+    (action,) = document["plans"][0]["actions"]
+    assert (action["status"], action["contested"]) == ("risk", True)
+    (result,) = [r for r in document["plans"][0]["results"] if r["rule_id"] == "no-nhs111-overflow-in-core-hours"]
+    assert [(r["reader"], r["by"], r["position"]) for r in result["readings"]] == [
+        ("commissioner", "NHS England (national FAQs, as published by North East London ICB)", "breach"),
+        ("profession", "BMA (safe working guidance)", "not_a_breach"),
+    ]
+    jsonschema.Draft202012Validator(REPORT_SCHEMA).validate(document)

@@ -40,3 +40,18 @@ def test_an_unknown_output_format_is_a_usage_error(tmp_path: Path) -> None:
     code, _, err = run_cli(["check", "examples/riverside.yaml", "--output", f"nope={tmp_path / 'x'}"])
     assert code == 2
     assert "unknown format 'nope'" in err
+
+
+def test_a_contested_finding_says_so_in_sarif_and_github() -> None:
+    plan = "fixtures/capacity/overflow-to-nhs111-2025.yaml"
+    code, out, _ = run_cli(["check", plan, "--format", "sarif"])
+    assert code == 1
+    (result,) = [r for r in json.loads(out)["runs"][0]["results"]
+                 if r["ruleId"] == "no-nhs111-overflow-in-core-hours"]  # fmt: skip
+    assert result["properties"]["contested"] is True
+    assert result["message"]["text"].startswith("Risks a notice (contested): Once the daily limit is reached")
+    assert result["message"]["text"].endswith("take it to your LMC before you act.")
+    code, out, _ = run_cli(["check", plan, "--format", "github"])
+    assert code == 1
+    assert ("title=gpca no-nhs111-overflow-in-core-hours - risks a notice (contested)%2C take it to your LMC::"
+            in out)  # fmt: skip

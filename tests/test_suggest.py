@@ -97,3 +97,11 @@ def test_gpca_suggest_prints_the_three_slot_fix(monkeypatch: pytest.MonkeyPatch)
     assert (code, err) == (1, "")
     assert out.splitlines()[3:5] == ["  nhs111-minimum-slots:",
         "    - change setup.nhs111.direct_booking_slots_per_day from 2 to 3 (the rule is met with at least 3)"]
+
+
+def test_a_closure_is_moved_out_of_core_hours_by_its_times() -> None:
+    from engine.suggest import _shift
+
+    assert [_shift("18:30", 0), _shift("08:00", 1), _shift("08:00", -1), _shift("23:59", 1)] == [
+        "18:30", "08:01", "07:59", "00:00"]
+    assert _shift("2025-10-01", -1) == "2025-09-30"

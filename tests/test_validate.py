@@ -420,3 +420,39 @@ def test_duplicate_rule_id_is_reported_at_the_second(tmp_path: Path) -> None:
             "rule ids must be unique",
         )
     ]
+
+
+READINGS = """readings:
+  - reader: commissioner
+    by: NHS England
+    position: breach
+    words: The commissioner says this is a breach.
+    sources:
+      - {title: A source, url: "https://example.org/a", quote: It is a breach., confidence: high, why: It says so.}
+  - reader: profession
+    by: BMA
+    position: not_a_breach
+    words: The profession says this is not a breach.
+    sources:
+      - {title: A source, url: "https://example.org/b", quote: It is not a breach., confidence: high, why: It says so.}
+"""
+
+
+def test_a_contested_rule_must_count_as_a_risk(tmp_path: Path) -> None:
+    text = CONSTRAINT.replace("severity: breach", "severity: guidance_risk") + READINGS
+    doc = doc_of(tmp_path, "nhs111-minimum-slots.yaml", text)
+    assert validate_rule_document(doc) == [
+        Problem(
+            "contested-severity",
+            "the readings make this point contested, but its severity is 'guidance_risk': "
+            "a contested point risks a notice",
+            at(doc, 6, 1),
+            "/severity",
+            "give it the severity of the commissioner's reading (breach or local_breach)",
+        )
+    ]
+
+
+def test_a_contested_rule_with_a_breach_severity_has_no_problems(tmp_path: Path) -> None:
+    doc = doc_of(tmp_path, "nhs111-minimum-slots.yaml", CONSTRAINT + READINGS)
+    assert validate_rule_document(doc) == []

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from engine.model import Action, Assessment, Period
+from engine.model import Action, ActionVerdict, Assessment, Period, Reading
+from engine.readings import verdict_key
 
 WIDTH = 100  # of the text reports, in characters
 SEVERITY_WORDS = {
@@ -22,8 +23,14 @@ SEVERITY_WORDS = {
     "guidance_risk": "goes against NHS England/ICB guidance",
     "advisory": "advice only",
 }
-ACTION_STATUS_WORDS = {"safe": "safe", "risk": "risks breach", "cannot_tell": "cannot tell"}
-ACTION_STATUS_LABELS = {"safe": "SAFE", "risk": "RISKS BREACH", "cannot_tell": "CANNOT TELL"}
+# "contested" is no status of its own: it is a risk on contested points (engine/readings.py).
+ACTION_STATUS_WORDS = {"safe": "safe", "risk": "risks breach", "contested": "risks a notice (contested)",
+                       "cannot_tell": "cannot tell"}  # fmt: skip
+ACTION_STATUS_LABELS = {"safe": "SAFE", "risk": "RISKS BREACH", "contested": "RISKS A NOTICE (CONTESTED)",
+                        "cannot_tell": "CANNOT TELL"}  # fmt: skip
+ACTION_STATUS_KEYS = ("safe", "risk", "contested", "cannot_tell")
+READER_WORDS = {"commissioner": "the commissioner", "profession": "the profession"}
+POSITION_WORDS = {"breach": "a breach", "not_a_breach": "not a breach", "no_position": "no stated position"}
 OUTCOME_WORDS = {
     "pass": "pass",
     "fail": "fail",
@@ -160,3 +167,15 @@ def unchecked_note(as_of: str, rules: Any) -> str:
     return (f"The rules' sources were last checked to {long_date(rules.sources_checked_to)}; this check "
             f"is as of {long_date(as_of)}, after that date, so the contract or the BMA menu may have "
             "changed since. Check with your LMC.")  # fmt: skip
+
+
+def status_counts(verdicts: Iterable[ActionVerdict]) -> dict[str, int]:
+    """How many verdicts of each kind; "contested" only when there is one."""
+    tally = counts((verdict_key(v) for v in verdicts), ACTION_STATUS_KEYS)
+    return {key: n for key, n in tally.items() if key != "contested" or n}
+
+
+def reading_heading(reading: Reading) -> str:
+    """'NHS England (London), for the commissioner: a breach; notices have been issued'."""
+    heading = f"{reading.by}, for {READER_WORDS[reading.reader]}: {POSITION_WORDS[reading.position]}"
+    return heading + ("; notices have been issued" if reading.notices_issued else "")

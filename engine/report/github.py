@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from engine.model import Assessment, RuleSet, SourceLocation
 from engine.report.common import unchecked_note
+from engine.readings import result_contested
 from engine.report.locate import finding_location
 from engine.report.sarif import level, message
 from engine.report.suite_text import explain_mismatch
@@ -24,6 +25,7 @@ def render_github(assessments: list[Assessment], rules: RuleSet) -> str:
             place = finding_location(result, assessment, rules)
             pack = rules.constraint(result.rule_id).pack
             title = f"gpca {result.rule_id}" + ("" if pack == "national" else f" ({pack} pack)")
+            title += " - risks a notice (contested), take it to your LMC" if result_contested(result, rules) else ""
             command = COMMANDS[level(result.severity, result.outcome)]
             lines.append(annotation(command, place.path, place.line, place.column, title, message(result)))
     return "".join(line + "\n" for line in lines)

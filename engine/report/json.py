@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 from engine import __version__
-from engine.model import ActionVerdict, Assessment, RuleResult, RuleSet
+from engine.model import ActionVerdict, Assessment, Reading, RuleResult, RuleSet
+from engine.readings import readings_in_order, result_contested
 from engine.report.common import counts, earliest_note, unchecked_note
 
 OUTCOMES = ("pass", "fail", "cannot_tell", "not_applicable")
@@ -45,6 +46,7 @@ def _action(verdict: ActionVerdict, rules: RuleSet) -> dict[str, Any]:
         "id": verdict.action_id,
         "title": rules.action(verdict.action_id).title,
         "status": verdict.status,
+        "contested": verdict.contested,
         "in_phase": verdict.in_phase,
         "findings": list(verdict.findings),
         "cautions": list(verdict.cautions),
@@ -52,6 +54,24 @@ def _action(verdict: ActionVerdict, rules: RuleSet) -> dict[str, Any]:
 
 
 def _result(result: RuleResult, assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
+    fields = _result_fields(result, assessment, rules)
+    if result_contested(result, rules):
+        fields["readings"] = [_reading(r) for r in readings_in_order(rules.constraint(result.rule_id))]
+    return fields
+
+
+def _reading(reading: Reading) -> dict[str, Any]:
+    return {
+        "reader": reading.reader,
+        "by": reading.by,
+        "position": reading.position,
+        "notices_issued": reading.notices_issued,
+        "words": reading.words,
+        "sources": [{"title": s.title, "url": s.url, "confidence": s.confidence} for s in reading.sources],
+    }
+
+
+def _result_fields(result: RuleResult, assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
     return {
         "rule_id": result.rule_id,
         "pack": rules.constraint(result.rule_id).pack,

@@ -8,7 +8,8 @@ from engine.escape import plain
 from engine.model import Assessment, RuleSet
 from engine.report.pages import Block, Cell, Light, document
 
-LIGHT_WORDS = {"safe": "🟢 SAFE", "risk": "🔴 RISKS BREACH", "cannot_tell": "🟠 CANNOT TELL"}
+LIGHT_WORDS = {"safe": "🟢 SAFE", "risk": "🔴 RISKS BREACH", "contested": "🔴 RISKS A NOTICE (CONTESTED)",
+               "cannot_tell": "🟠 CANNOT TELL"}  # fmt: skip
 HEADINGS = {"h1": "#", "h2": "##", "h3": "###"}
 
 

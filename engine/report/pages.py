@@ -14,12 +14,20 @@ from msgspec import Struct
 
 from engine import __version__
 from engine.explain import rule_explanation
-from engine.model import PRACTICE, ActionVerdict, Assessment, RuleSet
-from engine.report.common import SEVERITY_WORDS, earliest_note, long_date, question_for, unchecked_note
+from engine.model import PRACTICE, ActionVerdict, Assessment, Constraint, RuleSet
+from engine.readings import LMC_ADVICE, readings_in_order, result_contested, verdict_key
+from engine.report.common import (
+    SEVERITY_WORDS,
+    earliest_note,
+    long_date,
+    question_for,
+    reading_heading,
+    unchecked_note,
+)
 from engine.trace import trace_rule
 from engine.waive import unwaived_overall, waiver_lines
 
-LIGHTS = {"safe": "green", "risk": "red", "cannot_tell": "amber"}
+LIGHTS = {"safe": "green", "risk": "red", "contested": "red", "cannot_tell": "amber"}
 OVERALL = {"no_risk": "no risk found", "risk": "risk of breach",
            "cannot_tell": "cannot tell (some answers are missing)"}  # fmt: skip
 ASK = ("Before acting, talk to your LMC (Local Medical Committee): they advise practices on "
@@ -28,7 +36,7 @@ DISCLAIMER = "gpca is decision support, not legal advice. Check with your LMC be
 
 
 class Light(Struct, frozen=True):
-    status: str  # safe | risk | cannot_tell
+    status: str  # safe | risk | contested | cannot_tell
 
 
 Cell = str | Light
@@ -78,7 +86,7 @@ def _action_row(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) 
     if verdict.status != "safe":
         remedies = [assessment.result(r).remedy for r in verdict.findings if assessment.result(r).remedy]
         instead = " ".join([*remedies, action.instead]).strip()
-    return [Light(verdict.status), f"{action.title} ({action.id})", plain, instead]
+    return [Light(verdict_key(verdict)), f"{action.title} ({action.id})", plain, instead]
 
 
 def _finding_words(assessment: Assessment, rule_id: str, rules: RuleSet) -> str:
@@ -89,7 +97,15 @@ def _finding_words(assessment: Assessment, rule_id: str, rules: RuleSet) -> str:
     if result.outcome == "cannot_tell":
         questions = "; ".join(question_for(p) for p in result.missing)
         return f"We cannot tell until the plan answers: {questions}{waived}"
+    if result_contested(result, rules):
+        return f"{result.message}{waived} {_readings_words(rules.constraint(rule_id))}"
     return result.message + waived
+
+
+def _readings_words(rule: Constraint) -> str:
+    """Both readings of a contested rule, in the readers' own words, and whom to ask."""
+    said = " ".join(f'{reading_heading(r)}: "{r.words}"' for r in readings_in_order(rule))
+    return f"Contested. {said} {LMC_ADVICE}"
 
 
 def _practice_findings(assessment: Assessment, rules: RuleSet) -> list[Block]:
@@ -121,6 +137,7 @@ def adviser_appendix(assessment: Assessment, rules: RuleSet) -> list[Block]:
         trace = trace_rule(assessment, rules, rule_id)
         blocks.append(("pre", "\n".join(rule_explanation(trace, assessment, rules))))
     blocks += [("h2", "Sources and confidence"), ("table", _sources(assessment, rules))]
+    blocks += _contested_points(assessment, rules)
     blocks += [("h2", "Assumptions"), ("ul", _assumptions(assessment, rules))]
     blocks += [("h2", "Waivers"), ("p", _waiver_count(assessment)), ("ul", waiver_lines(assessment))]
     return blocks + [("h2", "Replay stamp"), ("table", replay_stamp(assessment, rules))]
@@ -140,6 +157,18 @@ def _sources(assessment: Assessment, rules: RuleSet) -> tuple[list[str], list[li
             rows.append([rule.id, SEVERITY_WORDS[rule.severity], f"{source.title} <{source.place}>",
                          source.confidence, " ".join(source.quote.split())])  # fmt: skip
     return ["Rule", "Severity", "Source", "Confidence", "Quote"], rows
+
+
+def _contested_points(assessment: Assessment, rules: RuleSet) -> list[Block]:
+    contested = [rules.constraint(r.rule_id) for r in assessment.results if result_contested(r, rules)]
+    rows: list[list[Cell]] = [
+        [rule.id, reading_heading(reading), " ".join(reading.words.split()),
+         "; ".join(f"{s.title} <{s.url}> ({s.confidence})" for s in reading.sources)]
+        for rule in contested for reading in readings_in_order(rule)
+    ]  # fmt: skip
+    if not rows:
+        return []
+    return [("h2", "Contested points"), ("p", LMC_ADVICE), ("table", (["Rule", "Reading", "In their words", "Sources"], rows))]
 
 
 def _assumptions(assessment: Assessment, rules: RuleSet) -> list[str]:

@@ -11,7 +11,8 @@ from typing import Any
 
 from engine import __version__
 from engine.model import BREACH_SEVERITIES, Assessment, Constraint, RuleResult, RuleSet
-from engine.report.common import unchecked_note
+from engine.readings import LMC_ADVICE, readings_in_order, result_contested
+from engine.report.common import reading_heading, unchecked_note
 from engine.report.locate import finding_location
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -62,11 +63,20 @@ def _result(result: RuleResult, assessment: Assessment, rules: RuleSet, index: d
         "ruleId": result.rule_id,
         "ruleIndex": index[result.rule_id],
         "level": level(result.severity, result.outcome),
-        "message": {"text": message(result)},
+        "message": {"text": _contested_message(result, rules)},
         "locations": [location],
         "properties": {"outcome": result.outcome, "attributedTo": list(result.attributed_to),
-                       "asOf": assessment.as_of, "pack": rules.constraint(result.rule_id).pack},  # fmt: skip
+                       "asOf": assessment.as_of, "pack": rules.constraint(result.rule_id).pack,
+                       "contested": result_contested(result, rules)},  # fmt: skip
     }
+
+
+def _contested_message(result: RuleResult, rules: RuleSet) -> str:
+    if not result_contested(result, rules):
+        return message(result)
+    rule = rules.constraint(result.rule_id)
+    said = " ".join(f'{reading_heading(r)}: "{r.words}" <{r.sources[0].url}>' for r in readings_in_order(rule))
+    return f"Risks a notice (contested): {message(result)} {said} {LMC_ADVICE}"
 
 
 def message(result: RuleResult) -> str:

@@ -8,6 +8,7 @@ from engine.model import (
     PRACTICE,
     Action,
     ActionVerdict,
+    Constraint,
     Assessment,
     RuleResult,
     RuleSet,
@@ -25,10 +26,13 @@ from engine.report.common import (
     phase_note,
     plural,
     question_for,
+    reading_heading,
     run_summary,
+    status_counts,
     unchecked_note,
     wrap,
 )
+from engine.readings import LMC_ADVICE, readings_in_order, result_contested, verdict_key
 
 DISCLAIMER = "gpca is decision support, not legal advice. Check with your LMC before acting."
 OVERALL_LABELS = {
@@ -83,7 +87,7 @@ def _actions_section(assessment: Assessment, rules: RuleSet) -> str:
 
 def _action_block(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) -> str:
     action = rules.action(verdict.action_id)
-    lines = wrap(f"{ACTION_STATUS_LABELS[verdict.status]}: {action.title} ({action.id})", "    ", "  ")
+    lines = wrap(f"{ACTION_STATUS_LABELS[verdict_key(verdict)]}: {action.title} ({action.id})", "    ", "  ")
     if not verdict.in_phase:
         lines += wrap(phase_note(action, assessment.as_of, "Note: this action"), "    ")
     finding_ids = list(dict.fromkeys(verdict.findings + verdict.cautions))
@@ -110,7 +114,8 @@ def _finding(
             lines += wrap(f"* {question_for(path)} ({path})", deeper + "  ", deeper)
     elif result.message:
         lines += wrap(result.message, body)
-    lines += wrap(f"Severity: {SEVERITY_WORDS[result.severity]}", body)
+    reading = ", on the commissioner's reading" if result_contested(result, rules) else ""
+    lines += wrap(f"Severity: {SEVERITY_WORDS[result.severity]}{reading}", body)
     lines += wrap(earliest_note(constraint, assessment.plan.practice, assessment.as_of), body)
     if constraint.pack != "national":
         lines += wrap(f"From the local rule pack '{constraint.pack}', not the national rules", body)
@@ -118,12 +123,25 @@ def _finding(
         source = constraint.sources[0]
         lines += wrap(f"Source ({source.confidence} confidence): {source.title}", deeper, body)
         lines.append(deeper + source.place)
+    if result_contested(result, rules):
+        lines += _readings(constraint, body)
     if result.outcome == "fail":
         lines.append(f"{body}What to do instead:")
         lines += wrap(result.remedy, deeper)
         if action is not None and action.instead:
             lines += wrap(action.instead, deeper)
     return lines
+
+
+def _readings(constraint: Constraint, indent: str) -> list[str]:
+    deeper = indent + "  "
+    lines = wrap("Contested: the readings differ.", indent)
+    for reading in readings_in_order(constraint):
+        lines += wrap(f"{reading_heading(reading)}. \"{reading.words}\"", deeper + "  ", deeper)
+        source = reading.sources[0]
+        lines += wrap(f"Source ({source.confidence} confidence): {source.title}", deeper + "  ")
+        lines.append(deeper + "  " + source.url)
+    return lines + wrap(LMC_ADVICE, indent)
 
 
 def _practice_section(assessment: Assessment, rules: RuleSet) -> str:
@@ -153,7 +171,7 @@ def _not_applicable(assessment: Assessment, rules: RuleSet) -> str:
 
 
 def _summary(assessment: Assessment) -> str:
-    actions = counts((v.status for v in assessment.actions), ("safe", "risk", "cannot_tell"))
+    actions = status_counts(assessment.actions)
     outcomes = counts(
         (r.outcome for r in assessment.results), ("pass", "fail", "cannot_tell", "not_applicable")
     )

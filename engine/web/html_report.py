@@ -15,7 +15,8 @@ from engine.report.common import long_date
 from engine.web.verdicts import assessment_dict
 
 DISCLAIMER = "gpca is decision support, not legal advice. Check with your LMC before acting."
-STATUS_LABELS = {"safe": "Safe", "risk": "Risks breach", "cannot_tell": "Cannot tell"}
+STATUS_LABELS = {"safe": "Safe", "risk": "Risks breach", "contested": "Risks a notice (contested)",
+                 "cannot_tell": "Cannot tell"}  # fmt: skip
 OVERALL_LABELS = {"no_risk": "No risk found", "risk": "Risk of breach",
                   "cannot_tell": "Cannot tell: some answers are missing"}  # fmt: skip
 STYLE = """
@@ -30,10 +31,10 @@ dl.meta dt { font-weight: bold; } dl.meta dd { margin: 0; }
 .note { border-left: 6px solid #005eb8; background: #eef7ff; padding: .5rem .75rem; }
 .action { border: 1px solid #aeb7bd; border-left-width: 8px; padding: .6rem .8rem;
           margin: 0 0 .8rem; break-inside: avoid; }
-.action.safe { border-left-color: #007f3b; } .action.risk { border-left-color: #d5281b; }
+.action.safe { border-left-color: #007f3b; } .action.risk, .action.contested { border-left-color: #d5281b; }
 .action.cannot_tell { border-left-color: #ffb81c; }
 .badge { display: inline-block; padding: 0 .4rem; font-weight: bold; border: 2px solid; }
-.safe .badge { color: #00662f; } .risk .badge { color: #b0201a; }
+.safe .badge { color: #00662f; } .risk .badge, .contested .badge { color: #b0201a; }
 .cannot_tell .badge { color: #212b32; background: #fff3c4; }
 .finding { margin: .4rem 0 0 .2rem; break-inside: avoid; } .finding p { margin: .15rem 0; }
 .small { font-size: .9rem; color: #4c6272; } ul { margin: .2rem 0; padding-left: 1.2rem; }
@@ -91,7 +92,7 @@ def _number(value: Any) -> str:
 
 
 def _action(action: dict[str, Any], ahead: list[dict[str, Any]]) -> str:
-    status = action["status"]
+    status = "contested" if action["contested"] else action["status"]
     lines = [
         f'<section class="action {status}">',
         f'<h3><span class="badge">{STATUS_LABELS[status]}</span> {escape(action["title"])}</h3>',
@@ -121,11 +122,22 @@ def _finding(finding: dict[str, Any]) -> str:
     if finding["earliest_note"]:
         lines.append(f"<p class=\"small\">{escape(finding['earliest_note'])}</p>")
     lines += [_source(source) for source in finding["sources"][:1]]
+    lines += _readings(finding["readings"])
     instead = " ".join(text for text in (finding["remedy"], finding["instead"]) if text)
     if instead:
         lines.append(f"<p><strong>What to do instead:</strong> {escape(instead)}</p>")
     lines.append("</div>")
     return "\n".join(lines)
+
+
+def _readings(readings: list[dict[str, Any]]) -> list[str]:
+    if not readings:
+        return []
+    lines = ["<p><strong>Contested: the readings differ.</strong></p>"]
+    for reading in readings:
+        lines.append(f"<p>{escape(reading['heading'])}: &ldquo;{escape(reading['words'])}&rdquo;</p>")
+        lines += [_source(source) for source in reading["sources"][:1]]
+    return lines + [f"<p><strong>{escape(readings[0]['lmc'])}</strong></p>"]
 
 
 def _source(source: dict[str, Any]) -> str:

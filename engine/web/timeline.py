@@ -9,6 +9,7 @@ from typing import Any
 
 from engine.evaluate import Evaluator
 from engine.model import Plan, RuleSet
+from engine.readings import verdict_key
 from engine.report.common import ACTION_STATUS_WORDS, long_date
 from engine.timeline import boundary_dates
 
@@ -27,7 +28,7 @@ def timelines(evaluator: Evaluator, plan: Plan, as_of: str) -> dict[str, list[di
     for day in change_dates(evaluator.rules, plan, as_of):
         for verdict in evaluator.assess(plan, day).actions:
             before = current[verdict.action_id]
-            if (verdict.status, verdict.in_phase) != (before.status, before.in_phase):
+            if (verdict_key(verdict), verdict.in_phase) != (verdict_key(before), before.in_phase):
                 changes[verdict.action_id].append(_change(day, verdict, before))
             current[verdict.action_id] = verdict
     return changes
@@ -35,14 +36,14 @@ def timelines(evaluator: Evaluator, plan: Plan, as_of: str) -> dict[str, list[di
 
 def _change(day: str, verdict: Any, before: Any) -> dict[str, Any]:
     menu = ""
-    words = ACTION_STATUS_WORDS[verdict.status]
+    words = ACTION_STATUS_WORDS[verdict_key(verdict)]
     if verdict.in_phase != before.in_phase:
         menu = "it joins the BMA menu" if verdict.in_phase else "it leaves the BMA menu"
     return {
         "date": day,
         "date_words": long_date(day),
         "status": verdict.status,
-        "status_words": words if verdict.status != before.status else f"still {words}",
+        "status_words": words if verdict_key(verdict) != verdict_key(before) else f"still {words}",
         "findings": list(verdict.findings),
         "menu": menu,
     }

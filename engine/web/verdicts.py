@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.model import PRACTICE, Action, ActionVerdict, Assessment, RuleResult, RuleSet
+from engine.model import PRACTICE, Action, ActionVerdict, Assessment, Constraint, RuleResult, RuleSet
 from engine.report.common import (
     ACTION_STATUS_WORDS,
     OVERALL_WORDS,
@@ -19,7 +19,9 @@ from engine.report.common import (
     phase_note,
     question_for,
     unchecked_note,
+    reading_heading,
 )
+from engine.readings import LMC_ADVICE, readings_in_order, result_contested, verdict_key
 from engine.web.plans import pointer_of
 
 
@@ -49,7 +51,8 @@ def action_dict(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) 
         "id": action.id,
         "title": action.title,
         "status": verdict.status,
-        "status_words": ACTION_STATUS_WORDS[verdict.status],
+        "status_words": ACTION_STATUS_WORDS[verdict_key(verdict)],
+        "contested": verdict.contested,
         "in_phase": verdict.in_phase,
         "phase_note": "" if verdict.in_phase
                       else phase_note(action, assessment.as_of, "This action", PHASE_STATUS_WORDS),
@@ -77,7 +80,14 @@ def finding_dict(result: RuleResult, assessment: Assessment, rules: RuleSet,
         ],
         "missing": [_question(path, assessment, rules) for path in result.missing],
         "earliest_note": earliest_note(constraint, assessment.plan.practice, assessment.as_of),
+        "readings": _readings(constraint) if result_contested(result, rules) else [],
     }
+
+
+def _readings(constraint: Constraint) -> list[dict[str, Any]]:
+    return [{"heading": reading_heading(r), "words": r.words, "lmc": LMC_ADVICE,
+             "sources": [{"title": s.title, "url": s.url, "confidence": s.confidence} for s in r.sources]}
+            for r in readings_in_order(constraint)]  # fmt: skip
 
 
 def _question(path: str, assessment: Assessment, rules: RuleSet) -> dict[str, str]:

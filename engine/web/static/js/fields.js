@@ -5,6 +5,7 @@ import { h, idFor, words } from "./dom.js";
 
 export function kind(node) {
   if (!node || typeof node !== "object") return null;
+  if (node.deprecated) return null; // still read from old plans, never asked
   if (node.type === "boolean") return "boolean";
   if (Array.isArray(node.enum)) return "enum";
   if (Array.isArray(node.oneOf) || node.type === "integer" || node.type === "number") return "number";

@@ -2,18 +2,31 @@
 
 import { h, idFor, longDate } from "./dom.js";
 
-const LABELS = { safe: "Safe", risk: "Risks breach", cannot_tell: "Cannot tell" };
+const LABELS = { safe: "Safe", risk: "Risks breach", contested: "Risks a notice (contested)", cannot_tell: "Cannot tell" };
 
 export function actionVerdict(verdict, asOf) {
   return [
-    h("p", { class: `status status-${verdict.status}` },
-      h("strong", { class: "badge" }, LABELS[verdict.status]), ` on ${longDate(asOf)}`),
+    h("p", { class: `status status-${statusKey(verdict)}` },
+      h("strong", { class: "badge" }, LABELS[statusKey(verdict)]), ` on ${longDate(asOf)}`),
     verdict.phase_note ? h("p", { class: "phase-note" }, verdict.phase_note) : null,
     verdict.findings.length + verdict.cautions.length === 0
       ? h("p", {}, "Nothing this action changes goes against a rule in effect on this date.") : null,
     [...verdict.findings, ...verdict.cautions].map(finding),
     timeline(verdict.timeline || []),
   ];
+}
+
+function statusKey(verdict) {
+  return verdict.contested ? "contested" : verdict.status;
+}
+
+function readings(item) {
+  if (!item.readings || !item.readings.length) return null;
+  return h("div", { class: "readings" },
+    h("p", {}, h("strong", {}, "Contested: the readings differ.")),
+    item.readings.map((r) => h("p", {}, `${r.heading}: “${r.words}” `,
+      r.sources.slice(0, 1).map((s) => h("a", { href: s.url, rel: "noreferrer noopener", target: "_blank" }, s.title)))),
+    h("p", {}, h("strong", {}, item.readings[0].lmc)));
 }
 
 export function finding(item) {
@@ -29,6 +42,7 @@ export function finding(item) {
     item.earliest_note ? h("p", { class: "meta" }, item.earliest_note) : null,
     item.sources.slice(0, 1).map((s) => h("p", { class: "meta" }, `Source (${s.confidence} confidence): `,
       s.url ? h("a", { href: s.url, rel: "noreferrer noopener", target: "_blank" }, s.title) : s.title)),
+    readings(item),
     instead ? h("div", { class: "instead" }, h("p", {}, h("strong", {}, "What to do instead: "), instead)) : null);
 }
 
@@ -53,13 +67,14 @@ export function practiceFindings(items) {
 }
 
 export function overall(assessment) {
-  const tally = { safe: 0, risk: 0, cannot_tell: 0 };
-  assessment.actions.forEach((a) => { tally[a.status] += 1; });
+  const tally = { safe: 0, risk: 0, contested: 0, cannot_tell: 0 };
+  assessment.actions.forEach((a) => { tally[statusKey(a)] += 1; });
   const count = assessment.actions.length;
   const note = assessment.unchecked_note ? ` ${assessment.unchecked_note}` : "";
   if (!count) return `No action chosen yet. Overall on ${assessment.as_of_words}: ${assessment.overall_words}.${note}`;
   return `${count} action${count === 1 ? "" : "s"} on ${assessment.as_of_words}: ${tally.safe} safe, ` +
-    `${tally.risk} at risk of breach, ${tally.cannot_tell} cannot tell.${note}`;
+    `${tally.risk} at risk of breach, ${tally.contested ? `${tally.contested} at risk of a notice (contested), ` : ""}` +
+    `${tally.cannot_tell} cannot tell.${note}`;
 }
 
 // Each problem is shown at the question it concerns and listed in the summary above the form.

@@ -1,0 +1,80 @@
+"""engine/migrate.py: deprecated plan fields carried into the fields that replace them."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from engine.migrate import migrate_setup
+from engine.model import SourceLocation
+
+PLACE = SourceLocation("plan.yaml", 5, 7)
+LOCATIONS = {"/setup/access": PLACE}
+
+
+def test_routes_open_throughout_core_hours_become_no_closures() -> None:
+    setup = {"access": {"premises_open_throughout_core_hours": True,
+                        "telephone_available_throughout_core_hours": True}}  # fmt: skip
+    migrated, warnings = migrate_setup(setup, LOCATIONS)
+    assert migrated == {"access": {"closures": []}}
+    assert [(w.code, w.pointer, w.location) for w in warnings] == [
+        ("deprecated-field", "/setup/access/premises_open_throughout_core_hours", PLACE),
+        ("deprecated-field", "/setup/access/telephone_available_throughout_core_hours", PLACE),
+    ]
+    assert warnings[0].message == ("'premises_open_throughout_core_hours' is deprecated and will be removed "
+                                   "in the next release; its answer was carried over to "
+                                   "setup.access.closures")  # fmt: skip
+
+
+def test_a_route_not_open_throughout_becomes_a_closure_within_core_hours() -> None:
+    setup = {"access": {"premises_open_throughout_core_hours": False,
+                        "telephone_available_throughout_core_hours": True}}  # fmt: skip
+    migrated, warnings = migrate_setup(setup, LOCATIONS)
+    assert migrated == {"access": {"closures": [{
+        "route": "premises", "day": "weekdays", "from": "08:00", "until": "18:30",
+        "reason": "not open throughout core hours (an older plan's answer; the times were not given)"}]}}
+    assert warnings[0].message.endswith(
+        "carried over to setup.access.closures as a closure within core hours, its times not known")
+
+
+def test_one_route_alone_is_not_carried_over() -> None:
+    migrated, warnings = migrate_setup({"access": {"premises_open_throughout_core_hours": True}}, LOCATIONS)
+    assert migrated == {"access": {}}
+    assert warnings[0].message.endswith("it was not used, because it answers for one route only")
+
+
+def test_closures_given_win_over_the_deprecated_answers() -> None:
+    closures = [{"route": "telephone", "day": "monday", "from": "08:00", "until": "08:30"}]
+    setup = {"access": {"closures": closures, "premises_open_throughout_core_hours": True,
+                        "telephone_available_throughout_core_hours": True}}  # fmt: skip
+    migrated, warnings = migrate_setup(setup, LOCATIONS)
+    assert migrated == {"access": {"closures": closures}}
+    assert warnings[0].message.endswith("setup.access.closures answers it, so it was not used")
+
+
+def test_subcontracted_cover_becomes_who_covers() -> None:
+    assert migrate_setup({"access": {"subcontracted_cover": True}}, {})[0] == {
+        "access": {"cover_during_closures": "practice_subcontract"}}
+    assert migrate_setup({"access": {"subcontracted_cover": False}}, {})[0] == {
+        "access": {"cover_during_closures": "none"}}
+    kept, _ = migrate_setup({"access": {"subcontracted_cover": True, "cover_during_closures": "icb_arranged"}}, {})
+    assert kept == {"access": {"cover_during_closures": "icb_arranged"}}
+
+
+def test_a_plan_with_no_deprecated_field_is_left_alone() -> None:
+    setup = {"access": {"closures": [], "cover_during_closures": "none"}, "nhs111": {}}
+    assert migrate_setup(setup, {}) == (setup, ())
+
+
+@given(st.booleans(), st.booleans(), st.booleans())
+def test_migrating_twice_changes_nothing_more_and_never_touches_the_input(premises: bool, phone: bool,
+                                                                          cover: bool) -> None:  # fmt: skip
+    setup = {"access": {"premises_open_throughout_core_hours": premises,
+                        "telephone_available_throughout_core_hours": phone, "subcontracted_cover": cover}}  # fmt: skip
+    before = repr(setup)
+    once, warnings = migrate_setup(setup, {})
+    assert repr(setup) == before
+    assert len(warnings) == 3
+    assert migrate_setup(once, {}) == (once, ())
+    assert [c["route"] for c in once["access"]["closures"]] == [
+        r for r, is_open in (("premises", premises), ("telephone", phone)) if not is_open]
