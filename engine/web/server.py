@@ -73,8 +73,9 @@ class PlannerServer(ThreadingHTTPServer):
             return self._catalogue
         try:
             reply = msgspec.msgpack.decode(self.worker.call(endpoint, body), type=Reply)
-        except WorkerFailed:
-            print("gpca serve: the checking engine stopped on a plan; restarting it", file=sys.stderr)
+        except WorkerFailed as error:
+            print(f"gpca serve: the checking engine stopped on a plan ({error}); restarting it",
+                  file=sys.stderr)  # fmt: skip
             return problems_reply(500, [ENGINE_STOPPED])
         if endpoint == "catalogue" and reply.status == 200:
             self._catalogue = reply
