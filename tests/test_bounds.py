@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -103,7 +104,7 @@ def _extreme_plans(draw: st.DrawFn) -> dict[str, Any]:
             "actions": actions, "setup": draw(_extremes(properties["setup"]))}  # fmt: skip
 
 
-@settings(max_examples=8)
+@settings(max_examples=int(os.environ.get("GPCA_CHILD_EXAMPLES", "8")))  # each runs gpca in a child
 @given(_extreme_plans())
 def test_schema_valid_extremes_never_crash_the_engine(tmp_path_factory: pytest.TempPathFactory,
                                                       plan: dict[str, Any]) -> None:  # fmt: skip

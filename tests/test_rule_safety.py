@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,7 @@ def _rule_files(draw: st.DrawFn) -> dict[str, Any]:
     return rule
 
 
-@settings(max_examples=16)
+@settings(max_examples=int(os.environ.get("GPCA_CHILD_EXAMPLES", "16")))  # each runs gpca in a child
 @given(_rule_files())
 def test_every_rule_file_lint_passes_checks_without_an_internal_error(
     tmp_path_factory: pytest.TempPathFactory, rule: dict[str, Any]
