@@ -20,7 +20,7 @@ from durable import engine as durable
 from engine.apply import apply_effects, plan_view
 from engine.attribute import BASELINE, PLANNED, Hits, Scene, Variant, attribute_findings
 from engine.compile import AS_OF_KEY, Derived, compile_rules, flat_key
-from engine.conditions import Scope, holds, lookup, term_value, weigh
+from engine.conditions import Scope, holds, lookup, rule_outcome, term_value, weigh
 from engine.errors import InternalError
 from engine.explain import render_message
 from engine.model import (
@@ -177,7 +177,7 @@ def _ignore(c: Any) -> None:
 def _outcome(rule_id: str, fired: set[tuple[str, str]], in_effect: bool) -> Outcome:
     if not in_effect:
         return "not_applicable"
-    for outcome, name in (("fail", "fail"), ("pass", "pass"), ("na", "not_applicable")):
+    for outcome, name in (("fail", "fail"), ("na", "not_applicable"), ("pass", "pass")):
         if (rule_id, outcome) in fired:
             return name  # type: ignore[return-value]
     return "cannot_tell"
@@ -273,13 +273,14 @@ class _Session:
 
 def _questions(rule: Constraint, view: dict[str, Any], day: str) -> tuple[str, ...]:
     """What the plan must answer to settle the rule, the scope first, then the test;
-    none when it settles it (so that one of the rule's durable rules must fire)."""
+    none when it settles it (so that one of the rule's durable rules must fire). Only
+    the unknown conditions ask: a known one cannot change the outcome."""
     scope = Scope(view, day, rule.lets)
-    if rule.applies_when is not None:
-        applies, missing = weigh(rule.applies_when, scope)
-        if applies is not True:
-            return tuple(sorted(missing))  # empty when it does not apply: settled
-    return tuple(sorted(weigh(rule.fails_when, scope)[1]))
+    applies, scope_missing = (True, set()) if rule.applies_when is None else weigh(rule.applies_when, scope)
+    fails, test_missing = weigh(rule.fails_when, scope)
+    if rule_outcome(applies, fails) != "cannot_tell":
+        return ()
+    return tuple(sorted(scope_missing)) + tuple(sorted(test_missing - scope_missing))
 
 
 def _assert_derived(fact: dict[str, Any], derived: Derived, scope: Scope) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from engine.apply import apply_effects, plan_view
 from engine.compile import overlaps, paths_read, paths_written
-from engine.conditions import Scope, holds
+from engine.conditions import Scope, holds, rule_outcome
 from engine.model import PRACTICE, ChosenAction, Constraint, Outcome, Plan, RuleSet
 
 
@@ -31,10 +31,7 @@ def _outcome(rule: Constraint, scope: Scope) -> Outcome:
     applies = True if rule.applies_when is None else holds(rule.applies_when, scope)
     if applies is False:
         return "not_applicable"
-    fails = holds(rule.fails_when, scope)
-    if applies is None or fails is None:
-        return "cannot_tell"
-    return "fail" if fails else "pass"
+    return rule_outcome(applies, holds(rule.fails_when, scope))
 
 
 def reference_attribution(rules: RuleSet, plan: Plan, as_of: str | None = None) -> dict[str, tuple[str, ...]]:

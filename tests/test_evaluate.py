@@ -5,6 +5,7 @@ import pytest
 from engine.errors import InternalError
 from engine.evaluate import Evaluator, flatten
 from engine.model import PRACTICE, ChosenAction, Effect, Period
+from engine.reference import reference_outcomes
 from tests.builders import action, constraint, plan, ruleset
 
 SLOTS = constraint(
@@ -158,3 +159,30 @@ def test_a_host_that_keeps_dropping_verdicts_is_an_internal_error(monkeypatch) -
         evaluator.assess(plan({"nhs111": {"slots": 2}}, practice={"patients": 9027}))
     assert str(raised.value) == (
         "durable_rules failed 3 times on this plan: durable_rules dropped the verdict of slots")
+
+
+def test_a_known_false_failing_condition_settles_a_rule_whose_scope_is_unknown() -> None:
+    services = [{"notice_served_on": "2025-01-10", "months": 3, "stops_on": "2025-05-01"}]
+    result = EVALUATOR.assess(plan({"services": services})).result("les-notice")
+    assert (result.outcome, result.missing) == ("pass", ())
+    assert reference_outcomes(RULES, plan({"services": services}))["les-notice"] == "pass"
+
+
+def test_a_known_false_scope_settles_a_rule_whose_test_is_unknown() -> None:
+    services = [{"status": "continue"}]
+    result = EVALUATOR.assess(plan({"services": services})).result("les-notice")
+    assert (result.outcome, result.missing) == ("not_applicable", ())
+    assert reference_outcomes(RULES, plan({"services": services}))["les-notice"] == "not_applicable"
+
+
+def test_cannot_tell_asks_for_both_the_scope_and_the_test_when_neither_is_known() -> None:
+    services = [{"notice_served_on": "2025-01-10", "months": 3, "stops_on": "2025-03-01"}]
+    result = EVALUATOR.assess(plan({"services": services})).result("les-notice")
+    assert (result.outcome, result.missing) == ("cannot_tell", ("setup.services[0].status",))
+    untested = [{"status": "notice_served", "months": 3, "stops_on": "2025-03-01"}]
+    result = EVALUATOR.assess(plan({"services": untested})).result("les-notice")
+    assert (result.outcome, result.missing) == ("cannot_tell", ("setup.services[0].notice_served_on",))
+    neither = [{"months": 3, "stops_on": "2025-03-01"}]
+    result = EVALUATOR.assess(plan({"services": neither})).result("les-notice")
+    assert (result.outcome, result.missing) == (
+        "cannot_tell", ("setup.services[0].status", "setup.services[0].notice_served_on"))
