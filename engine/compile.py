@@ -218,6 +218,13 @@ def paths_read(constraint: Constraint) -> set[str]:
     return paths
 
 
+def paths_in(node: Any, prefix: str = "") -> set[str]:
+    """The plan paths a condition or term reads, list items as ``list[].field``."""
+    paths: set[str] = set()
+    _collect(node, prefix, paths)
+    return paths
+
+
 def _collect(node: Any, prefix: str, paths: set[str]) -> None:
     if isinstance(node, list):
         for part in node:

@@ -99,7 +99,7 @@ class Evaluator:
                 asserted = session.asserted  # before attribution asserts more facts
                 outcomes = {v: self._outcomes(hits, v, day) for v in (PLANNED, BASELINE)}
                 attribution = attribute_findings(
-                    Scene(self.compiled.affects, self.rules, plan, baseline, day, affected),
+                    Scene(self.compiled.affects, self.rules, plan, baseline, day, affected, planned),
                     outcomes[PLANNED], outcomes[BASELINE], session.run,
                 ) if attribute else {}  # fmt: skip
             finally:

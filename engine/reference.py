@@ -12,6 +12,7 @@ each chosen action. The engine must agree with it on every plan.
 from __future__ import annotations
 
 from engine.apply import apply_effects, plan_view
+from engine.attribute import Scene, unchanged_by_actions
 from engine.compile import overlaps, paths_read, paths_written
 from engine.conditions import Scope, holds, rule_outcome
 from engine.model import PRACTICE, ChosenAction, Constraint, Outcome, Plan, RuleSet
@@ -35,22 +36,28 @@ def _outcome(rule: Constraint, scope: Scope) -> Outcome:
 
 
 def reference_attribution(rules: RuleSet, plan: Plan, as_of: str | None = None) -> dict[str, tuple[str, ...]]:
-    """For each finding, the actions without which it would not stand, or the practice."""
+    """For each finding, the actions without which it would not stand, or that bear on
+    it, or the practice when it is provably the same with and without them."""
     planned = reference_outcomes(rules, plan, as_of)
     baseline = reference_outcomes(rules, plan, as_of, chosen=())
     without = {
         choice.id: reference_outcomes(rules, plan, as_of, tuple(c for c in plan.actions if c != choice))
         for choice in plan.actions
     }
+    day = as_of or plan.assessed_on
+    before = plan_view(plan.practice, plan.setup)
+    after = apply_effects(before, plan.actions, rules, day)
+    scene = Scene({}, rules, plan, before, day, frozenset(), after)
     attribution = {}
     for rule_id, outcome in planned.items():
         if outcome not in ("fail", "cannot_tell"):
             continue
-        if baseline[rule_id] == "fail" or baseline[rule_id] == outcome:
+        writers = _writers(rules, plan, rules.constraint(rule_id))
+        if not writers or _unchanged(scene, rules.constraint(rule_id), outcome, baseline[rule_id]):
             attribution[rule_id] = (PRACTICE,)
             continue
         causes = tuple(a for a, outcomes in without.items() if outcomes[rule_id] != outcome)
-        attribution[rule_id] = causes or _writers(rules, plan, rules.constraint(rule_id))
+        attribution[rule_id] = causes or writers
     return attribution
 
 
@@ -60,3 +67,10 @@ def _writers(rules: RuleSet, plan: Plan, rule: Constraint) -> tuple[str, ...]:
         choice.id for choice in plan.actions
         if any(overlaps(r, w) for r in reads for w in paths_written(rules.action(choice.id)))
     )  # fmt: skip
+
+
+def _unchanged(scene: Scene, rule: Constraint, outcome: Outcome, baseline: Outcome) -> bool:
+    """The same finding with and without the actions, for every answer still missing."""
+    if outcome != baseline:
+        return False
+    return outcome == "fail" or unchanged_by_actions(scene, rule)

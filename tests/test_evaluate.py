@@ -5,7 +5,7 @@ import pytest
 from engine.errors import InternalError
 from engine.evaluate import Evaluator, flatten
 from engine.model import PRACTICE, ChosenAction, Effect, Period
-from engine.reference import reference_outcomes
+from engine.reference import reference_attribution, reference_outcomes
 from tests.builders import action, constraint, plan, ruleset
 
 SLOTS = constraint(
@@ -186,3 +186,19 @@ def test_cannot_tell_asks_for_both_the_scope_and_the_test_when_neither_is_known(
     result = EVALUATOR.assess(plan({"services": neither})).result("les-notice")
     assert (result.outcome, result.missing) == (
         "cannot_tell", ("setup.services[0].status", "setup.services[0].notice_served_on"))
+
+
+def test_a_doubt_an_action_can_turn_either_way_is_the_actions_not_already_the_case() -> None:
+    assessment = EVALUATOR.assess(plan({}, "a-off"))
+    assert outcomes(assessment)["both"] == ("cannot_tell", ("a-off",))
+    verdict = assessment.actions[0]
+    assert (verdict.status, verdict.findings) == ("cannot_tell", ("both",))
+    assert reference_attribution(RULES, plan({}, "a-off"))["both"] == ("a-off",)
+
+
+def test_a_doubt_the_actions_leave_exactly_as_it_was_is_already_the_case() -> None:
+    agreements = [{"purpose": "direct_care", "status": "withdrawn"}]
+    assessment = EVALUATOR.assess(plan({"agreements": agreements}, "withdraw"))
+    assert outcomes(assessment)["statutory"] == ("cannot_tell", (PRACTICE,))
+    assert (assessment.actions[0].status, assessment.actions[0].findings) == ("safe", ())
+    assert reference_attribution(RULES, plan({"agreements": agreements}, "withdraw"))["statutory"] == (PRACTICE,)
