@@ -147,5 +147,5 @@ def _unfixed(assessment: Assessment, rule_id: str) -> list[str]:
     missing = assessment.result(rule_id).missing
     if missing:
         lines.append("    answer these questions in the plan, then check again:")
-        lines += [f"      * {question_for(path)} ({path})" for path in missing]
+        lines += [f"      * {question_for(path, assessment.plan)} ({path})" for path in missing]
     return lines + ["    ask your LMC"]

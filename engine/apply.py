@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from engine.conditions import Scope, holds
+from engine.conditions import Scope, holds, lookup, weigh
 from engine.model import Action, ChosenAction, Effect, RuleSet
 
 MISSING = object()
@@ -31,16 +31,85 @@ def apply_effects(
     effects = [(a, e) for a in rules.actions if a.id in by_id for e in a.effects]
     result = dict(view)
     for action, effect in effects:
-        _apply(effect, result, _value_of(effect, action, by_id[action.id]), as_of)
+        chosen_when = _when(effect, action, by_id[action.id], as_of)
+        if chosen_when is False:
+            continue
+        value = _value_of(effect, action, by_id[action.id]) if chosen_when else MISSING
+        _apply(effect, result, value, as_of)
     return result
 
 
 def _value_of(effect: Effect, action: Action, choice: ChosenAction) -> Any:
     if effect.param is None:
         return effect.value
-    if effect.param in choice.params and choice.params[effect.param] is not None:
-        return choice.params[effect.param]
-    return action.params.get(effect.param, {}).get("default", MISSING)
+    return action_params(action, choice).get(effect.param, MISSING)
+
+
+def action_params(action: Action, choice: ChosenAction) -> dict[str, Any]:
+    """The chosen action's parameters as given, each missing one at its default if any."""
+    given = {name: value for name, value in choice.params.items() if value is not None}
+    defaults = {name: schema["default"] for name, schema in action.params.items() if "default" in schema}
+    return {**defaults, **given}
+
+
+def _when(effect: Effect, action: Action, choice: ChosenAction, as_of: str) -> bool | None:
+    if effect.when is None:
+        return True
+    return holds(effect.when, Scope(action_params(action, choice), as_of))
+
+
+def questions_behind(path: str, chosen: tuple[ChosenAction, ...], rules: RuleSet,
+                     view: Mapping[str, Any], as_of: str) -> tuple[str, ...] | None:  # fmt: skip
+    """What settles a plan path that a chosen action's effect left unknown: the action's
+    own parameters (``actions[0].urgent_overflow``), or the item fields its ``where``
+    reads; None when no effect left it unknown, so the path itself is the question.
+    ``view`` is the set-up before the actions. The last effect to write the path wins."""
+    by_id = {choice.id: (index, choice) for index, choice in enumerate(chosen)}
+    effects = [(a, e) for a in rules.actions if a.id in by_id for e in a.effects]
+    for action, effect in reversed(effects):
+        index, choice = by_id[action.id]
+        found = _behind(path, effect, action, choice, f"actions[{index}].", view, as_of)
+        if found is not None:
+            return found
+    return None
+
+
+def _behind(path: str, effect: Effect, action: Action, choice: ChosenAction, own: str,
+            view: Mapping[str, Any], as_of: str) -> tuple[str, ...] | None:  # fmt: skip
+    params = action_params(action, choice)
+    if effect.for_each is None:
+        if effect.target != path:
+            return None
+        if effect.when is not None:
+            selected, missing = weigh(effect.when, Scope(params, as_of))
+            if selected is not True:
+                return tuple(own + p for p in sorted(missing)) or None
+    else:
+        item_path = _item_of(path, effect)
+        if item_path is None:
+            return None
+        index, prefix = item_path
+        items = lookup(view, effect.for_each)
+        item = items[index] if isinstance(items, list) and index < len(items) else None
+        if not isinstance(item, dict):
+            return None
+        if effect.where is not None:
+            selected, missing = weigh(effect.where, Scope(item, as_of))
+            if selected is not True:
+                return tuple(prefix + p for p in sorted(missing)) or None
+    if effect.param is not None and effect.param not in params:
+        return (own + effect.param,)
+    return None
+
+
+def _item_of(path: str, effect: Effect) -> tuple[int, str] | None:
+    """For ``setup.list[2].field``, the index 2 and the prefix ``setup.list[2].``, when
+    the effect writes that field of each item of that list."""
+    head = f"{effect.for_each}["
+    if not path.startswith(head) or not path.endswith("]." + effect.target):
+        return None
+    index = path[len(head):-len("]." + effect.target)]
+    return (int(index), f"{head}{index}].") if index.isdigit() else None
 
 
 def _apply(effect: Effect, view: dict[str, Any], value: Any, as_of: str) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from durable import engine as durable
 
-from engine.apply import apply_effects, plan_view
+from engine.apply import apply_effects, plan_view, questions_behind
 from engine.attribute import BASELINE, PLANNED, Hits, Scene, Variant, attribute_findings
 from engine.compile import AS_OF_KEY, Derived, compile_rules, flat_key
 from engine.conditions import Scope, holds, lookup, rule_outcome, term_value, weigh
@@ -104,7 +104,9 @@ class Evaluator:
                 ) if attribute else {}  # fmt: skip
             finally:
                 session.close()
-        results = tuple(self._result(rid, outcomes, attribution, session.questions, planned, day)
+        asked = {rule_id: self._own_questions(paths, plan, baseline, day)
+                 for (rule_id, variant), paths in session.questions.items() if variant == PLANNED}  # fmt: skip
+        results = tuple(self._result(rid, outcomes, attribution, asked, planned, day)
                         for rid in self._constraints)  # fmt: skip
         return Assessment(plan, day, results, self._verdicts(plan, results, day), facts=asserted)
 
@@ -139,8 +141,19 @@ class Evaluator:
     def _in_effect(self, day: str) -> frozenset[str]:
         return frozenset(rule.id for rule in self.rules.constraints if rule.in_effect(day))
 
+    def _own_questions(self, paths: tuple[str, ...], plan: Plan, baseline: dict[str, Any],
+                       day: str) -> tuple[str, ...]:  # fmt: skip
+        """Each question at the path that answers it: a set-up path that a chosen action
+        overwrites is asked as that action's own parameter (or as the item fields its
+        ``where`` reads), so that answering it never brings the same question back."""
+        asked: list[str] = []
+        for path in paths:
+            behind = questions_behind(path, plan.actions, self.rules, baseline, day)
+            asked += [path] if behind is None else behind
+        return tuple(dict.fromkeys(asked))
+
     def _result(self, rule_id: str, outcomes: dict[str, dict[str, Outcome]],
-                attribution: dict[str, tuple[str, ...]], questions: Questions,
+                attribution: dict[str, tuple[str, ...]], questions: dict[str, tuple[str, ...]],
                 planned: dict[str, Any], day: str) -> RuleResult:  # fmt: skip
         rule = self._constraints[rule_id]
         outcome = outcomes[PLANNED][rule_id]
@@ -150,7 +163,7 @@ class Evaluator:
             outcome=outcome,
             severity=rule.severity,
             attributed_to=attribution.get(rule_id, ()),
-            missing=questions.get((rule_id, PLANNED), ()) if outcome == "cannot_tell" else (),
+            missing=questions.get(rule_id, ()) if outcome == "cannot_tell" else (),
             message=render_message(rule.message, rule, planned, day) if failed else "",
             remedy=render_message(rule.remedy, rule, planned, day) if failed else "",
             reason=_reason(rule, outcome, day, rule_id in self._in_effect(day)),

@@ -461,7 +461,8 @@ def _phase(data: dict[str, Any]) -> Phase:
 
 def _effect(data: dict[str, Any]) -> Effect:
     return Effect(
-        data["set"], data.get("value"), data.get("param"), data.get("for_each"), data.get("where")
+        data["set"], data.get("value"), data.get("param"), data.get("for_each"), data.get("where"),
+        data.get("when"),
     )
 
 

@@ -123,7 +123,9 @@ class Effect(Struct, frozen=True):
 
     ``target`` is a dotted plan path. With ``for_each`` the target is relative to each
     item of that list for which ``where`` holds. The new value is ``value``, or the
-    action's parameter named ``param``.
+    action's parameter named ``param``. ``when`` is a condition on the action's own
+    parameters: the effect applies only where it holds, and leaves the target unknown
+    where it cannot be told (an answer the action makes stale).
     """
 
     target: str
@@ -131,6 +133,7 @@ class Effect(Struct, frozen=True):
     param: str | None = None
     for_each: str | None = None
     where: Condition | None = None
+    when: Condition | None = None
 
 
 class Phase(Struct, frozen=True):

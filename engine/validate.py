@@ -112,6 +112,12 @@ def _param_problems(doc: load.Document, data: dict[str, Any]) -> list[Problem]:
             hint = did_you_mean(effect["param"], params) or "declare it under 'params'"
             pointer = f"/effects/{index}/param"
             problems.append(_problem(doc, "unknown-param", message, pointer, hint))
+    for index, effect in enumerate(data.get("effects", [])):
+        for name in sorted(_when_params(effect.get("when"))):
+            if name not in params:
+                message = f"the effect's 'when' reads the parameter '{name}', which is not declared"
+                hint = did_you_mean(name, params) or "declare it under 'params'"
+                problems.append(_problem(doc, "unknown-param", message, f"/effects/{index}/when", hint))
     for index, name in enumerate(data.get("required_params", [])):
         if name not in params:
             message = f"the required parameter '{name}' is not declared"
@@ -119,6 +125,16 @@ def _param_problems(doc: load.Document, data: dict[str, Any]) -> list[Problem]:
             pointer = f"/required_params/{index}"
             problems.append(_problem(doc, "unknown-param", message, pointer, hint))
     return problems
+
+
+def _when_params(when: Any) -> set[str]:
+    """The parameter names an effect's ``when`` condition reads."""
+    if isinstance(when, list):
+        return set().union(*(_when_params(part) for part in when))
+    if not isinstance(when, dict):
+        return set()
+    names = {when["path"].split(".")[0]} if isinstance(when.get("path"), str) else set()
+    return names.union(*(_when_params(value) for value in when.values() if isinstance(value, (dict, list))))
 
 
 def _bad_param_schemas(params: dict[str, Any]) -> Iterable[tuple[str, str]]:

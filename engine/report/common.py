@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from engine.model import Action, Assessment, Period
+from engine.model import Action, Assessment, Period, Plan, RuleSet
 
 WIDTH = 100  # of the text reports, in characters
 SEVERITY_WORDS = {
@@ -130,9 +130,27 @@ def schema_node(path: str) -> dict[str, Any] | None:
     return node
 
 
-def question_for(path: str) -> str:
-    """The plan schema's description of a dotted plan path, or the path itself."""
+def question_for(path: str, plan: Plan | None = None, rules: RuleSet | None = None) -> str:
+    """The plan schema's description of a dotted plan path, or the path itself; for a
+    chosen action's own parameter (``actions[0].urgent_overflow``), the parameter's
+    description when the plan and rules are given."""
+    own = ACTION_PARAMETER_PATH.fullmatch(path)
+    if own is not None:
+        return _parameter_question(int(own[1]), own[2], plan, rules) or path
     node = schema_node(path)
     return path if node is None else str(node.get("description", path))
+
+
+ACTION_PARAMETER_PATH = re.compile(r"actions\[(\d+)\]\.([a-z_][a-z0-9_]*)")
+
+
+def _parameter_question(index: int, name: str, plan: Plan | None, rules: RuleSet | None) -> str | None:
+    if plan is None or index >= len(plan.actions):
+        return None
+    action_id = plan.actions[index].id
+    if rules is None:
+        return f"{name.replace('_', ' ')}, for the action {action_id}"
+    description = rules.action(action_id).params.get(name, {}).get("description")
+    return f"For the action {action_id}: {description}" if description else None
 
 

@@ -68,7 +68,7 @@ def practice_page(assessment: Assessment, rules: RuleSet) -> list[Block]:
 
 def _action_row(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) -> list[Cell]:
     action = rules.action(verdict.action_id)
-    words = [_finding_words(assessment, rule_id) for rule_id in verdict.findings + verdict.cautions]
+    words = [_finding_words(assessment, rule_id, rules) for rule_id in verdict.findings + verdict.cautions]
     plain = " ".join(words) or "Nothing this action changes goes against a rule in effect on this date."
     if not verdict.in_phase:
         plain += f" It is not on the BMA menu on {long_date(assessment.as_of)}."
@@ -79,11 +79,11 @@ def _action_row(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) 
     return [Light(verdict.status), f"{action.title} ({action.id})", plain, instead]
 
 
-def _finding_words(assessment: Assessment, rule_id: str) -> str:
+def _finding_words(assessment: Assessment, rule_id: str, rules: RuleSet) -> str:
     result = assessment.result(rule_id)
     waived = " (waived by a local agreement)" if rule_id in assessment.waived else ""
     if result.outcome == "cannot_tell":
-        questions = "; ".join(question_for(p) for p in result.missing)
+        questions = "; ".join(question_for(p, assessment.plan, rules) for p in result.missing)
         return f"We cannot tell until the plan answers: {questions}{waived}"
     return result.message + waived
 
@@ -93,7 +93,7 @@ def _practice_findings(assessment: Assessment, rules: RuleSet) -> list[Block]:
     if not found:
         return []
     items = [f"{_label(r.outcome)} {rules.constraint(r.rule_id).title}: "
-             f"{_finding_words(assessment, r.rule_id)} What to do: {r.remedy}" for r in found]  # fmt: skip
+             f"{_finding_words(assessment, r.rule_id, rules)} What to do: {r.remedy}" for r in found]  # fmt: skip
     return [("h2", "Already the case, whatever you choose"), ("ul", items)]
 
 
@@ -146,7 +146,7 @@ def _assumptions(assessment: Assessment, rules: RuleSet) -> list[str]:
             if name not in choice.params and "default" in schema:
                 notes.append(f"{choice.id}: {name} not given; the default {schema['default']} is assumed.")
     missing = sorted({p for r in assessment.results for p in r.missing})
-    notes += [f"Not answered: {question_for(p)} ({p})" for p in missing]
+    notes += [f"Not answered: {question_for(p, assessment.plan, rules)} ({p})" for p in missing]
     return notes
 
 

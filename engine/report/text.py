@@ -103,7 +103,7 @@ def _finding(
     if result.outcome == "cannot_tell":
         lines.append(f"{body}We cannot tell until the plan answers:")
         for path in result.missing:
-            lines += wrap(f"* {question_for(path)} ({path})", deeper + "  ", deeper)
+            lines += wrap(f"* {question_for(path, assessment.plan, rules)} ({path})", deeper + "  ", deeper)
     elif result.message:
         lines += wrap(result.message, body)
     lines += wrap(f"Severity: {SEVERITY_WORDS[result.severity]}", body)

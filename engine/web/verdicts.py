@@ -10,6 +10,7 @@ from typing import Any
 
 from engine.model import PRACTICE, Action, ActionVerdict, Assessment, RuleResult, RuleSet
 from engine.report.common import (
+    ACTION_PARAMETER_PATH,
     ACTION_STATUS_WORDS,
     OVERALL_WORDS,
     PHASE_STATUS_WORDS,
@@ -18,6 +19,7 @@ from engine.report.common import (
     phase_note,
     question_for,
 )
+
 from engine.web.plans import pointer_of
 
 
@@ -77,14 +79,12 @@ def finding_dict(result: RuleResult, assessment: Assessment, rules: RuleSet,
 
 
 def _question(path: str, assessment: Assessment, rules: RuleSet) -> dict[str, str]:
-    """The question that settles ``path``: an unanswered parameter of a chosen action
-    whose effect writes it, or else the set-up question itself."""
-    for index, choice in enumerate(assessment.plan.actions):
-        for effect in rules.action(choice.id).effects:
-            if effect.param and effect.for_each is None and effect.target == path \
-                    and choice.params.get(effect.param) is None:
-                schema = rules.action(choice.id).params.get(effect.param, {})
-                question = schema.get("description") or effect.param
-                return {"path": f"actions[{index}].{effect.param}",
-                        "pointer": f"/actions/{index}/{effect.param}", "question": question}
+    """The question that settles ``path``, as the evaluator asked it: a chosen action's
+    own parameter (``actions[0].urgent_overflow``) or a set-up field."""
+    own = ACTION_PARAMETER_PATH.fullmatch(path)
+    if own is not None:
+        index, name = int(own[1]), own[2]
+        schema = rules.action(assessment.plan.actions[index].id).params.get(name, {})
+        return {"path": path, "pointer": f"/actions/{index}/{name}",
+                "question": schema.get("description") or name}
     return {"path": path, "pointer": pointer_of(path), "question": question_for(path)}
