@@ -6,14 +6,39 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from engine.conditions import Scope, holds, lookup, weigh
-from engine.model import Action, ChosenAction, Effect, RuleSet
+from engine.model import Action, ChosenAction, DataFlow, Effect, Plan, RuleSet
 
 MISSING = object()
 
 
-def plan_view(practice: Mapping[str, Any], setup: Mapping[str, Any]) -> dict[str, Any]:
-    """The document that rule paths (``practice.*``, ``setup.*``) resolve against."""
-    return {"practice": practice, "setup": setup}
+def plan_view(practice: Mapping[str, Any], setup: Mapping[str, Any],
+              flows: Iterable[DataFlow] = (), day: str = "") -> dict[str, Any]:  # fmt: skip
+    """The document that rule paths (``practice.*``, ``setup.*``) resolve against, with
+    the national data flows in effect on ``day`` that the plan does not list."""
+    return {"practice": practice, "setup": with_national_flows(setup, flows, day)}
+
+
+def with_national_flows(setup: Mapping[str, Any], flows: Iterable[DataFlow], day: str) -> Mapping[str, Any]:
+    """``setup.data_sharing`` with each flow every practice has and the plan does not list
+    (by its ``flow`` id) added, continuing: "nothing listed" never means "nothing at risk".
+    They are not in any withdrawal of listed items, since the plan does not list them."""
+    listed = setup.get("data_sharing")
+    items = listed if isinstance(listed, list) else []
+    named = {item.get("flow") for item in items if isinstance(item, dict)}
+    implicit = [_flow_item(flow) for flow in flows if flow.in_effect(day) and flow.id not in named]
+    if not implicit:
+        return setup
+    return {**setup, "data_sharing": [*items, *implicit]}
+
+
+def _flow_item(flow: DataFlow) -> dict[str, Any]:
+    return {"name": flow.name, "flow": flow.id, "legal_basis": flow.legal_basis,
+            "purpose": flow.purpose, "status": "continue", "in_withdrawal": False}  # fmt: skip
+
+
+def practice_view(plan: Plan, rules: RuleSet, day: str) -> dict[str, Any]:
+    """The plan's view before any action, with the rule set's national data flows."""
+    return plan_view(plan.practice, plan.setup, rules.flows, day)
 
 
 def apply_effects(
@@ -76,27 +101,21 @@ def questions_behind(path: str, chosen: tuple[ChosenAction, ...], rules: RuleSet
 
 def _behind(path: str, effect: Effect, action: Action, choice: ChosenAction, own: str,
             view: Mapping[str, Any], as_of: str) -> tuple[str, ...] | None:  # fmt: skip
+    item_path = _item_of(path, effect) if effect.for_each else None
+    if (effect.target != path) if effect.for_each is None else item_path is None:
+        return None
     params = action_params(action, choice)
-    if effect.for_each is None:
-        if effect.target != path:
-            return None
-        if effect.when is not None:
-            selected, missing = weigh(effect.when, Scope(params, as_of))
-            if selected is not True:
-                return tuple(own + p for p in sorted(missing)) or None
-    else:
-        item_path = _item_of(path, effect)
-        if item_path is None:
-            return None
+    if effect.when is not None:
+        selected, missing = weigh(effect.when, Scope(params, as_of))
+        if selected is not True:
+            return tuple(own + p for p in sorted(missing)) or None
+    if item_path is not None and effect.where is not None:
         index, prefix = item_path
-        items = lookup(view, effect.for_each)
+        items = lookup(view, effect.for_each or "")
         item = items[index] if isinstance(items, list) and index < len(items) else None
-        if not isinstance(item, dict):
-            return None
-        if effect.where is not None:
-            selected, missing = weigh(effect.where, Scope(item, as_of))
-            if selected is not True:
-                return tuple(prefix + p for p in sorted(missing)) or None
+        selected, missing = weigh(effect.where, Scope(item, as_of)) if isinstance(item, dict) else (False, set())
+        if selected is not True:
+            return tuple(prefix + p for p in sorted(missing)) or None
     if effect.param is not None and effect.param not in params:
         return (own + effect.param,)
     return None

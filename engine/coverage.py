@@ -15,7 +15,7 @@ from typing import Any
 
 from msgspec import Struct
 
-from engine.apply import apply_effects, plan_view
+from engine.apply import apply_effects, practice_view
 from engine.conditions import QUANTIFIERS, Scope, holds
 from engine.errors import InputError
 from engine.load import read_yaml
@@ -102,7 +102,7 @@ def _branches_seen(result: SuiteResult, rules: RuleSet) -> set[tuple[str, str, b
     seen: set[tuple[str, str, bool]] = set()
     for run in result.runs:
         plan, day = run.assessment.plan, run.assessment.as_of
-        view = apply_effects(plan_view(plan.practice, plan.setup), plan.actions, rules, day)
+        view = apply_effects(practice_view(plan, rules, day), plan.actions, rules, day)
         for rule in rules.constraints:
             if rule.in_effect(day):
                 scope = Scope(view, day, rule.lets)

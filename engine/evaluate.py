@@ -17,7 +17,7 @@ from typing import Any
 
 from durable import engine as durable
 
-from engine.apply import apply_effects, plan_view, questions_behind
+from engine.apply import apply_effects, practice_view, questions_behind
 from engine.attribute import BASELINE, PLANNED, Hits, Scene, Variant, attribute_findings
 from engine.compile import AS_OF_KEY, Derived, compile_rules, flat_key
 from engine.conditions import Scope, holds, lookup, rule_outcome, term_value, weigh
@@ -120,7 +120,7 @@ class Evaluator:
     def _variants(self, plan: Plan, day: str, attribute: bool) -> tuple[Any, Any, frozenset[str], list[Variant]]:
         """The set-up as it is and as planned, the rules the actions can change, and the
         facts to assert: the planned set-up, and the baseline only where it can differ."""
-        baseline = plan_view(plan.practice, plan.setup)
+        baseline = practice_view(plan, self.rules, day)
         planned = apply_effects(baseline, plan.actions, self.rules, day)
         affected = self._affected(plan.actions) if attribute else frozenset()
         variants: list[Variant] = [(planned, PLANNED, None)]

@@ -173,12 +173,31 @@ class Override(Struct, frozen=True):
     replaces: str  # the file of the rule it replaces
 
 
+class DataFlow(Struct, frozen=True):
+    """A national data flow every practice has, listed in its plan or not; a local pack
+    may add its own. It joins the plan's ``setup.data_sharing`` while in effect."""
+
+    id: str
+    name: str
+    legal_basis: Literal["statutory_dpn", "contractual", "voluntary"]
+    purpose: Literal["direct_care", "secondary"]
+    effective: tuple[Period, ...]
+    sources: tuple[Source, ...]
+    notes: str = ""
+    file: str = ""
+    pack: str = "national"
+
+    def in_effect(self, day: str) -> bool:
+        return any(period.contains(day) for period in self.effective)
+
+
 class RuleSet(Struct, frozen=True):
     constraints: tuple[Constraint, ...]
     actions: tuple[Action, ...]
     directories: tuple[str, ...]
     digest: str  # sha256 over the rule files, for the replay stamp
     overrides: tuple[Override, ...] = ()  # reported, never silent (engine/packs.py)
+    flows: tuple[DataFlow, ...] = ()  # the data flows every practice has (rules/data-flows/)
 
     def constraint(self, rule_id: str) -> Constraint:
         return next(rule for rule in self.constraints if rule.id == rule_id)

@@ -11,7 +11,7 @@ each chosen action. The engine must agree with it on every plan.
 
 from __future__ import annotations
 
-from engine.apply import apply_effects, plan_view
+from engine.apply import apply_effects, practice_view
 from engine.attribute import Scene, unchanged_by_actions
 from engine.compile import overlaps, paths_read, paths_written
 from engine.conditions import Scope, holds, rule_outcome
@@ -22,7 +22,7 @@ def reference_outcomes(rules: RuleSet, plan: Plan, as_of: str | None = None,
                        chosen: tuple[ChosenAction, ...] | None = None) -> dict[str, Outcome]:  # fmt: skip
     day = as_of or plan.assessed_on
     actions = plan.actions if chosen is None else chosen
-    view = apply_effects(plan_view(plan.practice, plan.setup), actions, rules, day)
+    view = apply_effects(practice_view(plan, rules, day), actions, rules, day)
     return {rule.id: _outcome(rule, Scope(view, day, rule.lets)) for rule in rules.constraints}
 
 
@@ -45,7 +45,7 @@ def reference_attribution(rules: RuleSet, plan: Plan, as_of: str | None = None) 
         for choice in plan.actions
     }
     day = as_of or plan.assessed_on
-    before = plan_view(plan.practice, plan.setup)
+    before = practice_view(plan, rules, day)
     after = apply_effects(before, plan.actions, rules, day)
     scene = Scene({}, rules, plan, before, day, frozenset(), after)
     attribution = {}

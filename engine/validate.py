@@ -28,7 +28,7 @@ from engine.errors import (
 )
 from engine.model import Action, Problem, RuleSet, SourceLocation
 
-RULE_KINDS = ("constraint", "action")
+RULE_KINDS = ("constraint", "action", "data_flow")
 _FORMATS = Draft202012Validator.FORMAT_CHECKER
 _REQUIRED = "{!r} is a required property"
 
@@ -88,7 +88,7 @@ def _id_problems(doc: load.Document, data: dict[str, Any]) -> list[Problem]:
 
 
 def _period_problems(doc: load.Document, data: dict[str, Any]) -> list[Problem]:
-    key = "effective" if data["kind"] == "constraint" else "phases"
+    key = "phases" if data["kind"] == "action" else "effective"
     problems = []
     for index, period in enumerate(data[key]):
         start, end = period.get("from"), period.get("until")

@@ -56,3 +56,20 @@ def test_a_same_day_answer_from_before_a_contact_limit_does_not_carry_through_it
     report = check(f"contact-limit-urgent-to-{destination}-2026.yaml", tmp_path)
     assert verdict(report, "limit-daily-contacts")["status"] == "cannot_tell"
     assert missing(report, "urgent-same-day-response") == ["actions[0].urgent_same_day_once_full"]
+
+
+def test_withdrawing_secondary_use_sharing_with_no_list_and_no_scope(tmp_path: Path) -> None:
+    report = check("withdraw-secondary-use-no-list-no-scope.yaml", tmp_path)
+    assert verdict(report, "withdraw-secondary-use-data-sharing")["status"] == "cannot_tell"
+    assert missing(report, "statutory-collections-continue") == ["actions[0].scope"]
+
+
+def test_withdrawing_every_secondary_use_reaches_the_national_collections_no_plan_lists(tmp_path: Path) -> None:
+    report = check("withdraw-every-secondary-use-no-list.yaml", tmp_path)
+    assert verdict(report, "withdraw-secondary-use-data-sharing")["status"] == "risk"
+
+
+def test_a_freeze_that_names_no_scope_asks_for_it(tmp_path: Path) -> None:
+    report = check("freeze-no-scope.yaml", tmp_path)
+    assert verdict(report, "freeze-new-data-sharing")["status"] == "cannot_tell"
+    assert missing(report, "new-statutory-collections-accepted") == ["actions[0].scope"]

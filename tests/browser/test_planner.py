@@ -67,6 +67,7 @@ def test_filling_a_plan_shows_the_verdicts_of_gpca_check(page: Any) -> None:
     for action_id in ("withdraw-secondary-use-data-sharing", "switch-off-gp-connect-update-record",
                       "limit-daily-contacts"):  # fmt: skip
         page.check(f"#choose-{action_id}")
+    page.check("#p-withdraw-secondary-use-data-sharing-scope-2")  # every secondary use
     page.click("#q-setup-data_sharing button[data-add]")
     page.fill("#q-setup-data_sharing-0-name-input", "GDPPR")
     choose_answer(page, "q-setup-data_sharing-0-legal_basis", "Statutory DPN")
