@@ -22,13 +22,14 @@ Condition = dict[str, Any]
 
 Outcome = Literal["pass", "fail", "cannot_tell", "not_applicable"]
 Severity = Literal["breach", "local_breach", "guidance_risk", "advisory"]
-ActionStatus = Literal["safe", "risk", "cannot_tell"]
+ActionStatus = Literal["safe", "safe_with_cautions", "risk", "cannot_tell"]
 Overall = Literal["no_risk", "risk", "cannot_tell"]
 
 PRACTICE = "practice"
 """The attribution of a finding that fails with no action at all."""
 
 BREACH_SEVERITIES: frozenset[str] = frozenset({"breach", "local_breach"})
+SAFE_STATUSES: frozenset[str] = frozenset({"safe", "safe_with_cautions"})  # no contract-level finding
 
 
 def sha256_of(raw: bytes) -> str:
@@ -91,7 +92,7 @@ class Period(Struct, frozen=True):
 
 class Example(Struct, frozen=True):
     note: str
-    expect: Literal["pass", "fail", "safe", "risk", "cannot_tell"]
+    expect: Literal["pass", "fail", "safe", "safe_with_cautions", "risk", "cannot_tell"]
     plan: dict[str, Any]
 
 

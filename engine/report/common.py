@@ -11,7 +11,7 @@ import textwrap
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from engine.model import Action, Assessment, Period, Plan, RuleSet
 
@@ -22,8 +22,30 @@ SEVERITY_WORDS = {
     "guidance_risk": "goes against NHS England/ICB guidance",
     "advisory": "advice only",
 }
-ACTION_STATUS_WORDS = {"safe": "safe", "risk": "risks breach", "cannot_tell": "cannot tell"}
-ACTION_STATUS_LABELS = {"safe": "SAFE", "risk": "RISKS BREACH", "cannot_tell": "CANNOT TELL"}
+
+
+class StatusWords(NamedTuple):
+    """How one action status is said in every format; the planner's page reads it too."""
+
+    words: str  # in a sentence
+    label: str  # a heading or badge
+    title: str  # sentence case, for the planner
+    counted: str  # in a tally ("2 safe with cautions"), where a comma would mislead
+    light: str  # the traffic light's colour
+    mark: str  # the Markdown report's light
+
+
+# One line a status, in the order reports count them. Another status is one more line.
+ACTION_STATUSES: dict[str, StatusWords] = {
+    "safe": StatusWords("safe", "SAFE", "Safe", "safe", "green", "🟢"),
+    "safe_with_cautions": StatusWords("safe, with cautions", "SAFE, WITH CAUTIONS", "Safe, with cautions",
+                                      "safe with cautions", "yellow", "🟡"),
+    "risk": StatusWords("risks breach", "RISKS BREACH", "Risks breach", "risks breach", "red", "🔴"),
+    "cannot_tell": StatusWords("cannot tell", "CANNOT TELL", "Cannot tell", "cannot tell", "amber", "🟠"),
+}
+ACTION_STATUS_WORDS = {status: said.words for status, said in ACTION_STATUSES.items()}
+ACTION_STATUS_COUNTED = {status: said.counted for status, said in ACTION_STATUSES.items()}
+ACTION_STATUS_LABELS = {status: said.label for status, said in ACTION_STATUSES.items()}
 OUTCOME_WORDS = {
     "pass": "pass",
     "fail": "fail",

@@ -7,10 +7,9 @@ from typing import Any
 
 from engine import __version__
 from engine.model import ActionVerdict, Assessment, RuleResult, RuleSet
-from engine.report.common import counts
+from engine.report.common import ACTION_STATUSES, counts
 
 OUTCOMES = ("pass", "fail", "cannot_tell", "not_applicable")
-ACTION_STATUSES = ("safe", "risk", "cannot_tell")
 OVERALLS = ("no_risk", "risk", "cannot_tell")
 
 
@@ -65,6 +64,6 @@ def _summary(assessments: list[Assessment]) -> dict[str, Any]:
     return {
         "plans": len(assessments),
         "overall": counts((a.overall for a in assessments), OVERALLS),
-        "actions": counts((v.status for a in assessments for v in a.actions), ACTION_STATUSES),
+        "actions": counts((v.status for a in assessments for v in a.actions), tuple(ACTION_STATUSES)),
         "outcomes": counts((r.outcome for a in assessments for r in a.results), OUTCOMES),
     }

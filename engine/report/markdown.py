@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from engine.model import Assessment, RuleSet
+from engine.report.common import ACTION_STATUSES
 from engine.report.pages import Block, Cell, Light, document
 
-LIGHT_WORDS = {"safe": "🟢 SAFE", "risk": "🔴 RISKS BREACH", "cannot_tell": "🟠 CANNOT TELL"}
+LIGHT_WORDS = {status: f"{said.mark} {said.label}" for status, said in ACTION_STATUSES.items()}
 HEADINGS = {"h1": "#", "h2": "##", "h3": "###"}
 
 

@@ -14,12 +14,12 @@ from msgspec import Struct
 
 from engine import __version__
 from engine.explain import rule_explanation
-from engine.model import PRACTICE, ActionVerdict, Assessment, RuleSet
-from engine.report.common import SEVERITY_WORDS, long_date, question_for
+from engine.model import PRACTICE, SAFE_STATUSES, ActionVerdict, Assessment, RuleSet
+from engine.report.common import ACTION_STATUSES, SEVERITY_WORDS, long_date, question_for
 from engine.trace import trace_rule
 from engine.waive import unwaived_overall, waiver_lines
 
-LIGHTS = {"safe": "green", "risk": "red", "cannot_tell": "amber"}
+LIGHTS = {status: said.light for status, said in ACTION_STATUSES.items()}
 OVERALL = {"no_risk": "no risk found", "risk": "risk of breach",
            "cannot_tell": "cannot tell (some answers are missing)"}  # fmt: skip
 ASK = ("Before acting, talk to your LMC (Local Medical Committee): they advise practices on "
@@ -73,7 +73,7 @@ def _action_row(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) 
     if not verdict.in_phase:
         plain += f" It is not on the BMA menu on {long_date(assessment.as_of)}."
     instead = ""
-    if verdict.status != "safe":
+    if verdict.status not in SAFE_STATUSES:
         remedies = [assessment.result(r).remedy for r in verdict.findings if assessment.result(r).remedy]
         instead = " ".join([*remedies, action.instead]).strip()
     return [Light(verdict.status), f"{action.title} ({action.id})", plain, instead]

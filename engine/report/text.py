@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from engine import __version__
 from engine.model import (
+    BREACH_SEVERITIES,
     PRACTICE,
     Action,
     ActionVerdict,
@@ -12,9 +13,9 @@ from engine.model import (
     RuleSet,
 )
 from engine.report.common import (
+    ACTION_STATUS_COUNTED,
     ACTION_STATUS_LABELS,
-    ACTION_STATUS_WORDS,
-    OUTCOME_WORDS,
+    ACTION_STATUSES,
     SEVERITY_WORDS,
     count_phrase,
     counts,
@@ -148,13 +149,22 @@ def _not_applicable(assessment: Assessment, rules: RuleSet) -> str:
 
 
 def _summary(assessment: Assessment) -> str:
-    actions = counts((v.status for v in assessment.actions), ("safe", "risk", "cannot_tell"))
-    outcomes = counts(
-        (r.outcome for r in assessment.results), ("pass", "fail", "cannot_tell", "not_applicable")
-    )
+    actions = counts((v.status for v in assessment.actions), tuple(ACTION_STATUSES))
+    outcomes = counts((_counted_outcome(r) for r in assessment.results), tuple(RULE_TALLY_WORDS))
     action_part = f"{plural(len(assessment.actions), 'action')}: "
-    action_part += count_phrase(actions, ACTION_STATUS_WORDS)
+    action_part += count_phrase(actions, ACTION_STATUS_COUNTED)
     rule_part = f"{plural(len(assessment.results), 'constraint')} checked: "
-    rule_part += count_phrase(outcomes, OUTCOME_WORDS)
+    rule_part += count_phrase(outcomes, RULE_TALLY_WORDS)
     text = f"{action_part}; {rule_part}"
     return "\n".join(wrap(text))
+
+
+# A failing guidance or advisory rule is a caution, never a "fail" beside "no risk found".
+RULE_TALLY_WORDS = {"pass": "pass", "fail": "fail", "caution": "caution", "cannot_tell": "cannot tell",
+                    "not_applicable": "not applicable"}  # fmt: skip
+
+
+def _counted_outcome(result: RuleResult) -> str:
+    if result.outcome == "fail" and result.severity not in BREACH_SEVERITIES:
+        return "caution"
+    return result.outcome

@@ -12,6 +12,7 @@ from engine.model import PRACTICE, Action, ActionVerdict, Assessment, RuleResult
 from engine.report.common import (
     ACTION_PARAMETER_PATH,
     ACTION_STATUS_WORDS,
+    ACTION_STATUSES,
     OVERALL_WORDS,
     PHASE_STATUS_WORDS,
     SEVERITY_WORDS,
@@ -31,6 +32,7 @@ def assessment_dict(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
         "as_of_words": long_date(assessment.as_of),
         "overall": assessment.overall,
         "overall_words": OVERALL_WORDS[assessment.overall],
+        "action_statuses": [[status, said.counted] for status, said in ACTION_STATUSES.items()],
         "actions": [action_dict(v, assessment, rules) for v in assessment.actions],
         "practice": [finding_dict(r, assessment, rules, None) for r in practice],
         "not_applicable": [
@@ -49,6 +51,7 @@ def action_dict(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) 
         "title": action.title,
         "status": verdict.status,
         "status_words": ACTION_STATUS_WORDS[verdict.status],
+        "status_title": ACTION_STATUSES[verdict.status].title,
         "in_phase": verdict.in_phase,
         "phase_note": "" if verdict.in_phase
                       else phase_note(action, assessment.as_of, "This action", PHASE_STATUS_WORDS),

@@ -2,12 +2,10 @@
 
 import { h, idFor, longDate } from "./dom.js";
 
-const LABELS = { safe: "Safe", risk: "Risks breach", cannot_tell: "Cannot tell" };
-
 export function actionVerdict(verdict, asOf) {
   return [
     h("p", { class: `status status-${verdict.status}` },
-      h("strong", { class: "badge" }, LABELS[verdict.status]), ` on ${longDate(asOf)}`),
+      h("strong", { class: "badge" }, verdict.status_title), ` on ${longDate(asOf)}`),
     verdict.phase_note ? h("p", { class: "phase-note" }, verdict.phase_note) : null,
     verdict.findings.length + verdict.cautions.length === 0
       ? h("p", {}, "Nothing this action changes goes against a rule in effect on this date.") : null,
@@ -51,13 +49,13 @@ export function practiceFindings(items) {
     h("p", {}, "These hold for the practice as it is now, before any action."), items.map(finding)];
 }
 
+// The statuses and their words come from the server's one table, in its order.
 export function overall(assessment) {
-  const tally = { safe: 0, risk: 0, cannot_tell: 0 };
-  assessment.actions.forEach((a) => { tally[a.status] += 1; });
   const count = assessment.actions.length;
   if (!count) return `No action chosen yet. Overall on ${assessment.as_of_words}: ${assessment.overall_words}.`;
-  return `${count} action${count === 1 ? "" : "s"} on ${assessment.as_of_words}: ${tally.safe} safe, ` +
-    `${tally.risk} at risk of breach, ${tally.cannot_tell} cannot tell.`;
+  const tally = assessment.action_statuses.map(([status, words]) =>
+    `${assessment.actions.filter((a) => a.status === status).length} ${words}`);
+  return `${count} action${count === 1 ? "" : "s"} on ${assessment.as_of_words}: ${tally.join(", ")}.`;
 }
 
 // Each problem is shown at the question it concerns and listed in the summary above the form.
