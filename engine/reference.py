@@ -15,7 +15,7 @@ from engine.apply import apply_effects, practice_view
 from engine.attribute import Scene, unchanged_by_actions
 from engine.compile import overlaps, paths_read, paths_written
 from engine.conditions import Scope, holds, rule_outcome
-from engine.model import PRACTICE, ChosenAction, Constraint, Outcome, Plan, RuleSet
+from engine.model import BREACH_SEVERITIES, PRACTICE, ChosenAction, Constraint, Outcome, Plan, RuleSet
 
 
 def reference_outcomes(rules: RuleSet, plan: Plan, as_of: str | None = None,
@@ -74,3 +74,18 @@ def _unchanged(scene: Scene, rule: Constraint, outcome: Outcome, baseline: Outco
     if outcome != baseline:
         return False
     return outcome == "fail" or unchanged_by_actions(scene, rule)
+
+
+def reference_verdicts(rules: RuleSet, plan: Plan, as_of: str | None = None) -> dict[str, str]:
+    """Each chosen action's status, from the outcomes and attribution above alone."""
+    outcomes = reference_outcomes(rules, plan, as_of)
+    attribution = reference_attribution(rules, plan, as_of)
+    verdicts = {}
+    for choice in plan.actions:
+        mine = [rule_id for rule_id, causes in attribution.items() if choice.id in causes]
+        severe = [r for r in mine if outcomes[r] == "fail" and rules.constraint(r).severity in BREACH_SEVERITIES]
+        unknown = [r for r in mine if outcomes[r] == "cannot_tell"]
+        cautions = [r for r in mine if outcomes[r] == "fail" and r not in severe]
+        verdicts[choice.id] = ("risk" if severe else "cannot_tell" if unknown
+                               else "safe_with_cautions" if cautions else "safe")  # fmt: skip
+    return verdicts

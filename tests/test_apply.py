@@ -11,7 +11,7 @@ LATER = DataFlow("update", "Update Record", "contractual", "direct_care", (Perio
 
 
 def test_a_plan_that_lists_no_data_flows_still_holds_the_national_ones_in_effect() -> None:
-    view = plan_view({}, {}, (GDPPR, LATER), "2025-10-01")
+    view = plan_view({}, {"data_sharing": []}, (GDPPR, LATER), "2025-10-01")
     assert view["setup"]["data_sharing"] == [
         {"name": "GDPPR", "flow": "gdppr", "legal_basis": "statutory_dpn", "purpose": "secondary",
          "status": "continue", "in_withdrawal": False},
@@ -21,8 +21,12 @@ def test_a_plan_that_lists_no_data_flows_still_holds_the_national_ones_in_effect
 
 
 def test_a_national_flow_not_yet_in_effect_is_not_added() -> None:
-    assert [item["flow"] for item in plan_view({}, {}, (GDPPR, LATER), "2025-09-30")["setup"]["data_sharing"]] == [
-        "gdppr"]
+    view = plan_view({}, {"data_sharing": []}, (GDPPR, LATER), "2025-09-30")
+    assert [item["flow"] for item in view["setup"]["data_sharing"]] == ["gdppr"]
+
+
+def test_a_plan_that_leaves_its_data_flows_out_leaves_the_list_unknown() -> None:
+    assert plan_view({}, {}, (GDPPR,), "2025-01-01")["setup"] == {}
 
 
 def test_a_flow_the_plan_lists_by_its_id_is_the_plans_own_item() -> None:

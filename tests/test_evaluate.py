@@ -229,7 +229,7 @@ def test_an_answer_an_action_makes_stale_is_asked_of_the_action_until_its_parame
     def asked(params):
         result = evaluator.assess(plan(before, ChosenAction("divert", params))).result("same-day")
         return result.outcome, result.missing
-    assert asked({}) == ("cannot_tell", ("actions[0].overflow",))
+    assert asked({}) == ("cannot_tell", ("actions[0].overflow", "actions[0].same_day_when_full"))
     assert asked({"overflow": "nhs111"}) == ("cannot_tell", ("actions[0].same_day_when_full",))
     assert asked({"overflow": "nhs111", "same_day_when_full": False}) == ("fail", ())
     assert asked({"overflow": "duty"}) == ("pass", ())

@@ -47,7 +47,8 @@ def test_a_contact_limit_with_no_overflow_asks_the_actions_own_questions(tmp_pat
     assert verdict(report, "limit-daily-contacts")["status"] == "cannot_tell"
     assert missing(report, "first-contact-appropriate-response") == [
         "actions[0].non_urgent_overflow", "actions[0].urgent_overflow"]
-    assert missing(report, "urgent-same-day-response") == ["actions[0].urgent_overflow"]
+    assert missing(report, "urgent-same-day-response") == [
+        "actions[0].urgent_overflow", "actions[0].urgent_same_day_once_full"]
 
 
 @pytest.mark.parametrize("destination", ["nhs111", "local-urgent-care"])
@@ -61,7 +62,7 @@ def test_a_same_day_answer_from_before_a_contact_limit_does_not_carry_through_it
 def test_withdrawing_secondary_use_sharing_with_no_list_and_no_scope(tmp_path: Path) -> None:
     report = check("withdraw-secondary-use-no-list-no-scope.yaml", tmp_path)
     assert verdict(report, "withdraw-secondary-use-data-sharing")["status"] == "cannot_tell"
-    assert missing(report, "statutory-collections-continue") == ["actions[0].scope"]
+    assert missing(report, "statutory-collections-continue") == ["actions[0].scope", "setup.data_sharing"]
 
 
 def test_withdrawing_every_secondary_use_reaches_the_national_collections_no_plan_lists(tmp_path: Path) -> None:
