@@ -124,9 +124,9 @@ def _settles(path: str, effect: Effect, action: Action, choice: ChosenAction, ow
     """Whether the effect sets ``path`` (unknown when its ``when`` or ``where`` is), and
     the questions that would settle it: those, and its parameter if missing."""
     params = action_params(action, choice)
+    value = [own + effect.param] if effect.param is not None and effect.param not in params else []
     if effect.for_each is not None and effect.for_each == path:  # the list itself is asked
         when = weigh(effect.when, Scope(params, as_of)) if effect.when is not None else (True, set())
-        value = [own + effect.param] if effect.param is not None and effect.param not in params else []
         return (False, []) if when[0] is False else (None, [own + p for p in sorted(when[1])] + value)
     item_path = _item_of(path, effect) if effect.for_each else None
     if (effect.target != path) if effect.for_each is None else item_path is None:
@@ -139,11 +139,12 @@ def _settles(path: str, effect: Effect, action: Action, choice: ChosenAction, ow
         index, prefix = item_path
         items = lookup(view, effect.for_each or "")
         item = items[index] if isinstance(items, list) and index < len(items) else None
-        selected, missing = weigh(effect.where, Scope(item, as_of)) if isinstance(item, dict) else (False, set())
+        if not isinstance(item, dict):
+            return False, []
+        selected, missing = weigh(effect.where, Scope(item, as_of))
         tests.append((selected, [prefix + p for p in sorted(missing)]))
     if any(selected is False for selected, _ in tests):
         return False, []
-    value = [own + effect.param] if effect.param is not None and effect.param not in params else []
     applies = None if any(selected is None for selected, _ in tests) else True
     return applies, [question for _, missing in tests for question in missing] + value
 

@@ -47,7 +47,8 @@ def attribute_findings(scene: Scene, planned: dict[str, Outcome], baseline: dict
         if outcome not in ("fail", "cannot_tell"):
             continue
         candidates = tuple(c.id for c in scene.plan.actions if rule_id in scene.affects.get(c.id, ()))
-        if rule_id not in scene.affected or not candidates or _already(scene, rule_id, outcome, baseline[rule_id]):
+        already = candidates and _already(scene, rule_id, outcome, baseline[rule_id])
+        if rule_id not in scene.affected or not candidates or already:
             attribution[rule_id] = (PRACTICE,)
         elif len(candidates) == 1:
             attribution[rule_id] = candidates
@@ -102,7 +103,8 @@ def _agrees(condition: Condition, planned: Scope, baseline: Scope, prefix: str,
         return _agrees(condition["not"], planned, baseline, prefix, written, let_reads)
     for quantifier in QUANTIFIERS:
         if quantifier in condition:
-            return _items_agree(condition, condition[quantifier], planned, baseline, prefix, written, let_reads)
+            path = condition[quantifier]
+            return _items_agree(condition, path, planned, baseline, prefix, written, let_reads)
     reads = paths_in(condition, prefix) | (let_reads if _mentions_let(condition) else set())
     with_actions, without = holds(condition, planned), holds(condition, baseline)
     if with_actions is None or without is None:

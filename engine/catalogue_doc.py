@@ -32,7 +32,8 @@ plan lists an item with its id as `flow`. A withdrawal or freeze that reaches on
 
 
 def _flow_table(flows: tuple[DataFlow, ...]) -> str:
-    rows = ["| id | name | legal basis | purpose | in effect | sources | pack |", "|---|---|---|---|---|---|---|"]
+    rows = ["| id | name | legal basis | purpose | in effect | sources | pack |",
+            "|---|---|---|---|---|---|---|"]
     rows += [f"| `{f.id}` | {_cell(f.name)} | {f.legal_basis} | {f.purpose} | {_cell(periods_words(f.effective))} | "
              f"{'; '.join(f'[{_cell(s.title)}]({s.url}) ({s.confidence})' for s in f.sources)} | {f.pack} |"
              for f in flows]  # fmt: skip

@@ -48,7 +48,8 @@ class Coverage(Struct, frozen=True):
 def measure(result: SuiteResult, rules: RuleSet) -> Coverage:
     expected = _expected(result)
     gaps = [gap for rule in rules.constraints for gap in _constraint_gaps(rule, expected)]
-    safe = {a for case_expect in _expects(result) for a, s in case_expect.get("actions", {}).items() if s in SAFE_STATUSES}
+    safe = {a for case_expect in _expects(result)
+            for a, s in case_expect.get("actions", {}).items() if s in SAFE_STATUSES}  # fmt: skip
     gaps += [Gap(f"action {a.id}", "no fixture expects it to be safe", _top(a.file))
              for a in rules.actions if a.id not in safe]  # fmt: skip
     seen = _branches_seen(result, rules)

@@ -176,7 +176,8 @@ class Evaluator:
             risks = [r.rule_id for r in mine if r.outcome == "fail" and r.severity in BREACH_SEVERITIES]
             unknown = [r.rule_id for r in mine if r.outcome == "cannot_tell"]
             cautions = [r.rule_id for r in mine if r.outcome == "fail" and r.severity not in BREACH_SEVERITIES]
-            status = "risk" if risks else "cannot_tell" if unknown else "safe_with_cautions" if cautions else "safe"
+            status = ("risk" if risks else "cannot_tell" if unknown
+                      else "safe_with_cautions" if cautions else "safe")  # fmt: skip
             action = self.rules.action(choice.id)
             in_phase = any(p.status == "recommended" and p.contains(day) for p in action.phases)
             verdicts.append(ActionVerdict(choice.id, status, tuple(risks + unknown), tuple(cautions), in_phase))

@@ -83,7 +83,8 @@ def reference_verdicts(rules: RuleSet, plan: Plan, as_of: str | None = None) -> 
     verdicts = {}
     for choice in plan.actions:
         mine = [rule_id for rule_id, causes in attribution.items() if choice.id in causes]
-        severe = [r for r in mine if outcomes[r] == "fail" and rules.constraint(r).severity in BREACH_SEVERITIES]
+        severe = [r for r in mine
+                  if outcomes[r] == "fail" and rules.constraint(r).severity in BREACH_SEVERITIES]  # fmt: skip
         unknown = [r for r in mine if outcomes[r] == "cannot_tell"]
         cautions = [r for r in mine if outcomes[r] == "fail" and r not in severe]
         verdicts[choice.id] = ("risk" if severe else "cannot_tell" if unknown

@@ -183,7 +183,8 @@ def test_no_completion_of_a_safe_partial_plan_is_unsafe(plan: Plan, data) -> Non
     event(f"partial plan: {len(safe)} safe action(s), overall {overall}")
     if not safe and overall != "no_risk":
         return
-    fills = [(path, data.draw(complete_from_schema(answer_schema(partial, path), PLAN_SCHEMA))) for path in removed]
+    fills = [(path, data.draw(complete_from_schema(answer_schema(partial, path), PLAN_SCHEMA)))
+             for path in removed]  # fmt: skip
     completion = answered(partial, fills)
     after, after_overall, after_reference, after_reference_overall = both_verdicts(completion)
     for action, status in safe.items():

@@ -20,7 +20,8 @@ from engine.web import plans
 ROOT = Path(__file__).resolve().parents[2]
 RIVERSIDE = ROOT / "examples" / "riverside.yaml"
 FIXTURE = ROOT / "fixtures" / "actions" / "several-safe-actions-2024.yaml"
-LABELS = {"Safe": "safe", "Safe, with cautions": "safe_with_cautions", "Risks breach": "risk", "Cannot tell": "cannot_tell"}
+LABELS = {"Safe": "safe", "Safe, with cautions": "safe_with_cautions", "Risks breach": "risk",
+          "Cannot tell": "cannot_tell"}  # fmt: skip
 RULES = load_rules()
 EVALUATOR = Evaluator(RULES)
 
