@@ -188,7 +188,10 @@ def test_no_completion_of_a_safe_partial_plan_is_unsafe(plan: Plan, data) -> Non
     completion = answered(partial, fills)
     after, after_overall, after_reference, after_reference_overall = both_verdicts(completion)
     for action, status in safe.items():
-        assert (after[action], after_reference[action]) == (status, status), (action, fills)
+        # SAFE stays SAFE; SAFE, WITH CAUTIONS may lose a caution (a completion can show it
+        # was already the case) but never becomes a risk or a doubt.
+        allowed = {status} if status == "safe" else SAFE_STATUSES
+        assert {after[action], after_reference[action]} <= allowed, (action, status, fills)
     if overall == "no_risk":
         assert (after_overall, after_reference_overall) == ("no_risk", "no_risk"), fills
 
