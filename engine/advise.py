@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from msgspec import Struct
 
-from engine.model import Action, Assessment, ChosenAction, Plan, replace
+from engine.model import SAFE_STATUSES, Action, Assessment, ChosenAction, Plan, replace
 from engine.readings import result_contested
 from engine.suggest import MAX_SUBSET_ACTIONS, Fix, findings, fixes
 
@@ -42,7 +42,7 @@ def _with_actions(plan: Plan, actions: tuple[ChosenAction, ...]) -> Plan:
 
 
 def _all_safe(assessment: Assessment) -> bool:
-    return all(v.status == "safe" for v in assessment.actions)
+    return all(v.status in SAFE_STATUSES for v in assessment.actions)
 
 
 def largest_safe_subset(evaluator: Evaluator, assessment: Assessment) -> tuple[str, ...] | None:
@@ -69,7 +69,7 @@ def safe_additions(evaluator: Evaluator, assessment: Assessment) -> tuple[str, .
         after = evaluator.assess(plan, as_of=assessment.as_of)
         verdict = after.actions[-1]
         unchanged = after.actions[:-1] == assessment.actions and findings(after) <= findings(assessment)
-        if verdict.status == "safe" and verdict.in_phase and unchanged:
+        if verdict.status in SAFE_STATUSES and verdict.in_phase and unchanged:
             safe.append(action.id)
     return tuple(safe)
 
@@ -152,5 +152,5 @@ def _unfixed(assessment: Assessment, rule_id: str) -> list[str]:
     missing = assessment.result(rule_id).missing
     if missing:
         lines.append("    answer these questions in the plan, then check again:")
-        lines += [f"      * {question_for(path)} ({path})" for path in missing]
+        lines += [f"      * {question_for(path, assessment.plan)} ({path})" for path in missing]
     return lines + ["    ask your LMC"]

@@ -2,18 +2,46 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from engine.conditions import Scope, holds
-from engine.model import Action, ChosenAction, Effect, RuleSet
+from engine.conditions import Scope, holds, lookup, weigh
+from engine.model import Action, ChosenAction, DataFlow, Effect, Plan, RuleSet
 
 MISSING = object()
 
 
-def plan_view(practice: Mapping[str, Any], setup: Mapping[str, Any]) -> dict[str, Any]:
-    """The document that rule paths (``practice.*``, ``setup.*``) resolve against."""
-    return {"practice": practice, "setup": setup}
+def plan_view(practice: Mapping[str, Any], setup: Mapping[str, Any],
+              flows: Iterable[DataFlow] = (), day: str = "") -> dict[str, Any]:  # fmt: skip
+    """The document that rule paths (``practice.*``, ``setup.*``) resolve against, with
+    the national data flows in effect on ``day`` that the plan does not list."""
+    return {"practice": practice, "setup": with_national_flows(setup, flows, day)}
+
+
+def with_national_flows(setup: Mapping[str, Any], flows: Iterable[DataFlow], day: str) -> Mapping[str, Any]:
+    """``setup.data_sharing`` with each flow every practice has and the plan does not list
+    (by its ``flow`` id) added, continuing: "nothing listed" never means "nothing at risk".
+    They are not in any withdrawal of listed items, since the plan does not list them.
+    A plan that leaves the list out altogether leaves it unknown: it may hold anything."""
+    items = setup.get("data_sharing")
+    if not isinstance(items, list):
+        return setup
+    named = {item.get("flow") for item in items if isinstance(item, dict)}
+    implicit = [_flow_item(flow) for flow in flows if flow.in_effect(day) and flow.id not in named]
+    if not implicit:
+        return setup
+    return {**setup, "data_sharing": [*items, *implicit]}
+
+
+def _flow_item(flow: DataFlow) -> dict[str, Any]:
+    return {"name": flow.name, "flow": flow.id, "legal_basis": flow.legal_basis,
+            "purpose": flow.purpose, "status": "continue", "in_withdrawal": False}  # fmt: skip
+
+
+def practice_view(plan: Plan, rules: RuleSet, day: str) -> dict[str, Any]:
+    """The plan's view before any action, with the rule set's national data flows."""
+    return plan_view(plan.practice, plan.setup, rules.flows, day)
 
 
 def apply_effects(
@@ -30,17 +58,115 @@ def apply_effects(
     by_id = {choice.id: choice for choice in chosen}
     effects = [(a, e) for a in rules.actions if a.id in by_id for e in a.effects]
     result = dict(view)
+    left_unknown: dict[str, str] = {}  # a set-up path -> the action that left it unknown
     for action, effect in effects:
-        _apply(effect, result, _value_of(effect, action, by_id[action.id]), as_of)
+        chosen_when = _when(effect, action, by_id[action.id], as_of)
+        if chosen_when is False:
+            continue
+        value = _value_of(effect, action, by_id[action.id]) if chosen_when else MISSING
+        if effect.for_each is None:
+            # Another chosen action's unknown is not settled by this one's answer: which
+            # one the practice means is the question (catalogue order decides nothing).
+            if left_unknown.get(effect.target, action.id) != action.id:
+                continue
+            if value is MISSING:
+                left_unknown[effect.target] = action.id
+            else:
+                left_unknown.pop(effect.target, None)
+        _apply(effect, result, value, as_of)
     return result
 
 
 def _value_of(effect: Effect, action: Action, choice: ChosenAction) -> Any:
     if effect.param is None:
         return effect.value
-    if effect.param in choice.params and choice.params[effect.param] is not None:
-        return choice.params[effect.param]
-    return action.params.get(effect.param, {}).get("default", MISSING)
+    return action_params(action, choice).get(effect.param, MISSING)
+
+
+def action_params(action: Action, choice: ChosenAction) -> dict[str, Any]:
+    """The chosen action's parameters as given, each missing one at its default if any."""
+    given = {name: value for name, value in choice.params.items() if value is not None}
+    defaults = {name: schema["default"] for name, schema in action.params.items() if "default" in schema}
+    return {**defaults, **given}
+
+
+def _when(effect: Effect, action: Action, choice: ChosenAction, as_of: str) -> bool | None:
+    if effect.when is None:
+        return True
+    return holds(effect.when, Scope(action_params(action, choice), as_of))
+
+
+def questions_behind(path: str, chosen: tuple[ChosenAction, ...], rules: RuleSet,
+                     view: Mapping[str, Any], as_of: str) -> tuple[str, ...] | None:  # fmt: skip
+    """What settles a plan path that a chosen action's effect left unknown: the action's
+    own parameters (``actions[0].urgent_overflow``), or the item fields its ``where``
+    reads; None when no effect left it unknown, so the path itself is the question.
+    ``view`` is the set-up before the actions. Every effect that may write the path asks
+    what would settle it (one action's unknown is not settled by another's answer); if
+    none surely writes it, the set-up's own answer may stand, and is asked when missing.
+    Answering every question asked therefore settles the path."""
+    by_id = {choice.id: (index, choice) for index, choice in enumerate(chosen)}
+    effects = [(a, e) for a in rules.actions if a.id in by_id for e in a.effects]
+    asked: list[str] = []
+    surely_set = False
+    for action, effect in reversed(effects):
+        index, choice = by_id[action.id]
+        applies, missing = _settles(path, effect, action, choice, f"actions[{index}].", view, as_of)
+        asked += missing
+        surely_set = surely_set or applies is True
+    if not asked:
+        return None
+    return tuple(dict.fromkeys(asked + ([] if surely_set or _answered(view, path) else [path])))
+
+
+def _settles(path: str, effect: Effect, action: Action, choice: ChosenAction, own: str,
+             view: Mapping[str, Any], as_of: str) -> tuple[bool | None, list[str]]:  # fmt: skip
+    """Whether the effect sets ``path`` (unknown when its ``when`` or ``where`` is), and
+    the questions that would settle it: those, and its parameter if missing."""
+    params = action_params(action, choice)
+    value = [own + effect.param] if effect.param is not None and effect.param not in params else []
+    if effect.for_each is not None and effect.for_each == path:  # the list itself is asked
+        when = weigh(effect.when, Scope(params, as_of)) if effect.when is not None else (True, set())
+        return (False, []) if when[0] is False else (None, [own + p for p in sorted(when[1])] + value)
+    item_path = _item_of(path, effect) if effect.for_each else None
+    if (effect.target != path) if effect.for_each is None else item_path is None:
+        return False, []
+    tests: list[tuple[bool | None, list[str]]] = []
+    if effect.when is not None:
+        selected, missing = weigh(effect.when, Scope(params, as_of))
+        tests.append((selected, [own + p for p in sorted(missing)]))
+    if item_path is not None and effect.where is not None:
+        index, prefix = item_path
+        items = lookup(view, effect.for_each or "")
+        item = items[index] if isinstance(items, list) and index < len(items) else None
+        if not isinstance(item, dict):
+            return False, []
+        selected, missing = weigh(effect.where, Scope(item, as_of))
+        tests.append((selected, [prefix + p for p in sorted(missing)]))
+    if any(selected is False for selected, _ in tests):
+        return False, []
+    applies = None if any(selected is None for selected, _ in tests) else True
+    return applies, [question for _, missing in tests for question in missing] + value
+
+
+def _answered(view: Mapping[str, Any], path: str) -> bool:
+    data: Any = view
+    for step in re.split(r"\.|\[|\]\.?", path):
+        if step.isdigit():
+            data = data[int(step)] if isinstance(data, list) and int(step) < len(data) else None
+        elif step:
+            data = data.get(step) if isinstance(data, dict) else None
+    return data is not None
+
+
+def _item_of(path: str, effect: Effect) -> tuple[int, str] | None:
+    """For ``setup.list[2].field``, the index 2 and the prefix ``setup.list[2].``, when
+    the effect writes that field of each item of that list."""
+    head = f"{effect.for_each}["
+    if not path.startswith(head) or not path.endswith("]." + effect.target):
+        return None
+    index = path[len(head):-len("]." + effect.target)]
+    return (int(index), f"{head}{index}].") if index.isdigit() else None
 
 
 def _apply(effect: Effect, view: dict[str, Any], value: Any, as_of: str) -> None:

@@ -1,7 +1,10 @@
 """Attribute each finding to the chosen actions that cause it, or to the practice.
 
-A finding is the practice's when it stands with no action at all. Otherwise it belongs
-to the chosen actions whose effects write a field the constraint reads (known from the
+A finding is the practice's only when it is provably the same with and without the
+chosen actions: no chosen action writes a field the constraint reads, or it fails both
+with no action and with all of them. Otherwise, and always for a "cannot tell" that an
+action's writes bear on (a doubt the action may turn either way), it belongs to the
+chosen actions whose effects write a field the constraint reads (known from the
 compiled rules, without evaluating anything). Where several such actions could cause it,
 the plan is evaluated once more without each of them, in the same durable_rules session,
 and those whose removal clears the finding are named; where none does alone, each is
@@ -16,7 +19,9 @@ from typing import Any
 from msgspec import Struct
 
 from engine.apply import apply_effects
-from engine.model import PRACTICE, Outcome, Plan, RuleSet
+from engine.compile import overlaps, paths_in, paths_written
+from engine.conditions import QUANTIFIERS, Scope, holds, lookup
+from engine.model import PRACTICE, Condition, Constraint, Outcome, Plan, RuleSet
 
 PLANNED, BASELINE = "planned", "baseline"
 Hits = set[tuple[str, str, str]]  # (constraint id, outcome, variant)
@@ -31,6 +36,7 @@ class Scene(Struct, frozen=True):
     baseline: dict[str, Any]  # the set-up as the practice is, no action applied
     day: str
     affected: frozenset[str]  # constraint ids any chosen action can change
+    planned: dict[str, Any]  # the set-up with every chosen action applied
 
 
 def attribute_findings(scene: Scene, planned: dict[str, Outcome], baseline: dict[str, Outcome],
@@ -41,7 +47,8 @@ def attribute_findings(scene: Scene, planned: dict[str, Outcome], baseline: dict
         if outcome not in ("fail", "cannot_tell"):
             continue
         candidates = tuple(c.id for c in scene.plan.actions if rule_id in scene.affects.get(c.id, ()))
-        if rule_id not in scene.affected or _already(outcome, baseline[rule_id]) or not candidates:
+        already = candidates and _already(scene, rule_id, outcome, baseline[rule_id])
+        if rule_id not in scene.affected or not candidates or already:
             attribution[rule_id] = (PRACTICE,)
         elif len(candidates) == 1:
             attribution[rule_id] = candidates
@@ -66,9 +73,65 @@ def _leave_one_out(scene: Scene, contested: dict[str, tuple[str, ...]], planned:
     }
 
 
-def _already(planned: Outcome, baseline: Outcome) -> bool:
-    """Whether the finding stands with no action at all."""
-    return baseline == "fail" or (planned == "cannot_tell" and baseline == "cannot_tell")
+def _already(scene: Scene, rule_id: str, planned: Outcome, baseline: Outcome) -> bool:
+    """Whether the finding is provably the same with no action at all. Two "cannot
+    tell"s are only when the actions' writes leave every comparison of the rule as it
+    was: otherwise the missing answers may fail it with the actions and not without."""
+    if planned != baseline:
+        return False
+    return planned == "fail" or unchanged_by_actions(scene, scene.rules.constraint(rule_id))
+
+
+def unchanged_by_actions(scene: Scene, rule: Constraint) -> bool:
+    """Whether every comparison the rule makes has the same value with and without the
+    chosen actions, for every answer still missing: known and equal in both, or unknown
+    in both and reading nothing an action writes (so one answer fills both alike)."""
+    written = set().union(*(paths_written(scene.rules.action(c.id)) for c in scene.plan.actions))
+    let_reads = paths_in(list(rule.lets.values()))
+    planned = Scope(scene.planned, scene.day, rule.lets)
+    baseline = Scope(scene.baseline, scene.day, rule.lets)
+    conditions = [c for c in (rule.applies_when, rule.fails_when) if c is not None]
+    return all(_agrees(c, planned, baseline, "", written, let_reads) for c in conditions)
+
+
+def _agrees(condition: Condition, planned: Scope, baseline: Scope, prefix: str,
+            written: set[str], let_reads: set[str]) -> bool:  # fmt: skip
+    parts = condition.get("all") or condition.get("any")
+    if parts is not None:
+        return all(_agrees(part, planned, baseline, prefix, written, let_reads) for part in parts)
+    if "not" in condition:
+        return _agrees(condition["not"], planned, baseline, prefix, written, let_reads)
+    for quantifier in QUANTIFIERS:
+        if quantifier in condition:
+            path = condition[quantifier]
+            return _items_agree(condition, path, planned, baseline, prefix, written, let_reads)
+    reads = paths_in(condition, prefix) | (let_reads if _mentions_let(condition) else set())
+    with_actions, without = holds(condition, planned), holds(condition, baseline)
+    if with_actions is None or without is None:
+        return with_actions is None and without is None and not _touched(reads, written)
+    return with_actions == without
+
+
+def _items_agree(condition: Condition, path: str, planned: Scope, baseline: Scope, prefix: str,
+                 written: set[str], let_reads: set[str]) -> bool:  # fmt: skip
+    ours, theirs = lookup(planned.data, path), lookup(baseline.data, path)
+    if not isinstance(ours, list) or not isinstance(theirs, list):
+        return ours is None and theirs is None and not _touched({prefix + path}, written)
+    inner = f"{prefix}{path}[]."
+    return len(ours) == len(theirs) and all(
+        _agrees(condition["where"], planned.within(a), baseline.within(b), inner, written, let_reads)
+        for a, b in zip(ours, theirs)
+    )
+
+
+def _touched(reads: set[str], written: set[str]) -> bool:
+    return any(overlaps(r, w) for r in reads for w in written)
+
+
+def _mentions_let(node: Any) -> bool:
+    if isinstance(node, dict):
+        return "let" in node or any(_mentions_let(value) for value in node.values())
+    return isinstance(node, list) and any(_mentions_let(value) for value in node)
 
 
 def _still(outcome: Outcome, hits: Hits, rule_id: str, action_id: str) -> bool:

@@ -5,7 +5,7 @@ tests/test_docs.py fails when the committed file differs from what this renders.
 
 from __future__ import annotations
 
-from engine.model import Action, Constraint, RuleSet, Source
+from engine.model import Action, Constraint, DataFlow, RuleSet, Source
 from engine.readings import is_contested, readings_in_order
 from engine.report.common import SEVERITY_WORDS, periods_words, reading_heading
 
@@ -22,7 +22,23 @@ def render_catalogue(rules: RuleSet) -> str:
     parts += [_constraint_entry(rule) for rule in rules.constraints]
     parts += ["## Actions", "", _action_table(rules.actions)]
     parts += [_action_entry(action) for action in rules.actions]
+    parts += ["## Data flows every practice has", "", FLOWS_NOTE, _flow_table(rules.flows)]
     return "\n".join(parts).rstrip() + "\n"
+
+
+FLOWS_NOTE = """Every plan holds these, listed or not (`rules/data-flows/`; a local pack may add its
+own): each joins `setup.data_sharing`, continuing, on the dates it is in effect, unless the
+plan lists an item with its id as `flow`. A withdrawal or freeze that reaches one risks breach.
+"""
+
+
+def _flow_table(flows: tuple[DataFlow, ...]) -> str:
+    rows = ["| id | name | legal basis | purpose | in effect | sources | pack |",
+            "|---|---|---|---|---|---|---|"]
+    rows += [f"| `{f.id}` | {_cell(f.name)} | {f.legal_basis} | {f.purpose} | {_cell(periods_words(f.effective))} | "
+             f"{'; '.join(f'[{_cell(s.title)}]({s.url}) ({s.confidence})' for s in f.sources)} | {f.pack} |"
+             for f in flows]  # fmt: skip
+    return "\n".join(rows) + "\n"
 
 
 def _constraint_table(constraints: tuple[Constraint, ...]) -> str:

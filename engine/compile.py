@@ -3,8 +3,10 @@
 Each constraint becomes up to three durable_rules rules: ``<id>:fail``, ``<id>:pass``
 and ``<id>:na``. Three-valued logic is compiled by pushing negation to the leaves: a
 comparison *holds* when its field exists and the comparison is true, and *fails* when
-its field exists and the comparison is false. When none of the three fires, the
-outcome is "cannot tell".
+its field exists and the comparison is false. ``fail`` needs the rule to apply and its
+failing condition to hold; ``na`` needs its applicability known false; ``pass`` needs
+only its failing condition known false (where ``na`` fires too, ``na`` wins). When none
+fires, the outcome is "cannot tell".
 
 What durable_rules cannot express is computed once per plan and asserted as extra
 fields of the fact (``Derived``): terms such as ``floor``, ``let``, dates and counts,
@@ -93,13 +95,16 @@ class _ConstraintCompiler(Struct):
         gate = [period] if period else []
         if applies is not None:
             gate.append(self.compile(applies, True))
+        in_effect = [period] if period else []
         fails_when = self.constraint.fails_when
+        # A known-false failing condition settles the rule whatever its applicability:
+        # "pass" is not gated on applies_when; where "na" also fires, "na" wins.
         compiled = {
             "fail": _and([*gate, self.compile(fails_when, True)]),
-            "pass": _and([*gate, self.compile(fails_when, False)]),
+            "pass": _and([*in_effect, self.compile(fails_when, False)]),
         }
         if applies is not None:
-            compiled["na"] = _and([*([period] if period else []), self.compile(applies, False)])
+            compiled["na"] = _and([*in_effect, self.compile(applies, False)])
         return compiled
 
     def compile(self, condition: Condition, positive: bool, item: str | None = None) -> Any:
@@ -214,6 +219,13 @@ def paths_read(constraint: Constraint) -> set[str]:
             _collect(condition, "", paths)
     for term in constraint.lets.values():
         _collect(term, "", paths)
+    return paths
+
+
+def paths_in(node: Any, prefix: str = "") -> set[str]:
+    """The plan paths a condition or term reads, list items as ``list[].field``."""
+    paths: set[str] = set()
+    _collect(node, prefix, paths)
     return paths
 
 

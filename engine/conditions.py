@@ -15,7 +15,7 @@ from typing import Any
 from msgspec import Struct, field
 
 from engine.dates import shift_days, shift_months
-from engine.model import Condition
+from engine.model import Condition, Outcome
 
 UNKNOWN = None
 COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
@@ -68,6 +68,22 @@ def holds(condition: Condition, scope: Scope) -> bool | None:
         if quantifier in condition:
             return _quantify(quantifier, condition, scope)
     return _compare(condition, scope)
+
+
+def rule_outcome(applies: bool | None, fails: bool | None) -> Outcome:
+    """A rule in effect, settled by what is known: one known-false condition is enough.
+
+    Not applicable when its applicability is known false and no finding when its failing
+    condition is known false, whatever else is unknown; "cannot tell" only when neither
+    is settled and some answer could still make it fail.
+    """
+    if applies is False:
+        return "not_applicable"
+    if fails is False:
+        return "pass"
+    if applies is None or fails is None:
+        return "cannot_tell"
+    return "fail"
 
 
 def comparison_operator(condition: Condition) -> str:

@@ -15,11 +15,11 @@ from typing import Any
 
 from msgspec import Struct
 
-from engine.apply import apply_effects, plan_view
+from engine.apply import apply_effects, practice_view
 from engine.conditions import QUANTIFIERS, Scope, holds
 from engine.errors import InputError
 from engine.load import read_yaml
-from engine.model import Condition, Constraint, RuleSet, SourceLocation
+from engine.model import SAFE_STATUSES, Condition, Constraint, RuleSet, SourceLocation
 from engine.suite import SuiteResult
 
 
@@ -48,7 +48,8 @@ class Coverage(Struct, frozen=True):
 def measure(result: SuiteResult, rules: RuleSet) -> Coverage:
     expected = _expected(result)
     gaps = [gap for rule in rules.constraints for gap in _constraint_gaps(rule, expected)]
-    safe = {a for case_expect in _expects(result) for a, s in case_expect.get("actions", {}).items() if s == "safe"}
+    safe = {a for case_expect in _expects(result)
+            for a, s in case_expect.get("actions", {}).items() if s in SAFE_STATUSES}  # fmt: skip
     gaps += [Gap(f"action {a.id}", "no fixture expects it to be safe", _top(a.file))
              for a in rules.actions if a.id not in safe]  # fmt: skip
     seen = _branches_seen(result, rules)
@@ -102,7 +103,7 @@ def _branches_seen(result: SuiteResult, rules: RuleSet) -> set[tuple[str, str, b
     seen: set[tuple[str, str, bool]] = set()
     for run in result.runs:
         plan, day = run.assessment.plan, run.assessment.as_of
-        view = apply_effects(plan_view(plan.practice, plan.setup), plan.actions, rules, day)
+        view = apply_effects(practice_view(plan, rules, day), plan.actions, rules, day)
         for rule in rules.constraints:
             if rule.in_effect(day):
                 scope = Scope(view, day, rule.lets)

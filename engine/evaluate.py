@@ -19,12 +19,12 @@ from typing import Any
 
 from durable import engine as durable
 
-from engine.apply import apply_effects, plan_view
+from engine.apply import apply_effects, practice_view, questions_behind
 from engine.attribute import BASELINE, PLANNED, Hits, Scene, Variant, attribute_findings
 from engine.bounds import check_facts, check_literals
 from engine.binding import binds, not_binding_reason, not_yet_binding
 from engine.compile import AS_OF_KEY, Derived, compile_rules, flat_key
-from engine.conditions import Scope, holds, lookup, term_value, weigh
+from engine.conditions import Scope, holds, lookup, rule_outcome, term_value, weigh
 from engine.errors import InternalError
 from engine.explain import render_message
 from engine.readings import mark_contested
@@ -126,12 +126,14 @@ class Evaluator:
                 asserted = session.asserted  # before attribution asserts more facts
                 outcomes = {v: self._outcomes(hits, v, day, plan.practice) for v in (PLANNED, BASELINE)}
                 attribution = attribute_findings(
-                    Scene(self.compiled.affects, self.rules, plan, baseline, day, affected),
+                    Scene(self.compiled.affects, self.rules, plan, baseline, day, affected, planned),
                     outcomes[PLANNED], outcomes[BASELINE], session.run,
                 ) if attribute else {}  # fmt: skip
             finally:
                 session.close()
-        results = tuple(self._result(rid, outcomes, attribution, session.questions, planned, day)
+        asked = {rule_id: self._own_questions(paths, plan, baseline, day)
+                 for (rule_id, variant), paths in session.questions.items() if variant == PLANNED}  # fmt: skip
+        results = tuple(self._result(rid, outcomes, attribution, asked, planned, day)
                         for rid in self._constraints)  # fmt: skip
         verdicts = mark_contested(self._verdicts(plan, results, day), results, self.rules)
         return Assessment(plan, day, results, verdicts, facts=asserted)
@@ -146,7 +148,7 @@ class Evaluator:
     def _variants(self, plan: Plan, day: str, attribute: bool) -> tuple[Any, Any, frozenset[str], list[Variant]]:
         """The set-up as it is and as planned, the rules the actions can change, and the
         facts to assert: the planned set-up, and the baseline only where it can differ."""
-        baseline = plan_view(plan.practice, plan.setup)
+        baseline = practice_view(plan, self.rules, day)
         planned = apply_effects(baseline, plan.actions, self.rules, day)
         affected = self._affected(plan.actions) if attribute else frozenset()
         variants: list[Variant] = [(planned, PLANNED, None)]
@@ -167,8 +169,19 @@ class Evaluator:
     def _in_effect(self, day: str) -> frozenset[str]:
         return frozenset(rule.id for rule in self.rules.constraints if rule.in_effect(day))
 
+    def _own_questions(self, paths: tuple[str, ...], plan: Plan, baseline: dict[str, Any],
+                       day: str) -> tuple[str, ...]:  # fmt: skip
+        """Each question at the path that answers it: a set-up path that a chosen action
+        overwrites is asked as that action's own parameter (or as the item fields its
+        ``where`` reads), so that answering it never brings the same question back."""
+        asked: list[str] = []
+        for path in paths:
+            behind = questions_behind(path, plan.actions, self.rules, baseline, day)
+            asked += [path] if behind is None else behind
+        return tuple(dict.fromkeys(asked))
+
     def _result(self, rule_id: str, outcomes: dict[str, dict[str, Outcome]],
-                attribution: dict[str, tuple[str, ...]], questions: Questions,
+                attribution: dict[str, tuple[str, ...]], questions: dict[str, tuple[str, ...]],
                 planned: dict[str, Any], day: str) -> RuleResult:  # fmt: skip
         rule = self._constraints[rule_id]
         outcome = outcomes[PLANNED][rule_id]
@@ -178,7 +191,7 @@ class Evaluator:
             outcome=outcome,
             severity=rule.severity,
             attributed_to=attribution.get(rule_id, ()),
-            missing=questions.get((rule_id, PLANNED), ()) if outcome == "cannot_tell" else (),
+            missing=questions.get(rule_id, ()) if outcome == "cannot_tell" else (),
             message=render_message(rule.message, rule, planned, day) if failed else "",
             remedy=render_message(rule.remedy, rule, planned, day) if failed else "",
             reason=_reason(rule, outcome, day, rule_id in self._in_effect(day), planned["practice"]),
@@ -191,7 +204,8 @@ class Evaluator:
             risks = [r.rule_id for r in mine if r.outcome == "fail" and r.severity in BREACH_SEVERITIES]
             unknown = [r.rule_id for r in mine if r.outcome == "cannot_tell"]
             cautions = [r.rule_id for r in mine if r.outcome == "fail" and r.severity not in BREACH_SEVERITIES]
-            status = "risk" if risks else "cannot_tell" if unknown else "safe"
+            status = ("risk" if risks else "cannot_tell" if unknown
+                      else "safe_with_cautions" if cautions else "safe")  # fmt: skip
             action = self.rules.action(choice.id)
             in_phase = any(p.status == "recommended" and p.contains(day) for p in action.phases)
             verdicts.append(ActionVerdict(choice.id, status, tuple(risks + unknown), tuple(cautions), in_phase))
@@ -205,7 +219,7 @@ def _ignore(c: Any) -> None:
 def _outcome(rule_id: str, fired: set[tuple[str, str]], in_effect: bool) -> Outcome:
     if not in_effect:
         return "not_applicable"
-    for outcome, name in (("fail", "fail"), ("pass", "pass"), ("na", "not_applicable")):
+    for outcome, name in (("fail", "fail"), ("na", "not_applicable"), ("pass", "pass")):
         if (rule_id, outcome) in fired:
             return name  # type: ignore[return-value]
     return "cannot_tell"
@@ -308,13 +322,14 @@ class _Session:
 
 def _questions(rule: Constraint, view: dict[str, Any], day: str) -> tuple[str, ...]:
     """What the plan must answer to settle the rule, the scope first, then the test;
-    none when it settles it (so that one of the rule's durable rules must fire)."""
+    none when it settles it (so that one of the rule's durable rules must fire). Only
+    the unknown conditions ask: a known one cannot change the outcome."""
     scope = Scope(view, day, rule.lets)
-    if rule.applies_when is not None:
-        applies, missing = weigh(rule.applies_when, scope)
-        if applies is not True:
-            return tuple(sorted(missing))  # empty when it does not apply: settled
-    return tuple(sorted(weigh(rule.fails_when, scope)[1]))
+    applies, scope_missing = (True, set()) if rule.applies_when is None else weigh(rule.applies_when, scope)
+    fails, test_missing = weigh(rule.fails_when, scope)
+    if rule_outcome(applies, fails) != "cannot_tell":
+        return ()
+    return tuple(sorted(scope_missing)) + tuple(sorted(test_missing - scope_missing))
 
 
 def _assert_derived(fact: dict[str, Any], derived: Derived, scope: Scope) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.conditions import Scope, lookup, term_value
 from engine.escape import plain
-from engine.model import PRACTICE, Assessment, Constraint, RuleSet
+from engine.model import PRACTICE, Assessment, Constraint, Plan, RuleSet
 from engine.readings import LMC_ADVICE, is_contested, readings_in_order
 
 if TYPE_CHECKING:  # the trace is imported when an explanation is asked for, not at start-up
@@ -90,10 +90,10 @@ def deciding(step: Step) -> list[Step]:
     return [leaf for child in step.children if child.value == wanted for leaf in deciding(child)]
 
 
-def _question(path: str) -> str:
+def _question(path: str, plan: Plan | None = None, rules: RuleSet | None = None) -> str:
     from engine.report.common import question_for  # the report package imports this module
 
-    return question_for(path)
+    return question_for(path, plan, rules)
 
 
 def trace_lines(trace: RuleTrace, day: str) -> list[str]:
@@ -144,7 +144,7 @@ def rule_explanation(trace: RuleTrace, assessment: Assessment, rules: RuleSet) -
     lines += ["  Why:", *("    " + line for line in trace_lines(trace, assessment.as_of))]
     if result.outcome == "cannot_tell":
         lines += ["  We cannot tell until the plan answers:",
-                  *(f"    - {_question(p)} ({p})" for p in result.missing)]  # fmt: skip
+                  *(f"    - {_question(p, assessment.plan, rules)} ({p})" for p in result.missing)]  # fmt: skip
     if result.message:
         lines += [f"  What it says: {result.message}", f"  What to do instead: {result.remedy}"]
     lines += ["  Sources:", *_source_lines(rule)]

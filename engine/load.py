@@ -29,6 +29,7 @@ from engine.model import (
     Action,
     ChosenAction,
     Constraint,
+    DataFlow,
     Effect,
     Example,
     Period,
@@ -473,28 +474,33 @@ def _sources_checked_to(roots: list[Path]) -> tuple[str | None, list[Problem]]:
 RULESET_MANIFEST = "ruleset.yaml"
 
 
+RULE_FOLDERS = {"constraint": "constraints", "action": "actions", "data_flow": "data-flows"}
+
+
 def _rule_files(root: Path) -> list[Path]:
-    return sorted(root.glob("constraints/*.yaml")) + sorted(root.glob("actions/*.yaml"))
+    return [file for folder in RULE_FOLDERS.values() for file in sorted(root.glob(f"{folder}/*.yaml"))]
 
 
 def _folder_problems(root: Path, doc: Document) -> list[Problem]:
     """A constraint under actions/ (or the reverse) is almost certainly a mistake."""
     folder = Path(doc.path).parent.name
     kind = doc.data.get("kind") if isinstance(doc.data, dict) else None
-    if kind not in ("constraint", "action") or folder == f"{kind}s":
+    if kind not in RULE_FOLDERS or folder == RULE_FOLDERS[kind]:
         return []
     message = f"this file says 'kind: {kind}' but is in {folder}/"
-    hint = f"move it to {root / (str(kind) + 's')}/"
+    hint = f"move it to {root / RULE_FOLDERS[kind]}/"
     return [Problem("rule-schema", message, doc.locations.get("/kind"), "/kind", hint)]
 
 
 def _build_ruleset(roots: list[Path], documents: list[tuple[Path, Document]]) -> RuleSet:
-    constraints, actions = [], []
+    constraints, actions, flows = [], [], []
     builtin = builtin_rules_dir().resolve()
     for root, doc in documents:
         pack = "national" if root.resolve() == builtin else root.name
         if doc.data["kind"] == "constraint":
             constraints.append(_constraint(doc, pack))
+        elif doc.data["kind"] == "data_flow":
+            flows.append(_data_flow(doc, pack))
         else:
             actions.append(_action(doc, pack))
     return RuleSet(
@@ -502,6 +508,22 @@ def _build_ruleset(roots: list[Path], documents: list[tuple[Path, Document]]) ->
         actions=tuple(sorted(actions, key=lambda action: action.id)),
         directories=tuple(str(root) for root in roots),
         digest=_ruleset_digest(documents),
+        flows=tuple(sorted(flows, key=lambda flow: flow.id)),
+    )
+
+
+def _data_flow(doc: Document, pack: str) -> DataFlow:
+    data = doc.data
+    return DataFlow(
+        id=data["id"],
+        name=data["name"],
+        legal_basis=data["legal_basis"],
+        purpose=data["purpose"],
+        effective=tuple(Period(p.get("from"), p.get("until")) for p in data["effective"]),
+        sources=tuple(Source(**source) for source in data["sources"]),
+        notes=data.get("notes", ""),
+        file=doc.path,
+        pack=pack,
     )
 
 
@@ -574,7 +596,8 @@ def _phase(data: dict[str, Any]) -> Phase:
 
 def _effect(data: dict[str, Any]) -> Effect:
     return Effect(
-        data["set"], data.get("value"), data.get("param"), data.get("for_each"), data.get("where")
+        data["set"], data.get("value"), data.get("param"), data.get("for_each"), data.get("where"),
+        data.get("when"),
     )
 
 

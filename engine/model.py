@@ -22,13 +22,14 @@ Condition = dict[str, Any]
 
 Outcome = Literal["pass", "fail", "cannot_tell", "not_applicable"]
 Severity = Literal["breach", "local_breach", "guidance_risk", "advisory"]
-ActionStatus = Literal["safe", "risk", "cannot_tell"]
+ActionStatus = Literal["safe", "safe_with_cautions", "risk", "cannot_tell"]
 Overall = Literal["no_risk", "risk", "cannot_tell"]
 
 PRACTICE = "practice"
 """The attribution of a finding that fails with no action at all."""
 
 BREACH_SEVERITIES: frozenset[str] = frozenset({"breach", "local_breach"})
+SAFE_STATUSES: frozenset[str] = frozenset({"safe", "safe_with_cautions"})  # no contract-level finding
 
 
 def sha256_of(raw: bytes) -> str:
@@ -109,7 +110,7 @@ class Period(Struct, frozen=True):
 
 class Example(Struct, frozen=True):
     note: str
-    expect: Literal["pass", "fail", "safe", "risk", "cannot_tell"]
+    expect: Literal["pass", "fail", "safe", "safe_with_cautions", "risk", "cannot_tell"]
     plan: dict[str, Any]
 
 
@@ -143,7 +144,9 @@ class Effect(Struct, frozen=True):
 
     ``target`` is a dotted plan path. With ``for_each`` the target is relative to each
     item of that list for which ``where`` holds. The new value is ``value``, or the
-    action's parameter named ``param``.
+    action's parameter named ``param``. ``when`` is a condition on the action's own
+    parameters: the effect applies only where it holds, and leaves the target unknown
+    where it cannot be told (an answer the action makes stale).
     """
 
     target: str
@@ -151,6 +154,7 @@ class Effect(Struct, frozen=True):
     param: str | None = None
     for_each: str | None = None
     where: Condition | None = None
+    when: Condition | None = None
 
 
 class Phase(Struct, frozen=True):
@@ -190,18 +194,36 @@ class Override(Struct, frozen=True):
     replaces: str  # the file of the rule it replaces
 
 
+class DataFlow(Struct, frozen=True):
+    """A national data flow every practice has, listed in its plan or not; a local pack
+    may add its own. It joins the plan's ``setup.data_sharing`` while in effect."""
+
+    id: str
+    name: str
+    legal_basis: Literal["statutory_dpn", "contractual", "voluntary"]
+    purpose: Literal["direct_care", "secondary"]
+    effective: tuple[Period, ...]
+    sources: tuple[Source, ...]
+    notes: str = ""
+    file: str = ""
+    pack: str = "national"
+
+    def in_effect(self, day: str) -> bool:
+        return any(period.contains(day) for period in self.effective)
+
+
 class RuleSet(Struct, frozen=True):
     constraints: tuple[Constraint, ...]
     actions: tuple[Action, ...]
     directories: tuple[str, ...]
     digest: str  # sha256 over the rule files, for the replay stamp
     overrides: tuple[Override, ...] = ()  # reported, never silent (engine/packs.py)
-    sources_checked_to: str | None = None  # ISO date the sources were last checked to (rules/ruleset.yaml)
     sources_checked_to: str | None = None  # rules/ruleset.yaml: sources last checked to this date
 
     def checked_before(self, day: str) -> bool:
         """Whether ``day`` is after the date the rules' sources were last checked to."""
         return self.sources_checked_to is not None and day > self.sources_checked_to
+    flows: tuple[DataFlow, ...] = ()  # the data flows every practice has (rules/data-flows/)
 
     def constraint(self, rule_id: str) -> Constraint:
         return next(rule for rule in self.constraints if rule.id == rule_id)

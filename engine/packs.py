@@ -20,6 +20,7 @@ from engine.model import Override, Problem
 
 MANIFEST = "pack.yaml"
 SEVERITY_RANK = {"advisory": 0, "guidance_risk": 1, "local_breach": 2, "breach": 3}
+LEGAL_BASIS_RANK = {"voluntary": 1, "contractual": 2, "statutory_dpn": 3}
 
 
 def layered_roots(directories: Sequence[Path], builtin: Path) -> list[Path]:
@@ -88,6 +89,12 @@ def _weakened(new: dict[str, Any], old: dict[str, Any]) -> list[tuple[str, str]]
     if new.get("kind") != old.get("kind"):
         found.append((f"this {new.get('kind')} replaces a national {old.get('kind')}", "/kind"))
         return found
+    if new.get("kind") == "data_flow":
+        if LEGAL_BASIS_RANK.get(new.get("legal_basis"), 0) < LEGAL_BASIS_RANK.get(old.get("legal_basis"), 0):
+            found.append((f"the legal basis {new.get('legal_basis')} is weaker than the national "
+                          f"{old.get('legal_basis')}", "/legal_basis"))  # fmt: skip
+        if not _covers(new.get("effective", []), old.get("effective", [])):
+            found.append(("the dates in effect leave out dates the national data flow covers", "/effective"))
     if new.get("kind") == "constraint":
         if _rank(new.get("severity")) < _rank(old.get("severity"), default=0):
             found.append((f"the severity {new.get('severity')} is lower than the national "

@@ -71,6 +71,19 @@ def _assign(data: Any, path: str, value: Any) -> None:
     data[steps[-1]] = value
 
 
+def _listed(setup: Any, path: str) -> bool:
+    """Whether every list item the path steps through is one the plan itself lists."""
+    data = setup
+    for step in re.split(r"\.|\[|\]\.?", path):
+        if step.isdigit():
+            if not isinstance(data, list) or int(step) >= len(data):
+                return False
+            data = data[int(step)]
+        elif step:
+            data = data.get(step) if isinstance(data, dict) else None
+    return True
+
+
 def findings(assessment: Assessment) -> set[tuple[str, str]]:
     return {(r.rule_id, r.outcome) for r in assessment.results if r.outcome in FINDINGS}
 
@@ -122,6 +135,8 @@ def candidate_changes(evaluator: Evaluator, assessment: Assessment, rule_id: str
 def _leaf_changes(evaluator: Evaluator, assessment: Assessment, leaf: Step) -> list[Change]:
     if not leaf.path.startswith("setup.") or leaf.path.rsplit(".", 1)[-1] in FIXED_FIELDS:
         return []
+    if not _listed(assessment.plan.setup, leaf.path.removeprefix("setup.")):
+        return []  # a national data flow gpca adds: no answer in the plan to change
     values = [v for v in falsifying(leaf) if v != leaf.actual]
     writer = _param_writer(evaluator, assessment.plan, leaf.path)
     need = f"the rule is met with {NEEDS[leaf.op]} {value_words(leaf.expected)}"

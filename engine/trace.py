@@ -16,7 +16,7 @@ from msgspec import Struct
 
 from engine.binding import binds
 from engine.compile import AS_OF_KEY, Derived, compile_rules, flat_key
-from engine.conditions import QUANTIFIERS, Scope, comparison_operator, holds, lookup, term_value
+from engine.conditions import QUANTIFIERS, Scope, comparison_operator, holds, lookup, rule_outcome, term_value
 from engine.errors import InternalError
 from engine.model import Assessment, Condition, Constraint, Outcome, RuleResult, RuleSet
 
@@ -86,12 +86,8 @@ def _outcome(trace: RuleTrace) -> Outcome:
     if not trace.in_effect:
         return "not_applicable"
     applies = True if trace.applies is None else trace.applies.value
-    if applies is False:
-        return "not_applicable"
     fails = None if trace.fails is None else trace.fails.value
-    if applies is None or fails is None:
-        return "cannot_tell"
-    return "fail" if fails else "pass"
+    return rule_outcome(applies, fails)
 
 
 def unflatten(fact: Mapping[str, Any]) -> dict[str, Any]:

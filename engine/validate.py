@@ -29,7 +29,7 @@ from engine.errors import (
 from engine.escape import echoed
 from engine.model import Action, Problem, RuleSet, SourceLocation
 
-RULE_KINDS = ("constraint", "action")
+RULE_KINDS = ("constraint", "action", "data_flow")
 _FORMATS = Draft202012Validator.FORMAT_CHECKER
 _REQUIRED = "{!r} is a required property"
 
@@ -100,7 +100,7 @@ def _id_problems(doc: load.Document, data: dict[str, Any]) -> list[Problem]:
 
 
 def _period_problems(doc: load.Document, data: dict[str, Any]) -> list[Problem]:
-    key = "effective" if data["kind"] == "constraint" else "phases"
+    key = "phases" if data["kind"] == "action" else "effective"
     problems = []
     for index, period in enumerate(data[key]):
         start, end = period.get("from"), period.get("until")
@@ -124,6 +124,12 @@ def _param_problems(doc: load.Document, data: dict[str, Any]) -> list[Problem]:
             hint = did_you_mean(effect["param"], params) or "declare it under 'params'"
             pointer = f"/effects/{index}/param"
             problems.append(_problem(doc, "unknown-param", message, pointer, hint))
+    for index, effect in enumerate(data.get("effects", [])):
+        for name in sorted(_when_params(effect.get("when"))):
+            if name not in params:
+                message = f"the effect's 'when' reads the parameter '{name}', which is not declared"
+                hint = did_you_mean(name, params) or "declare it under 'params'"
+                problems.append(_problem(doc, "unknown-param", message, f"/effects/{index}/when", hint))
     for index, name in enumerate(data.get("required_params", [])):
         if name not in params:
             message = f"the required parameter '{name}' is not declared"
@@ -145,6 +151,16 @@ def _contested_severity_problems(doc: load.Document, data: dict[str, Any]) -> li
                "a contested point risks a notice")  # fmt: skip
     hint = "give it the severity of the commissioner's reading (breach or local_breach)"
     return [_problem(doc, "contested-severity", message, "/severity", hint)]
+
+
+def _when_params(when: Any) -> set[str]:
+    """The parameter names an effect's ``when`` condition reads."""
+    if isinstance(when, list):
+        return set().union(*(_when_params(part) for part in when))
+    if not isinstance(when, dict):
+        return set()
+    names = {when["path"].split(".")[0]} if isinstance(when.get("path"), str) else set()
+    return names.union(*(_when_params(value) for value in when.values() if isinstance(value, (dict, list))))
 
 
 def _bad_param_schemas(params: dict[str, Any]) -> Iterable[tuple[str, str]]:

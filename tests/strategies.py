@@ -42,6 +42,22 @@ def from_schema(schema: dict[str, Any], root: dict[str, Any] | None = None) -> s
     return _BY_TYPE[_type_of(schema)](schema, root)
 
 
+def complete_from_schema(schema: dict[str, Any], root: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """Like ``from_schema``, but every object answers every property: a whole answer."""
+    if "$ref" in schema:
+        return complete_from_schema(_resolve(schema["$ref"], root), root)
+    if "enum" in schema or "const" in schema or "oneOf" in schema or "anyOf" in schema:
+        return from_schema(schema, root)
+    kind = _type_of(schema)
+    if kind == "object":
+        return st.fixed_dictionaries(
+            {key: complete_from_schema(sub, root) for key, sub in schema.get("properties", {}).items()})
+    if kind == "array":
+        items = complete_from_schema(schema.get("items", {"type": "string"}), root)
+        return st.lists(items, min_size=schema.get("minItems", 0), max_size=3)
+    return _BY_TYPE[kind](schema, root)
+
+
 def _type_of(schema: dict[str, Any]) -> str:
     kind = schema.get("type", "object")
     return kind[0] if isinstance(kind, list) else kind

@@ -357,9 +357,8 @@ def test_real_check_finds_update_record_switched_off_after_october_2025(real: Pa
         "    - Keep GP Connect Update Record switched on (gp-connect-update-record-enabled)",
     ]
     assert lines[-4:] == [
-        "1 action: 0 safe, 1 risks breach, 0 cannot tell; 2 constraints checked: 1 pass, 1 fail, "
-        "0 cannot",
-        "tell, 0 not applicable",
+        "1 action: 0 safe, 0 safe with cautions, 1 risks breach, 0 cannot tell; 2 constraints checked: 1",
+        "pass, 1 fail, 0 caution, 0 cannot tell, 0 not applicable",
         "",
         DISCLAIMER,
     ]

@@ -33,7 +33,8 @@ def test_compile_emits_fail_pass_and_na_rules_as_plain_dicts() -> None:
         {"$lte": {"_as_of": "2025-09-30"}},
         {"$and": [{"$ex": {"setup__has_agreements": 1}}, {"$neq": {"setup__has_agreements": True}}]},
     ]}}]}
-    assert compiled.definition["withdrawn:pass"]["all"][0]["m"]["$and"][2] == {"$or": [
+    # "pass" is not gated on applies_when: a known-false failing condition settles it.
+    assert compiled.definition["withdrawn:pass"]["all"][0]["m"]["$and"][1] == {"$or": [
         {"_len__setup__agreements": 0},
         {"$iall": {"setup__agreements": {"$i._f2": False}}},
     ]}

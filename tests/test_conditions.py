@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.conditions import Scope, add_months, holds, term_value, unknowns
+from engine.conditions import Scope, add_months, holds, rule_outcome, term_value, unknowns
 
 VIEW = {
     "setup": {
@@ -106,3 +106,12 @@ def test_unknowns_follow_lets_to_the_plan_fields_they_use() -> None:
     unsized = {"setup": {"slots": 2}, "practice": {}}
     assert unknowns(condition, Scope(unsized, "2025-10-01", lets)) == {"practice.patients"}
     assert unknowns({"path": "setup.slots", "lt": 3}, scope()) == set()
+
+
+@pytest.mark.parametrize(("applies", "fails", "outcome"), [
+    (False, None, "not_applicable"), (False, True, "not_applicable"), (None, False, "pass"),
+    (True, False, "pass"), (None, True, "cannot_tell"), (True, None, "cannot_tell"),
+    (None, None, "cannot_tell"), (True, True, "fail"),
+])  # fmt: skip
+def test_one_known_false_condition_settles_a_rule(applies, fails, outcome) -> None:
+    assert rule_outcome(applies, fails) == outcome

@@ -7,7 +7,8 @@ import pytest
 
 from engine.errors import InternalError
 from engine.evaluate import Evaluator, flatten
-from engine.model import PRACTICE, ChosenAction, Effect, Period
+from engine.model import PRACTICE, ChosenAction, Effect, Period, replace
+from engine.reference import reference_attribution, reference_outcomes
 from tests.builders import action, constraint, plan, ruleset
 
 SLOTS = constraint(
@@ -88,7 +89,8 @@ def test_an_effect_whose_where_is_unknown_makes_the_constraint_cannot_tell() -> 
     agreements = [{"basis": "statutory_dpn", "status": "continue"}]
     result = EVALUATOR.assess(plan({"agreements": agreements}, "withdraw")).result("statutory")
     assert (result.outcome, result.attributed_to) == ("cannot_tell", ("withdraw",))
-    assert result.missing == ("setup.agreements[0].status",)
+    # Not the status the action overwrites: answering that would bring it straight back.
+    assert result.missing == ("setup.agreements[0].purpose",)
 
 
 def test_item_comparison_against_a_date_term_and_applies_when() -> None:
@@ -181,3 +183,76 @@ def test_a_host_that_failed_is_dropped_without_another_call_into_it() -> None:
 
 def test_evaluators_of_different_rule_sets_share_one_lock_on_the_c_engine() -> None:
     assert Evaluator(RULES)._lock is Evaluator(ruleset(SLOTS))._lock
+
+
+def test_a_known_false_failing_condition_settles_a_rule_whose_scope_is_unknown() -> None:
+    services = [{"notice_served_on": "2025-01-10", "months": 3, "stops_on": "2025-05-01"}]
+    result = EVALUATOR.assess(plan({"services": services})).result("les-notice")
+    assert (result.outcome, result.missing) == ("pass", ())
+    assert reference_outcomes(RULES, plan({"services": services}))["les-notice"] == "pass"
+
+
+def test_a_known_false_scope_settles_a_rule_whose_test_is_unknown() -> None:
+    services = [{"status": "continue"}]
+    result = EVALUATOR.assess(plan({"services": services})).result("les-notice")
+    assert (result.outcome, result.missing) == ("not_applicable", ())
+    assert reference_outcomes(RULES, plan({"services": services}))["les-notice"] == "not_applicable"
+
+
+def test_cannot_tell_asks_for_both_the_scope_and_the_test_when_neither_is_known() -> None:
+    services = [{"notice_served_on": "2025-01-10", "months": 3, "stops_on": "2025-03-01"}]
+    result = EVALUATOR.assess(plan({"services": services})).result("les-notice")
+    assert (result.outcome, result.missing) == ("cannot_tell", ("setup.services[0].status",))
+    untested = [{"status": "notice_served", "months": 3, "stops_on": "2025-03-01"}]
+    result = EVALUATOR.assess(plan({"services": untested})).result("les-notice")
+    assert (result.outcome, result.missing) == ("cannot_tell", ("setup.services[0].notice_served_on",))
+    neither = [{"months": 3, "stops_on": "2025-03-01"}]
+    result = EVALUATOR.assess(plan({"services": neither})).result("les-notice")
+    assert (result.outcome, result.missing) == (
+        "cannot_tell", ("setup.services[0].status", "setup.services[0].notice_served_on"))
+
+
+def test_a_doubt_an_action_can_turn_either_way_is_the_actions_not_already_the_case() -> None:
+    assessment = EVALUATOR.assess(plan({}, "a-off"))
+    assert outcomes(assessment)["both"] == ("cannot_tell", ("a-off",))
+    verdict = assessment.actions[0]
+    assert (verdict.status, verdict.findings) == ("cannot_tell", ("both",))
+    assert reference_attribution(RULES, plan({}, "a-off"))["both"] == ("a-off",)
+
+
+def test_a_doubt_the_actions_leave_exactly_as_it_was_is_already_the_case() -> None:
+    agreements = [{"purpose": "direct_care", "status": "withdrawn"}]
+    assessment = EVALUATOR.assess(plan({"agreements": agreements}, "withdraw"))
+    assert outcomes(assessment)["statutory"] == ("cannot_tell", (PRACTICE,))
+    assert (assessment.actions[0].status, assessment.actions[0].findings) == ("safe", ())
+    assert reference_attribution(RULES, plan({"agreements": agreements}, "withdraw"))["statutory"] == (PRACTICE,)
+
+
+def test_a_missing_action_parameter_is_asked_as_the_actions_own_path() -> None:
+    rules = ruleset(SLOTS, action("cap", Effect("setup.nhs111.slots", param="slots"),
+                                  params={"slots": {"type": "integer"}}))
+    evaluator = Evaluator(rules)
+    chosen = plan({"nhs111": {"slots": 5}}, "cap", practice={"patients": 9027})
+    result = evaluator.assess(chosen).result("slots")
+    assert (result.outcome, result.missing) == ("cannot_tell", ("actions[0].slots",))
+    answered = replace(chosen, actions=(ChosenAction("cap", {"slots": 5}),))
+    assert evaluator.assess(answered).result("slots").outcome == "pass"
+
+
+def test_an_answer_an_action_makes_stale_is_asked_of_the_action_until_its_parameters_settle_it() -> None:
+    same_day = constraint("same-day", {"path": "setup.urgent_same_day", "eq": False})
+    divert = action(
+        "divert",
+        Effect("setup.urgent_same_day", param="same_day_when_full",
+               when={"path": "overflow", "in": ["nhs111"]}),
+        params={"overflow": {"enum": ["nhs111", "duty"]}, "same_day_when_full": {"type": "boolean"}},
+    )
+    evaluator = Evaluator(ruleset(same_day, divert))
+    before = {"urgent_same_day": True}
+    def asked(params):
+        result = evaluator.assess(plan(before, ChosenAction("divert", params))).result("same-day")
+        return result.outcome, result.missing
+    assert asked({}) == ("cannot_tell", ("actions[0].overflow", "actions[0].same_day_when_full"))
+    assert asked({"overflow": "nhs111"}) == ("cannot_tell", ("actions[0].same_day_when_full",))
+    assert asked({"overflow": "nhs111", "same_day_when_full": False}) == ("fail", ())
+    assert asked({"overflow": "duty"}) == ("pass", ())

@@ -90,3 +90,30 @@ def test_an_unknown_rules_package_is_a_usage_error() -> None:
     assert err.splitlines()[-1] == (
         "Error: Invalid value for '--rules': no installed Python package is named "
         "'no_such_gpca_pack'; pip install it first")
+
+
+def test_a_pack_adds_its_own_data_flows_to_the_national_register(tmp_path: Path) -> None:
+    pack = tmp_path / "flow-pack"
+    shutil.copytree(PACK, pack)
+    (pack / "data-flows").mkdir()
+    national = ROOT / "rules" / "data-flows" / "summary-care-record.yaml"
+    local = yaml.safe_load(national.read_text("utf-8"))
+    local.update(id="example-lmc-shared-care-record", name="Local shared care record (ICB contract)")
+    (pack / "data-flows" / "example-lmc-shared-care-record.yaml").write_text(yaml.safe_dump(local), "utf-8")
+    rules = load_rules([pack])
+    flows = {flow.id: flow.pack for flow in rules.flows}
+    assert flows["example-lmc-shared-care-record"] == "flow-pack"
+    assert flows["gpes-collections"] == "national"
+
+
+def test_a_pack_that_makes_a_national_data_flow_voluntary_is_refused(tmp_path: Path) -> None:
+    pack = tmp_path / "weak-pack"
+    shutil.copytree(PACK, pack)
+    (pack / "data-flows").mkdir()
+    national = ROOT / "rules" / "data-flows" / "gpes-collections.yaml"
+    weakened = national.read_text("utf-8").replace("legal_basis: statutory_dpn", "legal_basis: voluntary")
+    (pack / "data-flows" / "gpes-collections.yaml").write_text(weakened, "utf-8")
+    with pytest.raises(InputError) as error:
+        load_rules([pack])
+    assert [p.message for p in error.value.problems] == [
+        "the legal basis voluntary is weaker than the national statutory_dpn"]

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+import copy
+import os
+import re
+from typing import Any
+
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from engine.evaluate import Evaluator
 from engine.load import builtin_schema, load_rules
-from engine.model import PRACTICE, Plan, replace
-from engine.reference import reference_attribution, reference_outcomes
-from tests.strategies import plans
+from engine.model import BREACH_SEVERITIES, PRACTICE, SAFE_STATUSES, Plan, replace
+from engine.reference import reference_attribution, reference_outcomes, reference_verdicts
+from engine.report.common import schema_node
+from tests.strategies import complete_from_schema, plans
 
 RULES = load_rules(None)
 EVALUATOR = Evaluator(RULES)
@@ -73,3 +79,144 @@ def _shuffled(value, random):
         random.shuffle(copy)
         return copy
     return value
+
+
+# Completion soundness, questions suffice, no loop: on the durable_rules engine and the
+# reference evaluator alike. GPCA_PROPERTIES=large runs each at 10,000 examples (the
+# issue's bar); CI runs the small profile.
+LARGE = os.environ.get("GPCA_PROPERTIES") == "large"
+COMPLETIONS = settings(max_examples=10_000 if LARGE else 60, deadline=None,
+                       suppress_health_check=list(HealthCheck))  # fmt: skip
+PLAN_SCHEMA = builtin_schema("plan.schema.json")
+STEP = re.compile(r"\.|\[|\]\.?")
+
+
+def answer_paths(plan: Plan) -> list[str]:
+    """Every answer a plan gives that could be left out: set-up and practice fields at
+    any depth (whole lists and objects too), and each action parameter with no default."""
+    paths = _paths(plan.setup, "setup") + _paths(plan.practice, "practice")
+    for index, choice in enumerate(plan.actions):
+        declared = RULES.action(choice.id).params
+        paths += [f"actions[{index}].{name}" for name, value in choice.params.items()
+                  if value is not None and "default" not in declared.get(name, {})]  # fmt: skip
+    return paths
+
+
+def _paths(data: Any, prefix: str) -> list[str]:
+    found = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += [f"{prefix}.{key}", *_paths(value, f"{prefix}.{key}")]
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            found += _paths(item, f"{prefix}[{index}]")
+    return found
+
+
+def _steps(path: str) -> list[str | int]:
+    return [int(s) if s.isdigit() else s for s in STEP.split(path) if s]
+
+
+def without(plan: Plan, paths: list[str]) -> Plan:
+    return _edited(plan, [(path, None) for path in paths])
+
+
+def answered(plan: Plan, answers: list[tuple[str, Any]]) -> Plan:
+    return _edited(plan, answers)
+
+
+def _edited(plan: Plan, changes: list[tuple[str, Any]]) -> Plan:
+    """The plan with each path set to its value, or removed where the value is None."""
+    data = {"setup": copy.deepcopy(plan.setup), "practice": copy.deepcopy(plan.practice),
+            "actions": [dict(c.params) for c in plan.actions]}  # fmt: skip
+    for path, value in changes:
+        *parents, leaf = _steps(path)
+        node: Any = data
+        for step in parents:
+            if isinstance(step, int):
+                node = node[step] if isinstance(node, list) and step < len(node) else None
+            else:
+                node = node.setdefault(step, {}) if isinstance(node, dict) else None
+        if isinstance(node, dict) and value is None:
+            node.pop(leaf, None)
+        elif node is not None:
+            node[leaf] = value
+    actions = tuple(replace(c, params=p) for c, p in zip(plan.actions, data["actions"]))
+    return replace(plan, setup=data["setup"], practice=data["practice"], actions=actions)
+
+
+def answer_schema(plan: Plan, path: str) -> dict[str, Any] | None:
+    """The schema an answer at ``path`` must meet: the plan schema's, or the action's own."""
+    steps = _steps(path)
+    if steps[0] == "actions":
+        return RULES.action(plan.actions[steps[1]].id).params.get(str(steps[2]))
+    return schema_node(path)
+
+
+def outermost(paths: list[str]) -> list[str]:
+    return [p for p in paths if not any(p != q and p.startswith((q + ".", q + "[")) for q in paths)]
+
+
+def both_verdicts(plan: Plan) -> tuple[dict[str, str], str, dict[str, str], str]:
+    assessment = EVALUATOR.assess(plan)
+    engine = {v.action_id: v.status for v in assessment.actions}
+    reference = reference_outcomes(RULES, plan)
+    return engine, assessment.overall, reference_verdicts(RULES, plan), _overall(reference)
+
+
+def _overall(outcomes: dict[str, str]) -> str:
+    if any(o == "fail" and RULES.constraint(r).severity in BREACH_SEVERITIES for r, o in outcomes.items()):
+        return "risk"
+    return "cannot_tell" if "cannot_tell" in outcomes.values() else "no_risk"
+
+
+@COMPLETIONS
+@given(PLANS, st.data())
+def test_no_completion_of_a_safe_partial_plan_is_unsafe(plan: Plan, data) -> None:
+    paths = answer_paths(plan)
+    assume(paths)
+    removed = outermost(data.draw(st.lists(st.sampled_from(paths), min_size=1, max_size=6, unique=True)))
+    partial = without(plan, removed)
+    engine, overall, reference, reference_overall = both_verdicts(partial)
+    assert engine == reference
+    safe = {action: status for action, status in engine.items() if status in SAFE_STATUSES}
+    event(f"partial plan: {len(safe)} safe action(s), overall {overall}")
+    if not safe and overall != "no_risk":
+        return
+    fills = [(path, data.draw(complete_from_schema(answer_schema(partial, path), PLAN_SCHEMA)))
+             for path in removed]  # fmt: skip
+    completion = answered(partial, fills)
+    after, after_overall, after_reference, after_reference_overall = both_verdicts(completion)
+    for action, status in safe.items():
+        # SAFE stays SAFE; SAFE, WITH CAUTIONS may lose a caution (a completion can show it
+        # was already the case) but never becomes a risk or a doubt.
+        allowed = {status} if status == "safe" else SAFE_STATUSES
+        assert {after[action], after_reference[action]} <= allowed, (action, status, fills)
+    if overall == "no_risk":
+        assert (after_overall, after_reference_overall) == ("no_risk", "no_risk"), fills
+
+
+@COMPLETIONS
+@given(PLANS, st.data())
+def test_answering_the_questions_a_rule_asks_decides_it(plan: Plan, data) -> None:
+    unsure = [r for r in EVALUATOR.assess(plan).results if r.outcome == "cannot_tell"]
+    assume(unsure)
+    result = data.draw(st.sampled_from(unsure))
+    event(f"questions asked: {min(len(result.missing), 4)}")
+    schemas = {path: answer_schema(plan, path) for path in result.missing}
+    assert None not in schemas.values(), schemas  # every question is a real answer of the plan
+    fills = [(path, data.draw(complete_from_schema(schema, PLAN_SCHEMA))) for path, schema in schemas.items()]
+    after = answered(plan, fills)
+    assert EVALUATOR.assess(after).result(result.rule_id).outcome != "cannot_tell", fills
+    assert reference_outcomes(RULES, after)[result.rule_id] != "cannot_tell", fills
+
+
+@COMPLETIONS
+@given(PLANS, st.data())
+def test_answering_a_question_never_brings_it_back(plan: Plan, data) -> None:
+    asked = {(r.rule_id, path) for r in EVALUATOR.assess(plan).results for path in r.missing}
+    assume(asked)
+    rule_id, path = data.draw(st.sampled_from(sorted(asked)))
+    value = data.draw(complete_from_schema(answer_schema(plan, path), PLAN_SCHEMA))
+    again = EVALUATOR.assess(answered(plan, [(path, value)])).result(rule_id)
+    assert path not in again.missing, (path, value, again.missing)

@@ -256,8 +256,8 @@ Already the case, whatever you choose
 Not applicable on this date:
   - data-sharing-dpn: not in effect on 1 October 2025
 
-2 actions: 0 safe, 1 risks breach, 1 cannot tell; 4 constraints checked: 0 pass, 2 fail, 1 cannot
-tell, 1 not applicable
+2 actions: 0 safe, 0 safe with cautions, 1 risks breach, 1 cannot tell; 4 constraints checked: 0
+pass, 2 fail, 0 caution, 1 cannot tell, 1 not applicable
 """
 
 SAFE_REPORT = """\
@@ -277,8 +277,8 @@ Already the case, whatever you choose
 Not applicable on this date:
   - gp-connect-update-record-enabled: in effect from 1 October 2025
 
-1 action: 1 safe, 0 risks breach, 0 cannot tell; 2 constraints checked: 1 pass, 0 fail, 0 cannot
-tell, 1 not applicable
+1 action: 1 safe, 0 safe with cautions, 0 risks breach, 0 cannot tell; 2 constraints checked: 1
+pass, 0 fail, 0 caution, 0 cannot tell, 1 not applicable
 """
 
 DISCLAIMER = "gpca is decision support, not legal advice. Check with your LMC before acting.\n"
@@ -344,7 +344,7 @@ def test_json_report_validates_and_keeps_every_result_field() -> None:
     assert document["summary"] == {
         "plans": 2,
         "overall": {"no_risk": 1, "risk": 1, "cannot_tell": 0},
-        "actions": {"safe": 1, "risk": 1, "cannot_tell": 1},
+        "actions": {"safe": 1, "safe_with_cautions": 0, "risk": 1, "cannot_tell": 1},
         "outcomes": {"pass": 1, "fail": 2, "cannot_tell": 1, "not_applicable": 2},
     }
     assert (document["gpca_version"], document["rules_digest"]) == ("0.1.0", RULES.digest)
@@ -515,7 +515,9 @@ def test_a_contested_risk_is_shown_with_both_readings_in_text_and_json() -> None
     assert "  RISKS A NOTICE (CONTESTED): Limit daily patient contacts per clinician (limit-daily-contacts)\n" in text
     assert "      Severity: breach of the core contract, on the commissioner's reading\n" in text
     assert "      Contested: the readings differ.\n" in text
-    assert "1 action: 0 safe, 0 risks breach, 1 risks a notice (contested), 0 cannot tell;" in text
+    summary = " ".join(text.split())
+    assert ("1 action: 0 safe, 0 safe with cautions, 0 risks breach, 1 risks a notice (contested), "
+            "0 cannot tell;") in summary
     document = json.loads(render("json", [assessment], rules))
     (action,) = document["plans"][0]["actions"]
     assert (action["status"], action["contested"]) == ("risk", True)
@@ -525,3 +527,49 @@ def test_a_contested_risk_is_shown_with_both_readings_in_text_and_json() -> None
         ("profession", "BMA (safe working guidance)", "not_a_breach"),
     ]
     jsonschema.Draft202012Validator(REPORT_SCHEMA).validate(document)
+
+
+CAUTIONED = Path(__file__).parent.parent / "fixtures" / "capacity" / "limit-daily-contacts-2025-warning.yaml"
+
+
+@pytest.fixture(scope="module")
+def cautioned(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import yaml
+
+    path = tmp_path_factory.mktemp("cautions") / "plan.yaml"
+    path.write_text(yaml.safe_dump(yaml.safe_load(CAUTIONED.read_text("utf-8"))["plan"]), "utf-8")
+    return path
+
+
+def check_as(fmt: str, path: Path) -> tuple[int, str]:
+    from click.testing import CliRunner
+
+    from engine.cli import gpca
+
+    result = CliRunner().invoke(gpca, ["check", "--format", fmt, str(path)], prog_name="gpca")
+    return result.exit_code, result.output
+
+
+def test_an_action_with_only_guidance_cautions_is_safe_with_cautions_in_every_format(cautioned: Path) -> None:
+    code, text = check_as("text", cautioned)
+    assert code == 0  # exit codes are unchanged: no contract-level finding
+    assert "Overall: NO RISK FOUND" in text
+    assert "  SAFE, WITH CAUTIONS: Limit daily patient contacts per clinician (limit-daily-contacts)" in text
+    summary = " ".join(text.split("\n\n")[-2].split())
+    assert "0 fail, 1 caution" in summary and "1 safe with cautions" in summary
+    document = json.loads(check_as("json", cautioned)[1])
+    jsonschema.validate(document, REPORT_SCHEMA)
+    assert document["plans"][0]["actions"][0]["status"] == "safe_with_cautions"
+    assert document["summary"]["actions"]["safe_with_cautions"] == 1
+    assert "| 🟡 SAFE, WITH CAUTIONS | Limit daily patient contacts" in check_as("markdown", cautioned)[1]
+    assert '<span class="light safe_with_cautions">SAFE, WITH CAUTIONS</span>' in check_as("html", cautioned)[1]
+    sarif = json.loads(check_as("sarif", cautioned)[1])
+    assert [(a["action"], a["status"]) for a in sarif["runs"][0]["properties"]["actions"]] == [
+        ("limit-daily-contacts", "safe_with_cautions")]
+
+
+def test_each_action_status_has_its_words_in_one_table() -> None:
+    assert list(common.ACTION_STATUSES) == ["safe", "safe_with_cautions", "risk", "contested", "cannot_tell"]
+    assert common.ACTION_STATUS_LABELS["safe_with_cautions"] == "SAFE, WITH CAUTIONS"
+    assert common.ACTION_STATUS_LABELS["contested"] == "RISKS A NOTICE (CONTESTED)"
+    assert set(REPORT_SCHEMA["$defs"]["action_status"]["enum"]) == set(common.STATUS_VALUES)

@@ -11,9 +11,9 @@ import textwrap
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
-from engine.model import Action, ActionVerdict, Assessment, Period, Reading
+from engine.model import Action, ActionVerdict, Assessment, Period, Plan, Reading, RuleSet
 from engine.readings import verdict_key
 
 WIDTH = 100  # of the text reports, in characters
@@ -23,12 +23,35 @@ SEVERITY_WORDS = {
     "guidance_risk": "goes against NHS England/ICB guidance",
     "advisory": "advice only",
 }
-# "contested" is no status of its own: it is a risk on contested points (engine/readings.py).
-ACTION_STATUS_WORDS = {"safe": "safe", "risk": "risks breach", "contested": "risks a notice (contested)",
-                       "cannot_tell": "cannot tell"}  # fmt: skip
-ACTION_STATUS_LABELS = {"safe": "SAFE", "risk": "RISKS BREACH", "contested": "RISKS A NOTICE (CONTESTED)",
-                        "cannot_tell": "CANNOT TELL"}  # fmt: skip
-ACTION_STATUS_KEYS = ("safe", "risk", "contested", "cannot_tell")
+
+
+class StatusWords(NamedTuple):
+    """How one action status is said in every format; the planner's page reads it too."""
+
+    words: str  # in a sentence
+    label: str  # a heading or badge
+    title: str  # sentence case, for the planner
+    counted: str  # in a tally ("2 safe with cautions"), where a comma would mislead
+    light: str  # the traffic light's colour
+    mark: str  # the Markdown report's light
+
+
+# One line a status, in the order reports count them. Another status is one more line.
+ACTION_STATUSES: dict[str, StatusWords] = {
+    "safe": StatusWords("safe", "SAFE", "Safe", "safe", "green", "🟢"),
+    "safe_with_cautions": StatusWords("safe, with cautions", "SAFE, WITH CAUTIONS", "Safe, with cautions",
+                                      "safe with cautions", "yellow", "🟡"),
+    "risk": StatusWords("risks breach", "RISKS BREACH", "Risks breach", "risks breach", "red", "🔴"),
+    # "contested" is no status of its own: it is a risk on contested points (engine/readings.py).
+    "contested": StatusWords("risks a notice (contested)", "RISKS A NOTICE (CONTESTED)",
+                             "Risks a notice (contested)", "risks a notice (contested)", "red", "🔴"),
+    "cannot_tell": StatusWords("cannot tell", "CANNOT TELL", "Cannot tell", "cannot tell", "amber", "🟠"),
+}
+ACTION_STATUS_WORDS = {status: said.words for status, said in ACTION_STATUSES.items()}
+ACTION_STATUS_COUNTED = {status: said.counted for status, said in ACTION_STATUSES.items()}
+ACTION_STATUS_LABELS = {status: said.label for status, said in ACTION_STATUSES.items()}
+ACTION_STATUS_KEYS = tuple(ACTION_STATUSES)  # the keys of verdict_key, "contested" among them
+STATUS_VALUES = tuple(key for key in ACTION_STATUSES if key != "contested")  # ActionVerdict.status
 READER_WORDS = {"commissioner": "the commissioner", "profession": "the profession"}
 POSITION_WORDS = {"breach": "a breach", "not_a_breach": "not a breach", "no_position": "no stated position"}
 OUTCOME_WORDS = {
@@ -140,8 +163,13 @@ def schema_node(path: str) -> dict[str, Any] | None:
     return node
 
 
-def question_for(path: str) -> str:
-    """The plan schema's description of a dotted plan path, or the path itself."""
+def question_for(path: str, plan: Plan | None = None, rules: RuleSet | None = None) -> str:
+    """The plan schema's description of a dotted plan path, or the path itself; for a
+    chosen action's own parameter (``actions[0].urgent_overflow``), the parameter's
+    description when the plan and rules are given."""
+    own = ACTION_PARAMETER_PATH.fullmatch(path)
+    if own is not None:
+        return _parameter_question(int(own[1]), own[2], plan, rules) or path
     node = schema_node(path)
     return path if node is None else str(node.get("description", path))
 
@@ -179,3 +207,18 @@ def reading_heading(reading: Reading) -> str:
     """'NHS England (London), for the commissioner: a breach; notices have been issued'."""
     heading = f"{reading.by}, for {READER_WORDS[reading.reader]}: {POSITION_WORDS[reading.position]}"
     return heading + ("; notices have been issued" if reading.notices_issued else "")
+
+
+ACTION_PARAMETER_PATH = re.compile(r"actions\[(\d+)\]\.([a-z_][a-z0-9_]*)")
+
+
+def _parameter_question(index: int, name: str, plan: Plan | None, rules: RuleSet | None) -> str | None:
+    if plan is None or index >= len(plan.actions):
+        return None
+    action_id = plan.actions[index].id
+    if rules is None:
+        return f"{name.replace('_', ' ')}, for the action {action_id}"
+    description = rules.action(action_id).params.get(name, {}).get("description")
+    return f"For the action {action_id}: {description}" if description else None
+
+

@@ -19,6 +19,7 @@ pre { white-space: pre-wrap; font-size: 8.5pt; background: #f4f4f4; padding: 6px
 .light { font-weight: bold; white-space: nowrap; }
 .light::before { content: "\\25CF\\00A0"; font-size: 14pt; }
 .safe::before { color: #1a7f37; } .risk::before, .contested::before { color: #c62828; } .cannot_tell::before { color: #e08a00; }
+.safe_with_cautions::before { color: #9a7d00; }
 .page-break { break-before: page; page-break-before: always; }
 tr, pre { break-inside: avoid; page-break-inside: avoid; }
 @media print { body { max-width: none; } * { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }

@@ -8,10 +8,9 @@ from typing import Any
 from engine import __version__
 from engine.model import ActionVerdict, Assessment, Reading, RuleResult, RuleSet
 from engine.readings import readings_in_order, result_contested
-from engine.report.common import counts, earliest_note, unchecked_note
+from engine.report.common import STATUS_VALUES, counts, earliest_note, unchecked_note
 
 OUTCOMES = ("pass", "fail", "cannot_tell", "not_applicable")
-ACTION_STATUSES = ("safe", "risk", "cannot_tell")
 OVERALLS = ("no_risk", "risk", "cannot_tell")
 
 
@@ -90,6 +89,6 @@ def _summary(assessments: list[Assessment]) -> dict[str, Any]:
     return {
         "plans": len(assessments),
         "overall": counts((a.overall for a in assessments), OVERALLS),
-        "actions": counts((v.status for a in assessments for v in a.actions), ACTION_STATUSES),
+        "actions": counts((v.status for a in assessments for v in a.actions), STATUS_VALUES),
         "outcomes": counts((r.outcome for a in assessments for r in a.results), OUTCOMES),
     }

@@ -6,10 +6,10 @@ import re
 
 from engine.escape import plain
 from engine.model import Assessment, RuleSet
+from engine.report.common import ACTION_STATUSES
 from engine.report.pages import Block, Cell, Light, document
 
-LIGHT_WORDS = {"safe": "🟢 SAFE", "risk": "🔴 RISKS BREACH", "contested": "🔴 RISKS A NOTICE (CONTESTED)",
-               "cannot_tell": "🟠 CANNOT TELL"}  # fmt: skip
+LIGHT_WORDS = {status: f"{said.mark} {said.label}" for status, said in ACTION_STATUSES.items()}
 HEADINGS = {"h1": "#", "h2": "##", "h3": "###"}
 
 

@@ -14,9 +14,10 @@ from msgspec import Struct
 
 from engine import __version__
 from engine.explain import rule_explanation
-from engine.model import PRACTICE, ActionVerdict, Assessment, Constraint, RuleSet
+from engine.model import PRACTICE, SAFE_STATUSES, ActionVerdict, Assessment, Constraint, RuleSet
 from engine.readings import LMC_ADVICE, readings_in_order, result_contested, verdict_key
 from engine.report.common import (
+    ACTION_STATUSES,
     SEVERITY_WORDS,
     earliest_note,
     long_date,
@@ -27,7 +28,7 @@ from engine.report.common import (
 from engine.trace import trace_rule
 from engine.waive import unwaived_overall, waiver_lines
 
-LIGHTS = {"safe": "green", "risk": "red", "contested": "red", "cannot_tell": "amber"}
+LIGHTS = {status: said.light for status, said in ACTION_STATUSES.items()}
 OVERALL = {"no_risk": "no risk found", "risk": "risk of breach",
            "cannot_tell": "cannot tell (some answers are missing)"}  # fmt: skip
 ASK = ("Before acting, talk to your LMC (Local Medical Committee): they advise practices on "
@@ -83,7 +84,7 @@ def _action_row(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) 
     if not verdict.in_phase:
         plain += f" It is not on the BMA menu on {long_date(assessment.as_of)}."
     instead = ""
-    if verdict.status != "safe":
+    if verdict.status not in SAFE_STATUSES:
         remedies = [assessment.result(r).remedy for r in verdict.findings if assessment.result(r).remedy]
         instead = " ".join([*remedies, action.instead]).strip()
     return [Light(verdict_key(verdict)), f"{action.title} ({action.id})", plain, instead]
@@ -95,7 +96,7 @@ def _finding_words(assessment: Assessment, rule_id: str, rules: RuleSet) -> str:
     earliest = earliest_note(rules.constraint(rule_id), assessment.plan.practice, assessment.as_of)
     waived += f" {earliest}" if earliest else ""
     if result.outcome == "cannot_tell":
-        questions = "; ".join(question_for(p) for p in result.missing)
+        questions = "; ".join(question_for(p, assessment.plan, rules) for p in result.missing)
         return f"We cannot tell until the plan answers: {questions}{waived}"
     if result_contested(result, rules):
         return f"{result.message}{waived} {_readings_words(rules.constraint(rule_id))}"
@@ -179,7 +180,7 @@ def _assumptions(assessment: Assessment, rules: RuleSet) -> list[str]:
             if name not in choice.params and "default" in schema:
                 notes.append(f"{choice.id}: {name} not given; the default {schema['default']} is assumed.")
     missing = sorted({p for r in assessment.results for p in r.missing})
-    notes += [f"Not answered: {question_for(p)} ({p})" for p in missing]
+    notes += [f"Not answered: {question_for(p, assessment.plan, rules)} ({p})" for p in missing]
     return notes
 
 

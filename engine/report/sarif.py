@@ -10,9 +10,9 @@ import json
 from typing import Any
 
 from engine import __version__
-from engine.model import BREACH_SEVERITIES, Assessment, Constraint, RuleResult, RuleSet
+from engine.model import BREACH_SEVERITIES, ActionVerdict, Assessment, Constraint, RuleResult, RuleSet
 from engine.readings import LMC_ADVICE, readings_in_order, result_contested
-from engine.report.common import reading_heading, unchecked_note
+from engine.report.common import ACTION_STATUS_LABELS, reading_heading, unchecked_note
 from engine.report.locate import finding_location
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -25,13 +25,20 @@ def render_sarif(assessments: list[Assessment], rules: RuleSet) -> str:
                if r.outcome in ("fail", "cannot_tell")]  # fmt: skip
     driver = {"name": "gpca", "version": __version__, "informationUri": INFORMATION_URI,
               "rules": [_rule(rule) for rule in rules.constraints]}  # fmt: skip
-    run: dict[str, Any] = {"tool": {"driver": driver}, "results": results}
+    run: dict[str, Any] = {"tool": {"driver": driver}, "results": results,
+           "properties": {"actions": [_verdict(v, a) for a in assessments for v in a.actions]}}  # fmt: skip
     notes = sorted({unchecked_note(a.as_of, rules) for a in assessments} - {""})
     if notes:
         run["invocations"] = [{"executionSuccessful": True, "toolExecutionNotifications": [
             {"level": "warning", "message": {"text": note}} for note in notes]}]  # fmt: skip
     document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _verdict(verdict: ActionVerdict, assessment: Assessment) -> dict[str, Any]:
+    """Each chosen action's status, so that "safe, with cautions" is told from "safe"."""
+    return {"plan": assessment.plan.path, "asOf": assessment.as_of, "action": verdict.action_id,
+            "status": verdict.status, "statusLabel": ACTION_STATUS_LABELS[verdict.status]}  # fmt: skip
 
 
 def _rule(rule: Constraint) -> dict[str, Any]:
@@ -67,7 +74,9 @@ def _result(result: RuleResult, assessment: Assessment, rules: RuleSet, index: d
         "locations": [location],
         "properties": {"outcome": result.outcome, "attributedTo": list(result.attributed_to),
                        "asOf": assessment.as_of, "pack": rules.constraint(result.rule_id).pack,
-                       "contested": result_contested(result, rules)},  # fmt: skip
+                       "contested": result_contested(result, rules),
+                       "actionStatuses": {v.action_id: v.status for v in assessment.actions
+                                          if v.action_id in result.attributed_to}},  # fmt: skip
     }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.apply import apply_effects, plan_view
+from engine.apply import apply_effects, practice_view
 from engine.errors import render_problem
 from engine.explain import render_message
 from engine.model import Assessment, RuleResult, RuleSet
@@ -54,6 +54,6 @@ def explain_result(result: RuleResult, assessment: Assessment, rules: RuleSet) -
 def _facts(rule_id: str, assessment: Assessment, rules: RuleSet) -> str:
     """The rule's message filled from the plan: the facts it passed on."""
     plan = assessment.plan
-    view = apply_effects(plan_view(plan.practice, plan.setup), plan.actions, rules, assessment.as_of)
+    view = apply_effects(practice_view(plan, rules, assessment.as_of), plan.actions, rules, assessment.as_of)
     rule = rules.constraint(rule_id)
     return render_message(rule.message, rule, view, assessment.as_of)

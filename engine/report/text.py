@@ -5,6 +5,7 @@ from __future__ import annotations
 from engine import __version__
 from engine.escape import file_name, plain
 from engine.model import (
+    BREACH_SEVERITIES,
     PRACTICE,
     Action,
     ActionVerdict,
@@ -14,9 +15,8 @@ from engine.model import (
     RuleSet,
 )
 from engine.report.common import (
+    ACTION_STATUS_COUNTED,
     ACTION_STATUS_LABELS,
-    ACTION_STATUS_WORDS,
-    OUTCOME_WORDS,
     SEVERITY_WORDS,
     count_phrase,
     earliest_note,
@@ -111,7 +111,7 @@ def _finding(
     if result.outcome == "cannot_tell":
         lines.append(f"{body}We cannot tell until the plan answers:")
         for path in result.missing:
-            lines += wrap(f"* {question_for(path)} ({path})", deeper + "  ", deeper)
+            lines += wrap(f"* {question_for(path, assessment.plan, rules)} ({path})", deeper + "  ", deeper)
     elif result.message:
         lines += wrap(result.message, body)
     reading = ", on the commissioner's reading" if result_contested(result, rules) else ""
@@ -172,12 +172,21 @@ def _not_applicable(assessment: Assessment, rules: RuleSet) -> str:
 
 def _summary(assessment: Assessment) -> str:
     actions = status_counts(assessment.actions)
-    outcomes = counts(
-        (r.outcome for r in assessment.results), ("pass", "fail", "cannot_tell", "not_applicable")
-    )
+    outcomes = counts((_counted_outcome(r) for r in assessment.results), tuple(RULE_TALLY_WORDS))
     action_part = f"{plural(len(assessment.actions), 'action')}: "
-    action_part += count_phrase(actions, ACTION_STATUS_WORDS)
+    action_part += count_phrase(actions, ACTION_STATUS_COUNTED)
     rule_part = f"{plural(len(assessment.results), 'constraint')} checked: "
-    rule_part += count_phrase(outcomes, OUTCOME_WORDS)
+    rule_part += count_phrase(outcomes, RULE_TALLY_WORDS)
     text = f"{action_part}; {rule_part}"
     return "\n".join(wrap(text))
+
+
+# A failing guidance or advisory rule is a caution, never a "fail" beside "no risk found".
+RULE_TALLY_WORDS = {"pass": "pass", "fail": "fail", "caution": "caution", "cannot_tell": "cannot tell",
+                    "not_applicable": "not applicable"}  # fmt: skip
+
+
+def _counted_outcome(result: RuleResult) -> str:
+    if result.outcome == "fail" and result.severity not in BREACH_SEVERITIES:
+        return "caution"
+    return result.outcome

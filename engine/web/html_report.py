@@ -11,12 +11,11 @@ from typing import Any
 
 from engine import __version__
 from engine.model import Assessment, RuleSet
-from engine.report.common import long_date
+from engine.report.common import ACTION_STATUSES, long_date
 from engine.web.verdicts import assessment_dict
 
 DISCLAIMER = "gpca is decision support, not legal advice. Check with your LMC before acting."
-STATUS_LABELS = {"safe": "Safe", "risk": "Risks breach", "contested": "Risks a notice (contested)",
-                 "cannot_tell": "Cannot tell"}  # fmt: skip
+STATUS_LABELS = {status: said.title for status, said in ACTION_STATUSES.items()}
 OVERALL_LABELS = {"no_risk": "No risk found", "risk": "Risk of breach",
                   "cannot_tell": "Cannot tell: some answers are missing"}  # fmt: skip
 STYLE = """
@@ -32,10 +31,11 @@ dl.meta dt { font-weight: bold; } dl.meta dd { margin: 0; }
 .action { border: 1px solid #aeb7bd; border-left-width: 8px; padding: .6rem .8rem;
           margin: 0 0 .8rem; break-inside: avoid; }
 .action.safe { border-left-color: #007f3b; } .action.risk, .action.contested { border-left-color: #d5281b; }
-.action.cannot_tell { border-left-color: #ffb81c; }
+.action.cannot_tell { border-left-color: #ffb81c; } .action.safe_with_cautions { border-left-color: #8a7300; }
 .badge { display: inline-block; padding: 0 .4rem; font-weight: bold; border: 2px solid; }
 .safe .badge { color: #00662f; } .risk .badge, .contested .badge { color: #b0201a; }
 .cannot_tell .badge { color: #212b32; background: #fff3c4; }
+.safe_with_cautions .badge { color: #212b32; background: #eef7e6; }
 .finding { margin: .4rem 0 0 .2rem; break-inside: avoid; } .finding p { margin: .15rem 0; }
 .small { font-size: .9rem; color: #4c6272; } ul { margin: .2rem 0; padding-left: 1.2rem; }
 @media print {

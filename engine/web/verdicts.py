@@ -10,7 +10,9 @@ from typing import Any
 
 from engine.model import PRACTICE, Action, ActionVerdict, Assessment, Constraint, RuleResult, RuleSet
 from engine.report.common import (
+    ACTION_PARAMETER_PATH,
     ACTION_STATUS_WORDS,
+    ACTION_STATUSES,
     OVERALL_WORDS,
     PHASE_STATUS_WORDS,
     SEVERITY_WORDS,
@@ -34,6 +36,7 @@ def assessment_dict(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
         "overall": assessment.overall,
         "overall_words": OVERALL_WORDS[assessment.overall],
         "unchecked_note": unchecked_note(assessment.as_of, rules),
+        "action_statuses": [[status, said.counted] for status, said in ACTION_STATUSES.items()],
         "actions": [action_dict(v, assessment, rules) for v in assessment.actions],
         "practice": [finding_dict(r, assessment, rules, None) for r in practice],
         "not_applicable": [
@@ -52,6 +55,7 @@ def action_dict(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) 
         "title": action.title,
         "status": verdict.status,
         "status_words": ACTION_STATUS_WORDS[verdict_key(verdict)],
+        "status_title": ACTION_STATUSES[verdict_key(verdict)].title,
         "contested": verdict.contested,
         "in_phase": verdict.in_phase,
         "phase_note": "" if verdict.in_phase
@@ -91,14 +95,12 @@ def _readings(constraint: Constraint) -> list[dict[str, Any]]:
 
 
 def _question(path: str, assessment: Assessment, rules: RuleSet) -> dict[str, str]:
-    """The question that settles ``path``: an unanswered parameter of a chosen action
-    whose effect writes it, or else the set-up question itself."""
-    for index, choice in enumerate(assessment.plan.actions):
-        for effect in rules.action(choice.id).effects:
-            if effect.param and effect.for_each is None and effect.target == path \
-                    and choice.params.get(effect.param) is None:
-                schema = rules.action(choice.id).params.get(effect.param, {})
-                question = schema.get("description") or effect.param
-                return {"path": f"actions[{index}].{effect.param}",
-                        "pointer": f"/actions/{index}/{effect.param}", "question": question}
+    """The question that settles ``path``, as the evaluator asked it: a chosen action's
+    own parameter (``actions[0].urgent_overflow``) or a set-up field."""
+    own = ACTION_PARAMETER_PATH.fullmatch(path)
+    if own is not None:
+        index, name = int(own[1]), own[2]
+        schema = rules.action(assessment.plan.actions[index].id).params.get(name, {})
+        return {"path": path, "pointer": f"/actions/{index}/{name}",
+                "question": schema.get("description") or name}
     return {"path": path, "pointer": pointer_of(path), "question": question_for(path)}

@@ -20,7 +20,8 @@ from engine.web import plans
 ROOT = Path(__file__).resolve().parents[2]
 RIVERSIDE = ROOT / "examples" / "riverside.yaml"
 FIXTURE = ROOT / "fixtures" / "actions" / "several-safe-actions-2024.yaml"
-LABELS = {"Safe": "safe", "Risks breach": "risk", "Cannot tell": "cannot_tell"}
+LABELS = {"Safe": "safe", "Safe, with cautions": "safe_with_cautions", "Risks breach": "risk",
+          "Cannot tell": "cannot_tell"}  # fmt: skip
 RULES = load_rules()
 EVALUATOR = Evaluator(RULES)
 
@@ -67,6 +68,7 @@ def test_filling_a_plan_shows_the_verdicts_of_gpca_check(page: Any) -> None:
     for action_id in ("withdraw-secondary-use-data-sharing", "switch-off-gp-connect-update-record",
                       "limit-daily-contacts"):  # fmt: skip
         page.check(f"#choose-{action_id}")
+    page.check("#p-withdraw-secondary-use-data-sharing-scope-2")  # every secondary use
     page.click("#q-setup-data_sharing button[data-add]")
     page.fill("#q-setup-data_sharing-0-name-input", "GDPPR")
     choose_answer(page, "q-setup-data_sharing-0-legal_basis", "Statutory DPN")

@@ -2,12 +2,10 @@
 
 import { h, idFor, longDate } from "./dom.js";
 
-const LABELS = { safe: "Safe", risk: "Risks breach", contested: "Risks a notice (contested)", cannot_tell: "Cannot tell" };
-
 export function actionVerdict(verdict, asOf) {
   return [
     h("p", { class: `status status-${statusKey(verdict)}` },
-      h("strong", { class: "badge" }, LABELS[statusKey(verdict)]), ` on ${longDate(asOf)}`),
+      h("strong", { class: "badge" }, verdict.status_title), ` on ${longDate(asOf)}`),
     verdict.phase_note ? h("p", { class: "phase-note" }, verdict.phase_note) : null,
     verdict.findings.length + verdict.cautions.length === 0
       ? h("p", {}, "Nothing this action changes goes against a rule in effect on this date.") : null,
@@ -66,15 +64,16 @@ export function practiceFindings(items) {
     h("p", {}, "These hold for the practice as it is now, before any action."), items.map(finding)];
 }
 
+// The statuses and their words come from the server's one table, in its order.
 export function overall(assessment) {
-  const tally = { safe: 0, risk: 0, contested: 0, cannot_tell: 0 };
-  assessment.actions.forEach((a) => { tally[statusKey(a)] += 1; });
   const count = assessment.actions.length;
   const note = assessment.unchecked_note ? ` ${assessment.unchecked_note}` : "";
   if (!count) return `No action chosen yet. Overall on ${assessment.as_of_words}: ${assessment.overall_words}.${note}`;
-  return `${count} action${count === 1 ? "" : "s"} on ${assessment.as_of_words}: ${tally.safe} safe, ` +
-    `${tally.risk} at risk of breach, ${tally.contested ? `${tally.contested} at risk of a notice (contested), ` : ""}` +
-    `${tally.cannot_tell} cannot tell.${note}`;
+  const tally = assessment.action_statuses
+    .map(([status, words]) => [status, words, assessment.actions.filter((a) => statusKey(a) === status).length])
+    .filter(([status, , n]) => status !== "contested" || n > 0)
+    .map(([, words, n]) => `${n} ${words}`);
+  return `${count} action${count === 1 ? "" : "s"} on ${assessment.as_of_words}: ${tally.join(", ")}.${note}`;
 }
 
 // Each problem is shown at the question it concerns and listed in the summary above the form.
