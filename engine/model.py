@@ -196,7 +196,6 @@ class RuleSet(Struct, frozen=True):
     directories: tuple[str, ...]
     digest: str  # sha256 over the rule files, for the replay stamp
     overrides: tuple[Override, ...] = ()  # reported, never silent (engine/packs.py)
-    sources_checked_to: str | None = None  # ISO date the sources were last checked to (rules/ruleset.yaml)
     sources_checked_to: str | None = None  # rules/ruleset.yaml: sources last checked to this date
 
     def checked_before(self, day: str) -> bool:
