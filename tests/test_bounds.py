@@ -79,8 +79,27 @@ def _extremes(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
                          _extremes(schema["items"]).map(lambda item: [item] * most))  # fmt: skip
     properties = {key: _extremes(sub) for key, sub in schema.get("properties", {}).items()}
     required = set(schema.get("required", ()))
-    return st.fixed_dictionaries({k: v for k, v in properties.items() if k in required},
-                                 optional={k: v for k, v in properties.items() if k not in required})
+    needed = {k: v for k, v in properties.items() if k in required}
+    optional = {k: v for k, v in properties.items() if k not in required}
+    drawn = st.fixed_dictionaries(needed, optional=optional)
+    dependent = schema.get("dependentRequired", {})
+    return _with_dependents(drawn, properties, dependent) if dependent else drawn
+
+
+@st.composite
+def _with_dependents(draw: st.DrawFn, drawn: st.SearchStrategy[dict[str, Any]],
+                     properties: dict[str, st.SearchStrategy[Any]],
+                     dependent: dict[str, list[str]]) -> dict[str, Any]:  # fmt: skip
+    """An object whose every key named in ``dependentRequired`` brings the keys it needs,
+    so the value stays schema-valid (the contract variation notice needs its start date)."""
+    value = draw(drawn)
+    wanted = [k for key in value if key in dependent for k in dependent[key] if k not in value]
+    while wanted:
+        key = wanted.pop()
+        if key not in value:
+            value[key] = draw(properties[key])
+            wanted += [k for k in dependent.get(key, ()) if k not in value]
+    return value
 
 
 def _extreme_text(schema: dict[str, Any]) -> st.SearchStrategy[str]:

@@ -492,4 +492,5 @@ def test_load_rules_refuses_a_checked_date_that_is_not_a_date(sample_rules: Path
     with pytest.raises(InputError) as raised:
         load_rules([sample_rules])
     assert [(p.code, p.message) for p in raised.value.problems] == [
-        ("rule-schema", "'sources_checked_to' must be a date written YYYY-MM-DD")]
+        ("ruleset-schema",
+         "'sources_checked_to' must be a date written YYYY-MM-DD, such as 2025-10-01, but got 'last week'")]
