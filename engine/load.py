@@ -485,7 +485,7 @@ def _folder_problems(root: Path, doc: Document) -> list[Problem]:
     """A constraint under actions/ (or the reverse) is almost certainly a mistake."""
     folder = Path(doc.path).parent.name
     kind = doc.data.get("kind") if isinstance(doc.data, dict) else None
-    if kind not in RULE_FOLDERS or folder == RULE_FOLDERS[kind]:
+    if not isinstance(kind, str) or kind not in RULE_FOLDERS or folder == RULE_FOLDERS[kind]:
         return []
     message = f"this file says 'kind: {kind}' but is in {folder}/"
     hint = f"move it to {root / RULE_FOLDERS[kind]}/"
