@@ -103,6 +103,11 @@ def _schema_findings(schema: Any, pointer: str, name: str) -> Iterator[Finding]:
         elif keyword in ("oneOf", "anyOf") and isinstance(value, list):
             for index, branch in enumerate(value):
                 yield from _schema_findings(branch, f"{where}/{index}", name)
+    if schema.get("type") in ("integer", "number") and "maximum" not in schema:
+        # Without a maximum, an answer such as 1e16 passes the plan schema and is refused only
+        # at the engine's boundary, far from the field the user typed it in.
+        yield ("unbounded-param", pointer, f"parameter '{name}' is a number with no 'maximum'",
+               "give the largest realistic value, so that a larger answer is refused at its field")
 
 
 def _why(keyword: str) -> str:

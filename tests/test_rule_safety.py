@@ -39,10 +39,28 @@ def test_references_patterns_and_odd_formats_are_refused_in_parameters() -> None
               "list": {"type": "array", "items": {"$ref": "file:///etc/passwd"}},
               "day": {"type": "string", "format": "regex"}, "fine": {"type": "integer", "maximum": 9}}  # fmt: skip
     assert [(code, pointer) for code, pointer, _message, _hint in param_findings(params)] == [
-        ("forbidden-keyword", "/params/cap/$ref"), ("forbidden-keyword", "/params/name/pattern"),
+        ("forbidden-keyword", "/params/cap/$ref"), ("unbounded-param", "/params/cap"),
+        ("forbidden-keyword", "/params/name/pattern"),
         ("forbidden-keyword", "/params/list/items/$ref"), ("forbidden-keyword", "/params/day/format")]  # fmt: skip
     assert param_findings({"name": {"pattern": "x"}})[0][3] == (
         "a regular expression can take exponential time; use 'enum' or 'maxLength' instead")
+
+
+def test_a_number_parameter_with_no_maximum_is_named() -> None:
+    params = {"cap": {"type": "integer", "minimum": 1}, "rate": {"type": "number", "maximum": 1},
+              "kind": {"enum": ["a", "b"]}}  # fmt: skip
+    assert param_findings(params) == [
+        ("unbounded-param", "/params/cap", "parameter 'cap' is a number with no 'maximum'",
+         "give the largest realistic value, so that a larger answer is refused at its field")]  # fmt: skip
+
+
+def test_an_action_parameter_past_its_maximum_is_refused_at_its_field(tmp_path: Path) -> None:
+    plan = (ROOT / "examples" / "riverside.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "plan.yaml"
+    path.write_text(plan.replace("max_contacts_per_clinician: 25", "max_contacts_per_clinician: 1.0e+16"))
+    run = gpca("check", str(path))
+    assert run.code == 2
+    assert f"{path}:26:" in run.err and "actions[0].max_contacts_per_clinician" in run.err
 
 
 NAMES = ("a", "b", "c")
