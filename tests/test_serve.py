@@ -453,11 +453,11 @@ def test_a_connection_that_trickles_its_request_is_closed(planner: PlannerServer
     assert request(planner, "GET", "/")[0] == 200
 
 
-def test_assess_refuses_a_value_the_engine_cannot_take_and_stays_up(planner: PlannerServer) -> None:
+def test_assess_refuses_a_value_the_engine_cannot_take_at_its_field_and_stays_up(planner: PlannerServer) -> None:
     plan = riverside()
     plan["actions"][0]["max_contacts_per_clinician"] = 1e22  # what the page sends for 22 digits
     status, reply = post_json(planner, "/api/assess", plan)
-    assert (status, [p["code"] for p in reply["problems"]]) == (422, ["engine-bounds"])
+    assert (status, [p["code"] for p in reply["problems"]]) == (422, ["action-params"])
     assert post_json(planner, "/api/assess", riverside())[0] == 200
 
 

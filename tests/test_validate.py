@@ -47,7 +47,7 @@ sources:
     confidence: high
     why: The BMA's list.
 params:
-  max_contacts_per_clinician: {type: integer, minimum: 1, examples: [25]}
+  max_contacts_per_clinician: {type: integer, minimum: 1, maximum: 1000, examples: [25]}
 effects:
   - set: setup.capacity.max_contacts_per_clinician_per_day
     param: max_contacts_per_clinician
