@@ -50,7 +50,9 @@ def attribute_findings(scene: Scene, planned: dict[str, Outcome], baseline: dict
         already = candidates and _already(scene, rule_id, outcome, baseline[rule_id])
         if rule_id not in scene.affected or not candidates or already:
             attribution[rule_id] = (PRACTICE,)
-        elif len(candidates) == 1:
+        elif len(candidates) == 1 or outcome == "cannot_tell":
+            # A doubt stays with every action that could tip it: leaving one of two actions
+            # that write the same field out changes nothing, yet either makes it unsafe.
             attribution[rule_id] = candidates
         else:
             contested[rule_id] = candidates

@@ -58,7 +58,7 @@ def reference_attribution(rules: RuleSet, plan: Plan, as_of: str | None = None) 
             attribution[rule_id] = (PRACTICE,)
             continue
         causes = tuple(a for a, outcomes in without.items() if outcomes[rule_id] != outcome)
-        attribution[rule_id] = causes or writers
+        attribution[rule_id] = causes if causes and outcome == "fail" else writers
     return attribution
 
 

@@ -256,3 +256,17 @@ def test_an_answer_an_action_makes_stale_is_asked_of_the_action_until_its_parame
     assert asked({"overflow": "nhs111"}) == ("cannot_tell", ("actions[0].same_day_when_full",))
     assert asked({"overflow": "nhs111", "same_day_when_full": False}) == ("fail", ())
     assert asked({"overflow": "duty"}) == ("pass", ())
+
+
+def test_a_doubt_two_actions_could_each_tip_is_each_actions() -> None:
+    """Leaving either action out changes nothing, since the other writes the same field,
+    yet with the missing answer either makes the rule fail: neither may be SAFE."""
+    needs = constraint("needs-software", {"all": [{"path": "setup.software", "eq": False},
+                                                  {"path": "setup.required", "eq": True}]})  # fmt: skip
+    rules = ruleset(needs, action("off-a", Effect("setup.software", value=False)),
+                    action("off-b", Effect("setup.software", value=False)))  # fmt: skip
+    chosen = plan({"software": True}, "off-a", "off-b")
+    assessment = Evaluator(rules).assess(chosen)
+    assert outcomes(assessment)["needs-software"] == ("cannot_tell", ("off-a", "off-b"))
+    assert [(v.action_id, v.status) for v in assessment.actions] == [("off-a", "cannot_tell"), ("off-b", "cannot_tell")]
+    assert reference_attribution(rules, chosen)["needs-software"] == ("off-a", "off-b")
