@@ -519,12 +519,21 @@ def _data_flow(doc: Document, pack: str) -> DataFlow:
         name=data["name"],
         legal_basis=data["legal_basis"],
         purpose=data["purpose"],
-        effective=tuple(Period(p.get("from"), p.get("until")) for p in data["effective"]),
-        sources=tuple(Source(**source) for source in data["sources"]),
+        effective=_periods(data["effective"]),
+        sources=_sources(data["sources"]),
         notes=data.get("notes", ""),
         file=doc.path,
         pack=pack,
     )
+
+
+def _periods(periods: list[dict[str, Any]]) -> tuple[Period, ...]:
+    return tuple(Period(p.get("from"), p.get("until")) for p in periods)
+
+
+def _sources(sources: list[dict[str, Any]]) -> tuple[Source, ...]:
+    """A rule's or data flow's sources; an ``inference`` has no URL."""
+    return tuple(Source(**{"url": "", **source}) for source in sources)
 
 
 def _ruleset_digest(documents: list[tuple[Path, Document]]) -> str:
@@ -543,8 +552,8 @@ def _constraint(doc: Document, pack: str) -> Constraint:
         ref=data["ref"],
         force=data["force"],
         severity=data["severity"],
-        effective=tuple(Period(p.get("from"), p.get("until")) for p in data["effective"]),
-        sources=tuple(Source(**{"url": "", **source}) for source in data["sources"]),
+        effective=_periods(data["effective"]),
+        sources=_sources(data["sources"]),
         fails_when=data["fails_when"],
         message=data["message"],
         remedy=data["remedy"],
@@ -564,7 +573,7 @@ def _reading(data: dict[str, Any]) -> Reading:
         by=data["by"],
         position=data["position"],
         words=data["words"],
-        sources=tuple(Source(**source) for source in data["sources"]),
+        sources=_sources(data["sources"]),
         notices_issued=data.get("notices_issued", False),
     )
 
@@ -576,7 +585,7 @@ def _action(doc: Document, pack: str) -> Action:
         title=data["title"],
         phases=tuple(_phase(phase) for phase in data["phases"]),
         wording=data["wording"],
-        sources=tuple(Source(**{"url": "", **source}) for source in data["sources"]),
+        sources=_sources(data["sources"]),
         effects=tuple(_effect(effect) for effect in data["effects"]),
         bears_on=tuple(data["bears_on"]),
         params=data.get("params", {}),
