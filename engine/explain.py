@@ -84,8 +84,8 @@ QUANTIFIER_HEADINGS = {"any_item": "some entry matches, of", "all_items": "every
 
 def deciding(step: Step) -> list[Step]:
     """The comparisons that settled this step's answer (what kept a rule quiet, or set it off)."""
-    if step.kind == "compare":
-        return [step]
+    if step.kind == "compare" or (step.kind in QUANTIFIER_HEADINGS and not step.children):
+        return [step]  # an empty list settles its quantifier by itself
     wanted = (None if step.value is None else not step.value) if step.kind == "not" else step.value
     return [leaf for child in step.children if child.value == wanted for leaf in deciding(child)]
 
@@ -118,7 +118,12 @@ def trace_lines(trace: RuleTrace, day: str) -> list[str]:
 
 
 def _leaves(step: Step) -> list[str]:
-    return [f"  - {_question(s.path)} ({s.path}): {value_words(s.actual)}" for s in deciding(step)]
+    return [f"  - {_question(s.path)} ({s.path}): {settled_words(s)}" for s in deciding(step)]
+
+
+def settled_words(step: Step) -> str:
+    """The plan's answer at a step that settled a rule, in words."""
+    return value_words(step.actual) if step.kind == "compare" else "an empty list"
 
 
 def _periods(rule: Constraint) -> str:

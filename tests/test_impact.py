@@ -29,3 +29,16 @@ def test_impact_against_a_git_revision_with_no_change() -> None:
     code, out, _ = run_cli(["impact", "--base", "HEAD", str(ROOT / "fixtures" / "nhs111")])
     assert code == 0
     assert out.endswith("No verdict changes.\n")
+
+
+def test_a_rule_that_now_passes_is_explained_by_what_kept_it_quiet(tmp_path: Path) -> None:
+    new = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", new)
+    rule = new / "constraints" / "nhs111-minimum-slots.yaml"
+    rule.write_text(rule.read_text("utf-8").replace("3000]", "7000]"), "utf-8")
+    code, out, _ = run_cli(["impact", "--old", str(ROOT / "rules"), "--new", str(new),
+                            str(ROOT / "fixtures" / "nhs111" / "slots-6000-one.yaml")])  # fmt: skip
+    rows = [line for line in out.splitlines() if "| rule nhs111-minimum-slots |" in line]
+    assert (code, rows) == (0, [
+        f"| {ROOT}/fixtures/nhs111/slots-6000-one.yaml | rule nhs111-minimum-slots | fail | pass | rule changed; now "
+        "nhs111-minimum-slots is pass (breach): kept quiet by setup.nhs111.direct_booking_slots_per_day is 1 |"])

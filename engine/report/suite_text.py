@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from engine.apply import apply_effects, practice_view
 from engine.errors import render_problem
-from engine.explain import render_message
+from engine.explain import deciding, settled_words
 from engine.model import Assessment, RuleResult, RuleSet
 from engine.report.common import OUTCOME_WORDS
 from engine.suite import CaseRun, SuiteResult
+from engine.trace import trace_rule
 from engine.verify import Mismatch
 
 
@@ -48,12 +48,13 @@ def explain_result(result: RuleResult, assessment: Assessment, rules: RuleSet) -
         return [f"{head}: the plan leaves out {', '.join(result.missing) or 'a value it needs'}"]
     if result.outcome == "not_applicable":
         return [f"{head}: {result.reason}"]
-    return [f"{head}: {_facts(result.rule_id, assessment, rules)}"]
+    return [f"{head}: {_kept_quiet_by(result.rule_id, assessment, rules)}"]
 
 
-def _facts(rule_id: str, assessment: Assessment, rules: RuleSet) -> str:
-    """The rule's message filled from the plan: the facts it passed on."""
-    plan = assessment.plan
-    view = apply_effects(practice_view(plan, rules, assessment.as_of), plan.actions, rules, assessment.as_of)
-    rule = rules.constraint(rule_id)
-    return render_message(rule.message, rule, view, assessment.as_of)
+def _kept_quiet_by(rule_id: str, assessment: Assessment, rules: RuleSet) -> str:
+    """The plan's answers that kept a passing rule quiet; never the rule's failure message,
+    which says the opposite of what happened."""
+    fails = trace_rule(assessment, rules, rule_id).fails
+    settled = deciding(fails) if fails is not None else []
+    answers = [f"{step.path} is {settled_words(step)}" for step in settled]
+    return "kept quiet by " + ("; ".join(answers) if answers else "the plan's answers")
