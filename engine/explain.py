@@ -82,12 +82,13 @@ def step_lines(step: Step, indent: str = "") -> list[str]:
 QUANTIFIER_HEADINGS = {"any_item": "some entry matches, of", "all_items": "every entry matches, of"}
 
 
-def deciding(step: Step) -> list[Step]:
-    """The comparisons that settled this step's answer (what kept a rule quiet, or set it off)."""
-    if step.kind == "compare" or (step.kind in QUANTIFIER_HEADINGS and not step.children):
-        return [step]  # an empty list settles its quantifier by itself
+def deciding(step: Step, empty_lists: bool = False) -> list[Step]:
+    """The comparisons that settled this step's answer (what kept a rule quiet, or set it off),
+    and with ``empty_lists`` the empty lists that settled a quantifier by themselves."""
+    if step.kind == "compare" or (empty_lists and step.kind in QUANTIFIER_HEADINGS and not step.children):
+        return [step]
     wanted = (None if step.value is None else not step.value) if step.kind == "not" else step.value
-    return [leaf for child in step.children if child.value == wanted for leaf in deciding(child)]
+    return [leaf for child in step.children if child.value == wanted for leaf in deciding(child, empty_lists)]
 
 
 def _question(path: str, plan: Plan | None = None, rules: RuleSet | None = None) -> str:
@@ -118,7 +119,7 @@ def trace_lines(trace: RuleTrace, day: str) -> list[str]:
 
 
 def _leaves(step: Step) -> list[str]:
-    return [f"  - {_question(s.path)} ({s.path}): {settled_words(s)}" for s in deciding(step)]
+    return [f"  - {_question(s.path)} ({s.path}): {settled_words(s)}" for s in deciding(step, empty_lists=True)]
 
 
 def settled_words(step: Step) -> str:

@@ -55,6 +55,6 @@ def _kept_quiet_by(rule_id: str, assessment: Assessment, rules: RuleSet) -> str:
     """The plan's answers that kept a passing rule quiet; never the rule's failure message,
     which says the opposite of what happened."""
     fails = trace_rule(assessment, rules, rule_id).fails
-    settled = deciding(fails) if fails is not None else []
+    settled = deciding(fails, empty_lists=True) if fails is not None else []
     answers = [f"{step.path} is {settled_words(step)}" for step in settled]
     return "kept quiet by " + ("; ".join(answers) if answers else "the plan's answers")
