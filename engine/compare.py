@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from msgspec import Struct
 
 from engine.explain import OUTCOME_LABELS, value_words
-from engine.model import Assessment, Constraint, RuleSet
+from engine.model import ActionVerdict, Assessment, Constraint, RuleSet
 from engine.readings import verdict_key
 from engine.report.common import ACTION_STATUS_LABELS
 from engine.trace import Step, trace_rule
@@ -33,13 +33,39 @@ def compare(left: Assessment, right: Assessment, left_rules: RuleSet,
             right_rules: RuleSet) -> list[Difference]:  # fmt: skip
     """Every rule outcome and action status that differs, in rule-id then action order."""
     differences = _rule_differences(left, right, left_rules, right_rules)
-    mine = {v.action_id: verdict_key(v) for v in left.actions}
-    theirs = {v.action_id: verdict_key(v) for v in right.actions}
+    mine = {v.action_id: v for v in left.actions}
+    theirs = {v.action_id: v for v in right.actions}
     for action_id in dict.fromkeys([*mine, *theirs]):
-        a, b = mine.get(action_id, "not chosen"), theirs.get(action_id, "not chosen")
+        a, b = _status(mine.get(action_id)), _status(theirs.get(action_id))
         if a != b:
-            differences.append(Difference(f"action {action_id}", a, b, ()))
+            why = _action_why(mine.get(action_id), theirs.get(action_id), left, right)
+            differences.append(Difference(f"action {action_id}", a, b, why))
     return differences
+
+
+def _status(verdict: ActionVerdict | None) -> str:
+    return verdict_key(verdict) if verdict else "not chosen"
+
+
+def _action_why(mine: ActionVerdict | None, theirs: ActionVerdict | None, left: Assessment,
+                right: Assessment) -> tuple[str, ...]:  # fmt: skip
+    """The findings behind an action's change: each rule whose outcome moved, or that became or
+    stopped being the action's own."""
+    if mine is None or theirs is None:
+        return (f"the action is chosen only in the {'second' if mine is None else 'first'} plan",)
+    reasons = []
+    for rule_id in sorted({*mine.findings, *theirs.findings}):
+        a, b = _outcome(left, rule_id), _outcome(right, rule_id)
+        if a != b:
+            reasons.append(f"rule {rule_id}: {LABELS[a]} -> {LABELS[b]}")
+        elif (rule_id in mine.findings) != (rule_id in theirs.findings):
+            side = "second" if rule_id in theirs.findings else "first"
+            reasons.append(f"rule {rule_id} ({LABELS[b]}) is put down to the action only in the {side}")
+    return tuple(reasons) or (f"its findings are the same ({', '.join(theirs.findings)}), but the rules' severities or readings differ",)
+
+
+def _outcome(assessment: Assessment, rule_id: str) -> str:
+    return next((r.outcome for r in assessment.results if r.rule_id == rule_id), ABSENT)
 
 
 def _rule_differences(left: Assessment, right: Assessment, left_rules: RuleSet,

@@ -49,7 +49,8 @@ def test_one_plan_under_two_rule_sets_names_the_changed_rule(tmp_path: Path) -> 
     assert compare(assess(OFF_2024), right, rules(), new_rules) == [
         Difference("rule gp-connect-update-record-enabled", "not_applicable", "fail",
                    ("the rule's effective changed", "on 2024-11-05 the rule is in effect only under the second rule set")),
-        Difference("action switch-off-gp-connect-update-record", "safe", "risk", ()),
+        Difference("action switch-off-gp-connect-update-record", "safe", "risk",
+                   ("rule gp-connect-update-record-enabled: NOT APPLICABLE -> FAIL",)),
     ]
 
 
@@ -74,3 +75,11 @@ def test_two_dates_say_which_date_the_rule_is_in_effect_on() -> None:
     by_subject = {d.subject: d for d in differences}
     assert by_subject["rule gp-connect-update-record-enabled"] == Difference("rule gp-connect-update-record-enabled", "not_applicable", "fail",
                                         ("the rule is in effect only on the second date, 2025-10-01",))
+
+
+def test_an_action_chosen_in_one_plan_only_says_so() -> None:
+    differences = compare(assess(THREE), assess(OFF_2024), rules(), rules())
+    by_subject = {d.subject: d for d in differences}
+    assert by_subject["action switch-off-gp-connect-update-record"] == Difference(
+        "action switch-off-gp-connect-update-record", "not chosen", "safe",
+        ("the action is chosen only in the second plan",))
