@@ -246,7 +246,7 @@ class _Session:
     def run(self, variants: list[Variant]) -> Hits:
         facts = [self._fact(view, variant, rule_ids) for view, variant, rule_ids in variants]
         self.asserted: dict[str, Any] = facts[0]
-        batches = [(shard.name, [_only(fact, shard.keys) for fact in facts])
+        batches = [(shard.name, [_only(fact, shard) for fact in facts])
                    for shard in self.evaluator.compiled.shards]  # fmt: skip
         check_facts([fact for _name, batch in batches for fact in batch])  # the last line of defence
         for _attempt in range(ATTEMPTS):
@@ -354,9 +354,22 @@ def _assert_derived(fact: dict[str, Any], derived: Derived, scope: Scope) -> Non
                 flat_item[derived.key] = value
 
 
-def _only(fact: dict[str, Any], keys: frozenset[str]) -> dict[str, Any]:
-    """The part of a fact one ruleset reads, and what every fact carries."""
-    return {key: value for key, value in fact.items() if key in keys or key in _CARRIED}
+def _only(fact: dict[str, Any], shard: Shard) -> dict[str, Any]:
+    """The part of a fact one ruleset reads, and what every fact carries. A list's items
+    keep only the keys the ruleset reads: each constraint over a list adds its own flags to
+    every item, and a large rule set would otherwise pass the engine's limit on keys."""
+    part = {}
+    for key, value in fact.items():
+        if key in _CARRIED:
+            part[key] = value
+        elif key in shard.keys:
+            fields = shard.item_keys.get(key)
+            part[key] = value if fields is None or not isinstance(value, list) else _items_only(value, fields)
+    return part
+
+
+def _items_only(items: list[Any], fields: frozenset[str]) -> list[Any]:
+    return [{k: v for k, v in item.items() if k in fields} if type(item) is dict else item for item in items]
 
 
 def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

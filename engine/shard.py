@@ -29,6 +29,7 @@ class Shard(Struct, frozen=True):
     name: str  # the durable_rules ruleset name
     rules: tuple[str, ...]  # durable rule names
     keys: frozenset[str]  # the fact keys those rules read
+    item_keys: dict[str, frozenset[str]] = {}  # per list key: the keys of its items they read
 
 
 def alternatives(expression: Any) -> int:
@@ -71,6 +72,34 @@ def fact_keys(expression: Any) -> set[str]:
     return keys
 
 
+def item_keys(expression: Any, found: dict[str, set[str]] | None = None) -> dict[str, set[str]]:
+    """Per list key, the keys of its items a durable expression reads (``$i.`` keys)."""
+    found = {} if found is None else found
+    if isinstance(expression, dict):
+        for key, value in expression.items():
+            if key in ("$iany", "$iall"):
+                for list_key, where in value.items():
+                    found.setdefault(list_key, set()).update(_item_fields(where))
+            elif key in ("$and", "$or"):
+                for part in value:
+                    item_keys(part, found)
+    return found
+
+
+def _item_fields(expression: Any) -> set[str]:
+    if not isinstance(expression, dict):
+        return set()
+    fields = set()
+    for key, value in expression.items():
+        if key.startswith(ITEM_PREFIX):
+            fields.add(key.removeprefix(ITEM_PREFIX))
+        if isinstance(value, dict) and isinstance(value.get("$m"), str) and value["$m"].startswith(ITEM_PREFIX):
+            fields.add(value["$m"].removeprefix(ITEM_PREFIX))
+        for part in value if isinstance(value, list) else [value]:
+            fields |= _item_fields(part)
+    return fields
+
+
 def split(name: str, definition: dict[str, dict[str, Any]], owners: dict[str, str]) -> tuple[Shard, ...]:
     """Rulesets of at most ``ALTERNATIVES_PER_RULESET`` alternatives, keeping the rules of
     one constraint together; a constraint too large for any ruleset is refused."""
@@ -92,11 +121,16 @@ def split(name: str, definition: dict[str, dict[str, Any]], owners: dict[str, st
         load += weight
     if problems:
         raise InputError(problems)
-    return tuple(
-        Shard(f"{name}-{index}", tuple(group),
-              frozenset().union(*(fact_keys(definition[r]["all"][0]["m"]) for r in group)))
-        for index, group in enumerate(groups) if group
-    )  # fmt: skip
+    return tuple(_shard(f"{name}-{index}", group, definition) for index, group in enumerate(groups) if group)
+
+
+def _shard(name: str, group: list[str], definition: dict[str, dict[str, Any]]) -> Shard:
+    expressions = [definition[r]["all"][0]["m"] for r in group]
+    items: dict[str, set[str]] = {}
+    for expression in expressions:
+        item_keys(expression, items)
+    return Shard(name, tuple(group), frozenset().union(*(fact_keys(e) for e in expressions)),
+                 {key: frozenset(fields) for key, fields in items.items()})  # fmt: skip
 
 
 def _too_complex(constraint_id: str, weight: int) -> Problem:

@@ -6,7 +6,7 @@ from engine.compile import compile_rules
 from engine.errors import InputError
 from engine.evaluate import Evaluator
 from engine.reference import reference_outcomes
-from engine.shard import ALTERNATIVES_PER_RULESET, alternatives, fact_keys, split
+from engine.shard import ALTERNATIVES_PER_RULESET, alternatives, fact_keys, item_keys, split
 from tests.builders import constraint, plan, ruleset
 
 A, B = {"$lt": {"a": 1}}, {"$gt": {"b": 2}}
@@ -27,6 +27,12 @@ def test_fact_keys_are_the_top_level_keys_read_including_references_but_not_item
     expression = {"$and": [{"$ex": {"a": 1}}, {"$lt": {"a": {"$m": "_t0"}}},
                            {"$iany": {"items": {"$i.kind": "x"}}}, {"c": True}]}  # fmt: skip
     assert fact_keys(expression) == {"a", "_t0", "items", "c"}
+
+
+def test_item_keys_are_the_keys_of_list_items_each_list_is_read_for() -> None:
+    expression = {"$and": [{"$iany": {"items": {"$and": [{"$i.kind": "x"}, {"$lt": {"$i.n": {"$m": "$i.m"}}}]}}},
+                           {"$or": [{"$iall": {"others": {"$i._f3": True}}}, {"a": 1}]}]}  # fmt: skip
+    assert item_keys(expression) == {"items": {"kind", "n", "m"}, "others": {"_f3"}}
 
 
 def _many_on_one_field(count: int) -> list:
@@ -62,3 +68,15 @@ def test_four_hundred_constraints_on_one_field_give_the_reference_verdicts() -> 
     outcomes = {r.rule_id: r.outcome for r in Evaluator(rules).assess(chosen).results}
     assert outcomes == reference_outcomes(rules, chosen)
     assert sum(outcome == "fail" for outcome in outcomes.values()) == 199
+
+
+def test_two_thousand_constraints_over_lists_give_each_copy_its_originals_verdict() -> None:
+    """Each constraint over a list adds a flag to every item: 2,000 of them once came to more
+    keys in one item than the engine takes. A ruleset's items now carry only what it reads."""
+    over_items = {"any_item": "setup.items", "where": {"any": [{"path": "kind", "eq": "x"},
+                                                                {"path": "n", "lt": 5}]}}  # fmt: skip
+    rules = ruleset(*[constraint(f"copy-{k}", over_items) for k in range(2000)])
+    chosen = plan({"items": [{"kind": "x", "n": k} for k in range(10)]})
+    outcomes = {r.rule_id: r.outcome for r in Evaluator(rules).assess(chosen).results}
+    assert outcomes == reference_outcomes(rules, chosen)
+    assert set(outcomes.values()) == {"fail"}
