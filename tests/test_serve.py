@@ -111,6 +111,42 @@ def test_validation_errors_point_at_the_field_they_concern(planner: PlannerServe
     assert "assessment" not in reply
 
 
+def _verdicts(reply: dict[str, Any]) -> dict[str, str]:
+    return {a["id"]: a["status"] for a in reply["assessment"]["actions"]}
+
+
+def test_a_bad_optional_answer_is_left_out_and_holds_back_no_other_verdict(planner: PlannerServer) -> None:
+    plan = riverside()
+    plan["practice"]["ods_code"] = "y1"
+    plan["setup"]["nhs111"]["direct_booking_slots_per_day"] = "lots"
+    status, reply = post_json(planner, "/api/assess", plan)
+    fields = [(p["code"], p["field"]) for p in reply["problems"]]
+    assert (status, reply["left_out"]) == (200, True)
+    assert fields == [("plan-schema", "/practice/ods_code"), ("plan-schema", "/setup/nhs111/direct_booking_slots_per_day")]
+    without = riverside()
+    del without["practice"]["ods_code"], without["setup"]["nhs111"]["direct_booking_slots_per_day"]
+    assert reply["assessment"] == post_json(planner, "/api/assess", without)[1]["assessment"]
+    slots = next(r for r in reply["assessment"]["practice"] if r["rule_id"] == "nhs111-minimum-slots")
+    assert slots["outcome"] == "cannot_tell"
+
+
+def test_a_plan_not_yet_named_is_assessed_without_an_error(planner: PlannerServer) -> None:
+    plan = riverside()
+    del plan["practice"]["name"]
+    status, reply = post_json(planner, "/api/assess", plan)
+    assert (status, reply["problems"], reply["left_out"]) == (200, [], False)
+    assert _verdicts(reply) == _verdicts(post_json(planner, "/api/assess", riverside())[1])
+
+
+def test_a_bad_action_answer_holds_back_the_verdicts(planner: PlannerServer) -> None:
+    plan = riverside()
+    plan["practice"]["ods_code"] = "y1"
+    plan["actions"][0]["max_contacts_per_clinician"] = 0  # left out, the default would be assessed
+    status, reply = post_json(planner, "/api/assess", plan)
+    assert (status, "assessment" in reply) == (422, False)
+    assert [p["field"] for p in reply["problems"]] == ["/actions/0/max_contacts_per_clinician", "/practice/ods_code"]
+
+
 def test_malformed_json_is_an_error_not_a_trace(planner: PlannerServer) -> None:
     status, headers, body = request(planner, "POST", "/api/assess", b'{"practice": ',
                                     {"Content-Type": "application/json"})  # fmt: skip

@@ -12,7 +12,7 @@ from typing import Any
 from engine.errors import InputError
 from engine.evaluate import Evaluator
 from engine.horizon import check_day
-from engine.model import Assessment, Plan, Problem
+from engine.model import Assessment, Plan, Problem, RuleSet
 from engine.web import plans
 from engine.web.catalogue import catalogue, needed_questions
 from engine.web.html_report import render_html
@@ -38,7 +38,7 @@ class Api:
             return data
         needed = needed_questions(data, self.rules, self.evaluator.compiled)
         try:
-            plan = plans.checked_plan(plans.document(data), self.rules)
+            plan, problems = _assessable(data, self.rules)
         except PlanProblems as trouble:
             return problems_reply(422, trouble.problems, needed=needed)
         try:
@@ -49,7 +49,7 @@ class Api:
         ahead = timelines(self.evaluator, plan, assessment.as_of)
         for action in result["actions"]:
             action["timeline"] = ahead[action["id"]]
-        return json_reply(200, {"problems": [], "needed": needed, "assessment": result})
+        return problems_reply(200, problems, needed=needed, assessment=result, left_out=bool(problems))
 
     def _assess(self, plan: Plan) -> Assessment:
         check_day(self.rules, plan.assessed_on, "assessed_on")
@@ -101,6 +101,22 @@ class Api:
         name = _file_stem(data) + "-report.html"
         return Reply(200, "text/html; charset=utf-8", html.encode("utf-8"),
                      {"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+
+
+def _assessable(data: Any, rules: RuleSet) -> tuple[Plan, list[Problem]]:
+    """The plan to assess, and the problems of the answers left out of it: an answer with a
+    problem holds back no verdict but its own, so a mistyped ODS code leaves every verdict."""
+    try:
+        return plans.checked_plan(plans.document(data), rules), []
+    except PlanProblems as trouble:
+        salvaged = plans.set_aside(data, trouble.problems) if isinstance(data, dict) else None
+        if salvaged is None:
+            raise
+        kept, shown = salvaged
+        try:
+            return plans.checked_plan(plans.document(kept), rules), shown
+        except PlanProblems:
+            raise trouble from None  # leaving the answers out was not enough: show what the user wrote
 
 
 def _json_or_problems(body: bytes) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from typing import Any
@@ -64,6 +65,44 @@ def checked_plan(doc: load.Document, rules: RuleSet) -> Plan:
     )
     return Plan(PLAN_NAME, data.get("practice") or {}, data["assessed_on"], actions,
                 data.get("setup") or {}, doc.locations, doc.raw)  # fmt: skip
+
+
+UNNAMED = "(practice not named yet)"  # the verdicts do not need a name; the files do
+_SET_ASIDE_UNDER = ("/practice/", "/setup/")
+
+
+def set_aside(data: dict[str, Any], problems: list[Problem]) -> tuple[dict[str, Any], list[Problem]] | None:
+    """The plan with each answer that has a problem left out, so the rest can still be
+    assessed, and the problems that remain to show; None when a problem is not one answer
+    of the practice's set-up (the date, an action, a list entry's missing key), which no
+    verdict can stand without. A left-out answer reads as unanswered, and an unanswered
+    question can only turn a verdict to "cannot tell", never to SAFE."""
+    kept = copy.deepcopy(data)
+    shown = []
+    for problem in problems:
+        field = problem_dict(problem)["field"]
+        if field == "/practice/name" and _MISSING_KEY.search(problem.message):
+            kept.setdefault("practice", {})["name"] = UNNAMED  # not an error before the user acts
+            continue
+        if not field.startswith(_SET_ASIDE_UNDER) or _MISSING_KEY.search(problem.message):
+            return None
+        if not _remove(kept, field):
+            return None
+        shown.append(problem)
+    return kept, shown
+
+
+def _remove(data: Any, pointer: str) -> bool:
+    *parents, last = [part for part in pointer.split("/")[1:]]
+    for part in parents:
+        data = data[int(part)] if isinstance(data, list) and part.isdigit() else (
+            data.get(part) if isinstance(data, dict) else None)  # fmt: skip
+        if data is None:
+            return False
+    if isinstance(data, dict) and last in data:
+        del data[last]
+        return True
+    return False
 
 
 def problem_dict(problem: Problem) -> dict[str, Any]:

@@ -161,14 +161,35 @@ def test_answers_survive_a_reload(page: Any) -> None:
     assert page.input_value("#p-limit-daily-contacts-max_contacts_per_clinician-input") == "25"
 
 
-def test_a_bad_answer_is_shown_at_its_question(page: Any) -> None:
+def test_a_bad_answer_is_shown_at_its_question_and_left_out_of_the_verdicts(page: Any) -> None:
     fill_practice(page, "Hillside Practice", "twenty", "2024-11-05")
+    page.check("#choose-switch-off-gp-connect-update-record")
     settled(page)
     assert "must be" in page.inner_text("#q-practice-registered_patients-error")
-    assert page.inner_text("#overall").startswith("Verdicts will show once")
+    assert shown_verdicts(page) == {"switch-off-gp-connect-update-record": "safe"}
+    assert page.inner_text("#overall").endswith(
+        "Answers with a problem, listed above, are left out until put right: they count as not yet answered.")
     page.fill("#q-practice-registered_patients-input", "6000")
     settled(page)
     assert not page.is_visible("#error-summary")
+
+
+def test_no_error_is_shown_before_the_user_acts(page: Any) -> None:
+    settled(page)
+    assert not page.is_visible("#error-summary")
+    assert page.inner_text("#overall").startswith("No action chosen yet.")
+
+
+def test_no_old_verdict_stands_when_the_plan_cannot_be_assessed(page: Any) -> None:
+    fill_practice(page, "Hillside Practice", "6000", "2025-10-01")
+    page.check("#choose-switch-off-gp-connect-update-record")
+    assert shown_verdicts(page) == {"switch-off-gp-connect-update-record": "risk"}
+    page.fill("#q-assessed_on-input", "1950-10-01")  # before any rule: the server refuses the plan
+    page.wait_for_selector("#overall:has-text('Verdicts will show once')")
+    assert shown_verdicts(page) == {}
+    page.fill("#q-assessed_on-input", "2024-10-01")
+    page.wait_for_selector("#overall:has-text('1 October 2024')")
+    assert shown_verdicts(page) == {"switch-off-gp-connect-update-record": "safe"}
 
 
 def focused(page: Any) -> dict[str, Any]:

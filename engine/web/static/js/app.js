@@ -175,19 +175,24 @@ async function refresh() {
   page.needed = new Set(reply.needed || []);
   showQuestions();
   show(reply.problems || []);
-  drawVerdicts(reply.assessment);
+  drawVerdicts(reply.assessment, reply.left_out);
 }
 
-function drawVerdicts(assessment) {
+// Every verdict on the page is redrawn or cleared in the same render: a badge from an
+// earlier answer must never stand beside a plan it was not given for.
+function drawVerdicts(assessment, leftOut) {
+  const drawn = new Map((assessment ? assessment.actions : []).map((v) => [v.id, v]));
+  document.querySelectorAll(".verdict").forEach((slot) => {
+    const verdict = drawn.get(slot.id.replace(/^verdict-/, ""));
+    slot.replaceChildren(...(verdict ? present(actionVerdict(verdict, assessment.as_of)) : []));
+  });
   if (!assessment) {
     $("overall").textContent = "Verdicts will show once the problems listed above are put right.";
+    $("practice-findings").replaceChildren();
     return;
   }
-  $("overall").textContent = overall(assessment);
-  for (const verdict of assessment.actions) {
-    const slot = $(`verdict-${verdict.id}`);
-    if (slot) slot.replaceChildren(...present(actionVerdict(verdict, assessment.as_of)));
-  }
+  const note = leftOut ? " Answers with a problem, listed above, are left out until put right: they count as not yet answered." : "";
+  $("overall").textContent = overall(assessment) + note;
   $("practice-findings").replaceChildren(...present(practiceFindings(assessment.practice)));
 }
 
