@@ -4,19 +4,23 @@ A source's URL must be on its publisher's own site (the table below, keyed by th
 the source's title before the colon), never on a staging host or behind a redirector. A
 quote shorter than a sentence is a warning: the quote should be the sentence that carries
 the rule, and a rule that keeps a fragment because the sentence could not be found names
-that fragment in its ``notes``. A rule that is the project's own reading says so with a
+that fragment in its ``notes`` and says why, right after it (``Short quote kept: "..."
+(publisher), because ...``). A rule that is the project's own reading says so with a
 source of kind ``inference``, whose confidence is low; its severity goes no higher than
-its other sources support (``SUPPORTED``).
+its other sources support (``SUPPORTED``). The data flows' sources are checked like the
+constraints' and actions'.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from engine.errors import InputError
 from engine.load import Document, read_yaml
-from engine.model import Action, Constraint, Problem, RuleSet, Source, SourceLocation, nearest_location
+from engine.model import (Action, Constraint, DataFlow, Problem, RuleSet, Source, SourceLocation,
+                          nearest_location)
 
 PUBLISHERS: dict[str, tuple[str, ...]] = {
     "BMA": ("bma.org.uk",),
@@ -68,7 +72,7 @@ SUPPORTED = {"high": 2, "medium": 1, "low": 0}  # best cited confidence -> highe
 def citation_problems(rules: RuleSet) -> list[Problem]:
     """Every citation problem of ``rules``, each naming file:line."""
     problems: list[Problem] = []
-    for rule in (*rules.constraints, *rules.actions):
+    for rule in (*rules.constraints, *rules.actions, *rules.flows):
         document = _document(rule.file)
         notes = " ".join(str(document.data.get("notes", "")).split()) if document else ""
         publishers = _publishers(rule.file, rule.pack)
@@ -106,11 +110,17 @@ def _citation(source: Source, notes: str, publishers: dict[str, tuple[str, ...]]
     if source.kind == "inference":
         return _inference_source(source)
     found = [_url_problem(source, publishers)]
-    if len(source.quote.split()) < SENTENCE_WORDS and f'"{source.quote}"' not in notes:
+    if len(source.quote.split()) < SENTENCE_WORDS and not _kept_with_reason(source.quote, notes):
         found.append(("short-quote", f"the quote \"{source.quote}\" is shorter than a sentence",
-                      "quote the sentence that carries the rule, or name this quote in the rule's "
-                      "notes and say why the sentence could not be quoted"))  # fmt: skip
+                      "quote the sentence that carries the rule, or keep it with its reason in the "
+                      "rule's notes: Short quote kept: \"...\" (publisher), because ..."))  # fmt: skip
     return [f for f in found if f is not None]
+
+
+def _kept_with_reason(quote: str, notes: str) -> bool:
+    """Whether ``notes`` names ``quote`` and gives the reason it was kept, right after it."""
+    named = re.escape(f'"{quote}"')
+    return re.search(rf"{named}(?: \([^)]*\))?,? because \S", notes) is not None
 
 
 def _url_problem(source: Source, publishers: dict[str, tuple[str, ...]]) -> tuple[str, str, str] | None:
@@ -142,7 +152,7 @@ def _inference_source(source: Source) -> list[tuple[str, str, str]]:
              "the project's own reading is never more than 'confidence: low'")]  # fmt: skip
 
 
-def _inference_problems(rule: Constraint | Action, document: Document | None) -> list[Problem]:
+def _inference_problems(rule: Constraint | Action | DataFlow, document: Document | None) -> list[Problem]:
     if not isinstance(rule, Constraint) or not any(s.kind == "inference" for s in rule.sources):
         return []
     cited = [SUPPORTED[s.confidence] for s in rule.sources if s.kind != "inference"]

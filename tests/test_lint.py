@@ -40,9 +40,9 @@ def test_lint_names_file_and_line_of_an_unknown_field_and_placeholder(tmp_path: 
     problems, _ = lint([rules])
     shown = [render_problem(p).splitlines()[0].removeprefix(str(tmp_path) + "/") for p in problems]
     assert shown == [
-        "rules/constraints/nhs111-minimum-slots.yaml:27:3: error[unknown-plan-field]: the rule reads "
+        "rules/constraints/nhs111-minimum-slots.yaml:30:3: error[unknown-plan-field]: the rule reads "
         "'setup.nhs111.slots_per_day', which is not a field of the plan schema",
-        "rules/constraints/nhs111-minimum-slots.yaml:29:1: error[unresolved-placeholder]: the message "
+        "rules/constraints/nhs111-minimum-slots.yaml:32:1: error[unresolved-placeholder]: the message "
         "placeholder '{min_slot}' is neither a let nor a plan field",
     ]
 

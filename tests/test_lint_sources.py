@@ -8,7 +8,7 @@ import pytest
 from builders import constraint, ruleset
 
 from engine.lint_sources import citation_problems
-from engine.model import Source, replace
+from engine.model import DataFlow, Period, Source, replace
 
 PULSE = Source("Pulse: a news story", "https://www.pulsetoday.co.uk/news/a-story/",
                "The practice must do this thing every working day.", "high", "Reports the change.")  # fmt: skip
@@ -57,11 +57,39 @@ def test_a_quote_shorter_than_a_sentence_is_flagged() -> None:
         ("short-quote", 'the quote "same day" is shorter than a sentence')]
 
 
-def test_a_short_quote_named_in_the_notes_is_accepted(tmp_path: Path) -> None:
+def _kept(tmp_path: Path, notes: str) -> list[str]:
     file = tmp_path / "a-rule.yaml"
-    file.write_text('id: a-rule\nnotes: The quote "same day" is a fragment; the sentence was not found.\n')
+    file.write_text(f"id: a-rule\nnotes: '{notes}'\n")
     rules = ruleset(constraint("a-rule", FAILS, sources=(replace(PULSE, quote="same day"),), file=str(file)))
-    assert citation_problems(rules) == []
+    return [p.code for p in citation_problems(rules)]
+
+
+@pytest.mark.parametrize("notes", [
+    'Short quote kept: "same day" (Pulse), because the page is not stored.',
+    'Short quote kept: "same day", because the page is not stored.',
+    'The rule has a history. Short quote kept: "same day" (Pulse, a news story) because it is all we have.',
+])  # fmt: skip
+def test_a_short_quote_kept_in_the_notes_with_its_reason_is_accepted(tmp_path: Path, notes: str) -> None:
+    assert _kept(tmp_path, notes) == []
+
+
+@pytest.mark.parametrize("notes", [
+    'The quote "same day" is a fragment; the sentence was not found.',
+    'Short quote kept: "same day" (Pulse).',
+    'Short quote kept: "same day" (Pulse), because',
+    'Short quote kept: "same days" (Pulse), because the page is not stored.',
+])  # fmt: skip
+def test_a_short_quote_named_without_its_reason_is_still_flagged(tmp_path: Path, notes: str) -> None:
+    assert _kept(tmp_path, notes) == ["short-quote"]
+
+
+def test_the_data_flows_sources_are_checked_too() -> None:
+    flow = DataFlow("a-flow", "A flow", "statutory_dpn", "secondary", (Period(None, None),),
+                    (replace(PULSE, url="https://production-like.nhsd.io/gpes", quote="Data Provision Notice"),))  # fmt: skip
+    rules = replace(ruleset(), flows=(flow,))
+    assert [(p.code, p.message) for p in citation_problems(rules)] == [
+        ("staging-url", "the URL is on a staging host (production-like.nhsd.io)"),
+        ("short-quote", 'the quote "Data Provision Notice" is shorter than a sentence')]
 
 
 def test_an_inference_is_low_confidence_and_needs_no_url() -> None:
