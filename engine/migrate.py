@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from engine.escape import echoed
 from engine.model import Problem, SourceLocation, nearest_location
 
 ACCESS_ROUTES = {"premises_open_throughout_core_hours": "premises",
@@ -31,7 +32,8 @@ def migrate_shapes(data: Any, locations: dict[str, SourceLocation]) -> tuple[Any
     capacity = (data.get("setup") or {}).get("capacity") if isinstance(data.get("setup"), dict) else None
     if isinstance(capacity, dict):
         warnings += _listed(capacity, "/setup/capacity", "setup.capacity", locations)
-    for index, entry in enumerate(data.get("actions") or []):
+    actions = data.get("actions")
+    for index, entry in enumerate(actions if isinstance(actions, list) else ()):
         if isinstance(entry, dict):
             warnings += _listed(entry, f"/actions/{index}", f"actions[{index}]", locations)
     return data, tuple(warnings)
@@ -42,7 +44,7 @@ def _listed(mapping: dict[str, Any], pointer: str, path: str, locations: dict[st
     for field in LISTED:
         if isinstance(mapping.get(field), str):
             mapping[field] = [mapping[field]]
-            hint = f"write {path}.{field} as a list, for example [{mapping[field][0]}], naming every destination"
+            hint = f"write {path}.{field} as a list, for example [{echoed(mapping[field][0])}], naming every destination"
             how = "one destination is read as a list of one"
             warnings.append(_shape_warning(locations, f"{pointer}/{field}", field, hint, how))
     return warnings

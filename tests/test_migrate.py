@@ -106,3 +106,10 @@ def test_reshaping_leaves_anything_but_a_single_destination_alone(value) -> None
     expected = [value] if isinstance(value, str) else value
     assert migrated == {"setup": {"capacity": {"urgent_overflow": expected}}, "actions": [None, {"id": "x"}]}
     assert migrate_shapes(migrated, {}) == (migrated, ())
+    for actions in (5, "text", {"id": "x"}, None):  # the schema says what is wrong with these
+        assert migrate_shapes({"actions": actions}, {}) == ({"actions": actions}, ())
+
+
+def test_the_hint_quotes_an_odd_answer_safely() -> None:
+    [warning] = migrate_shapes({"setup": {"capacity": {"urgent_overflow": "a\nb"}}}, {})[1]
+    assert warning.hint == "write setup.capacity.urgent_overflow as a list, for example [a\\nb], naming every destination"
