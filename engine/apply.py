@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from engine.closure_days import with_closure_days
 from engine.conditions import Scope, holds, lookup, weigh
 from engine.model import Action, ChosenAction, DataFlow, Effect, Plan, RuleSet
 
@@ -15,8 +16,9 @@ MISSING = object()
 def plan_view(practice: Mapping[str, Any], setup: Mapping[str, Any],
               flows: Iterable[DataFlow] = (), day: str = "") -> dict[str, Any]:  # fmt: skip
     """The document that rule paths (``practice.*``, ``setup.*``) resolve against, with
-    the national data flows in effect on ``day`` that the plan does not list."""
-    return {"practice": practice, "setup": with_national_flows(setup, flows, day)}
+    the national data flows in effect on ``day`` that the plan does not list and the day
+    of each dated closure (engine/closure_days.py)."""
+    return {"practice": practice, "setup": with_national_flows(with_closure_days(setup), flows, day)}
 
 
 def with_national_flows(setup: Mapping[str, Any], flows: Iterable[DataFlow], day: str) -> Mapping[str, Any]:

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from msgspec import Struct, field
 
-from engine.conditions import COMPARISONS, QUANTIFIERS, comparison_operator
+from engine.conditions import COMPARISONS, LIST_OPERATORS, QUANTIFIERS, comparison_operator
 from engine.model import Action, Condition, Constraint, Period, RuleSet
 from engine.shard import Shard, split
 
@@ -30,7 +30,7 @@ AS_OF_KEY = "_as_of"
 OUTCOME_SUFFIXES = ("fail", "pass", "na")
 DURABLE_OPERATORS = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
 NEGATED = {"eq": "ne", "ne": "eq", "lt": "ge", "le": "gt", "gt": "le", "ge": "lt",
-           "in": "not_in", "not_in": "in"}  # fmt: skip
+           "in": "not_in", "not_in": "in", "any_in": "none_in", "none_in": "any_in"}  # fmt: skip
 
 
 class Derived(Struct, frozen=True):
@@ -138,6 +138,8 @@ class _ConstraintCompiler(Struct):
         key = ("$i." if item else "") + flat_key(condition["path"])
         operand = condition[op] if op in condition else condition[NEGATED[op]]
         present = [{"$ex": {key: 1}}]
+        if op in LIST_OPERATORS:
+            return self._list_membership(condition["path"], op, operand)
         if op in ("in", "not_in"):
             return _and([*present, _membership(key, op, operand)])
         if isinstance(operand, dict):
@@ -146,6 +148,16 @@ class _ConstraintCompiler(Struct):
             operand = {"$m": reference}
         test = {key: operand} if op == "eq" else {DURABLE_OPERATORS[op]: {key: operand}}
         return _and([*present, test])
+
+    def _list_membership(self, path: str, op: str, values: list[Any]) -> Any:
+        """Some item of a list of literals is one of ``values`` (any_in), or none is. A
+        scalar compared with ``$i`` inside ``$iany``/``$iall`` is matched natively;
+        ``$iall`` never matches an empty list, so its length is asserted for ``none_in``."""
+        key = flat_key(path)
+        if op == "any_in":
+            return _and([{"$ex": {key: 1}}, _or([{"$iany": {key: {"$i": value}}} for value in values])])
+        every_item = {"$iall": {key: _and([{"$neq": {"$i": value}} for value in values])}}
+        return _or([{self._derive("length", path): 0}, _and([{"$ex": {key: 1}}, every_item])])
 
     def _reference(self, term: dict[str, Any]) -> str:
         if set(term) == {"path"}:
@@ -171,6 +183,8 @@ def _needs_flag(condition: Condition) -> bool:
         return True
     if not any(op in condition for op in COMPARISONS):
         return False
+    if any(op in condition for op in LIST_OPERATORS):  # a list within a list item
+        return True
     operand = condition[comparison_operator(condition)]
     return isinstance(operand, dict)
 

@@ -27,7 +27,12 @@ COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
     "ge": lambda a, b: a >= b,
     "in": lambda a, b: a in b,
     "not_in": lambda a, b: a not in b,
+    # on a list-valued field: whether any of its items is one of the literals (or none is)
+    "any_in": lambda a, b: isinstance(a, list) and any(item in b for item in a),
+    "none_in": lambda a, b: isinstance(a, list) and not any(item in b for item in a),
 }
+LITERAL_LISTS = ("in", "not_in", "any_in", "none_in")  # operators whose operand is a list of literals
+LIST_OPERATORS = ("any_in", "none_in")  # operators that read a list-valued field
 QUANTIFIERS = ("any_item", "all_items")
 
 
@@ -96,8 +101,10 @@ def comparison_operator(condition: Condition) -> str:
 def _compare(condition: Condition, scope: Scope) -> bool | None:
     op = comparison_operator(condition)
     left = lookup(scope.data, condition["path"])
-    right = condition[op] if op in ("in", "not_in") else term_value(condition[op], scope)
+    right = condition[op] if op in LITERAL_LISTS else term_value(condition[op], scope)
     if left is None or right is None:
+        return UNKNOWN
+    if (op in LIST_OPERATORS) != isinstance(left, list):  # a list compared as one value, or the reverse
         return UNKNOWN
     try:
         return COMPARISONS[op](left, right)
@@ -213,9 +220,13 @@ def _weigh(condition: Condition, scope: Scope, prefix: str) -> tuple[bool | None
     value = _compare(condition, scope)
     if value is not None:
         return value, set()
-    operand = condition[comparison_operator(condition)]
-    missing = {prefix + condition["path"]} if lookup(scope.data, condition["path"]) is None else set()
-    return None, missing | _unknown_terms(operand, scope, prefix)
+    op = comparison_operator(condition)
+    left = lookup(scope.data, condition["path"])
+    # A field left out is the question; so is one whose answer is of the other shape (a list
+    # where the rule expects one value, or the reverse), since nothing else can settle it.
+    mismatched = left is not None and (op in LIST_OPERATORS) != isinstance(left, list)
+    missing = {prefix + condition["path"]} if left is None or mismatched else set()
+    return None, missing | _unknown_terms(condition[op], scope, prefix)
 
 
 def _combine(weighed: list[tuple[bool | None, set[str]]], decisive: bool) -> tuple[bool | None, set[str]]:

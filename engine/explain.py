@@ -39,6 +39,8 @@ def _words(value: Any) -> str:
         return NOT_GIVEN
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, list):  # a list of answers, such as several overflow destinations
+        return " and ".join(_words(item) for item in value) or "none"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, int):
@@ -47,7 +49,8 @@ def _words(value: Any) -> str:
 
 
 OP_WORDS = {"eq": "equal to", "ne": "anything but", "lt": "less than", "le": "at most",
-            "gt": "more than", "ge": "at least", "in": "one of", "not_in": "none of"}  # fmt: skip
+            "gt": "more than", "ge": "at least", "in": "one of", "not_in": "none of",
+            "any_in": "a list holding any of", "none_in": "a list holding none of"}  # fmt: skip
 TRUTH = {True: "yes", False: "no", None: "unknown"}
 HEADINGS = {"all": "all of these hold:", "any": "at least one of these holds:",
             "not": "this does not hold:"}  # fmt: skip
@@ -67,7 +70,7 @@ def step_lines(step: Step, indent: str = "") -> list[str]:
     if step.kind == "compare":
         return [f"{mark}{_question(step.path)} ({step.path})",
                 f"{indent}      looks for {OP_WORDS[step.op]} {value_words(step.expected)}; "
-                f"the plan has {value_words(step.actual)}"]  # fmt: skip
+                f"the plan has {_words(step.actual)}"]  # fmt: skip
     if step.kind == "item":
         head = [f"{mark}{plain(step.label)} ({step.path}):"]
     elif step.kind in QUANTIFIER_HEADINGS:
@@ -124,7 +127,7 @@ def _leaves(step: Step) -> list[str]:
 
 def settled_words(step: Step) -> str:
     """The plan's answer at a step that settled a rule, in words."""
-    return value_words(step.actual) if step.kind == "compare" else "an empty list"
+    return _words(step.actual) if step.kind == "compare" else "an empty list"
 
 
 def _periods(rule: Constraint) -> str:

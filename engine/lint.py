@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.compile import paths_read, paths_written
+from engine.conditions import LIST_OPERATORS, QUANTIFIERS, comparison_operator
 from engine.errors import InputError
 from engine.explain import placeholders
 from engine.lint_sources import citation_problems
@@ -24,7 +25,7 @@ from engine.load import builtin_schema, load_rules, read_yaml
 from engine.model import Constraint, Period, Problem, RuleSet, SourceLocation, nearest_location
 
 NEGATIONS = {"eq": "ne", "ne": "eq", "lt": "ge", "ge": "lt", "gt": "le", "le": "gt",
-             "in": "not_in", "not_in": "in"}  # fmt: skip
+             "in": "not_in", "not_in": "in", "any_in": "none_in", "none_in": "any_in"}  # fmt: skip
 
 
 def lint(directories: Sequence[Path] | None = None) -> tuple[list[Problem], RuleSet | None]:
@@ -67,6 +68,7 @@ def _constraint_problems(rule: Constraint) -> list[Problem]:
     problems += _source_problems(rule.file, rule.sources)
     problems += _period_problems(rule)
     problems += _placeholder_problems(rule)
+    problems += _shape_problems(rule)
     return [p for p in problems if p is not None]
 
 
@@ -87,6 +89,47 @@ def schema_has(path: str) -> bool:
         if node is None:
             return False
     return True
+
+
+def _shape_problems(rule: Constraint) -> list[Problem]:
+    """A comparison whose operator does not fit the shape of its field: ``eq`` on a list of
+    answers (never true or false, so always "cannot tell"), or ``any_in`` on one answer."""
+    problems = []
+    for condition in (rule.applies_when, rule.fails_when):
+        for path, op, written in _comparisons(condition, ""):
+            node = _schema_node(path)
+            if node is None or (node.get("type") == "array") == (op in LIST_OPERATORS):
+                continue
+            if op in LIST_OPERATORS:
+                message, hint = f"the rule tests '{path}', a single answer, with '{op}'", "use eq, in or not_in"
+            else:
+                message, hint = f"the rule tests '{path}', a list of answers, with '{op}'", "use any_in or none_in"
+            problems.append(Problem("operator-shape", message, _find(rule.file, written), hint=hint))
+    return problems
+
+
+def _comparisons(condition: Any, prefix: str) -> Iterator[tuple[str, str, str]]:
+    if not isinstance(condition, dict):
+        return
+    for key in ("all", "any"):
+        for part in condition.get(key, ()):
+            yield from _comparisons(part, prefix)
+    if "not" in condition:
+        yield from _comparisons(condition["not"], prefix)
+    for quantifier in QUANTIFIERS:
+        if quantifier in condition:
+            yield from _comparisons(condition["where"], f"{prefix}{condition[quantifier]}[].")
+    if "path" in condition:
+        yield prefix + condition["path"], comparison_operator(condition), condition["path"]
+
+
+def _schema_node(path: str) -> dict[str, Any] | None:
+    node: dict[str, Any] = builtin_schema("plan.schema.json")
+    for step in path.replace("[]", ".[]").split("."):
+        node = node.get("items", {}) if step == "[]" else node.get("properties", {}).get(step)
+        if node is None:
+            return None
+    return node
 
 
 def _unknown_field(file: str, path: str, verb: str = "reads") -> Problem:

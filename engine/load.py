@@ -24,7 +24,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 import engine
 from engine import escape, limits, validate
 from engine.errors import InputError, join_pointer
-from engine.migrate import migrate_setup
+from engine.migrate import migrate_setup, migrate_shapes
 from engine.model import (
     Action,
     ChosenAction,
@@ -628,6 +628,8 @@ def load_plan(path: str | Path, rules: RuleSet) -> Plan:
 
 def plan_from_document(doc: Document, rules: RuleSet) -> Plan:
     """The plan a document holds, checked against the plan schema and ``rules``' actions."""
+    reshaped, shape_warnings = migrate_shapes(doc.data, doc.locations)
+    doc = Document(doc.path, reshaped, doc.locations, doc.raw)
     problems = validate.validate_plan_document(doc, rules)
     if problems:
         raise InputError(problems)
@@ -646,5 +648,5 @@ def plan_from_document(doc: Document, rules: RuleSet) -> Plan:
         setup=setup,
         locations=doc.locations,
         raw=doc.raw,
-        warnings=warnings,
+        warnings=shape_warnings + warnings,
     )

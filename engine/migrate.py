@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from engine.escape import echoed
 from engine.model import Problem, SourceLocation, nearest_location
 
 ACCESS_ROUTES = {"premises_open_throughout_core_hours": "premises",
@@ -17,6 +18,36 @@ ACCESS_ROUTES = {"premises_open_throughout_core_hours": "premises",
 COVER = {True: "practice_subcontract", False: "none"}
 CORE_HOURS = ("08:00", "18:30")  # Monday to Friday, except bank holidays
 UNTIMED_REASON = "not open throughout core hours (an older plan's answer; the times were not given)"
+LISTED = ("non_urgent_overflow", "urgent_overflow")  # once one destination, now a list of them
+
+
+def migrate_shapes(data: Any, locations: dict[str, SourceLocation]) -> tuple[Any, tuple[Problem, ...]]:
+    """The plan's data with answers whose shape changed rewritten to the new shape, before the
+    schema sees them: a single overflow destination (in setup.capacity, or an action's
+    parameter) becomes a list of one, with a warning for each."""
+    if not isinstance(data, dict):
+        return data, ()
+    data = copy.deepcopy(data)
+    warnings = []
+    capacity = (data.get("setup") or {}).get("capacity") if isinstance(data.get("setup"), dict) else None
+    if isinstance(capacity, dict):
+        warnings += _listed(capacity, "/setup/capacity", "setup.capacity", locations)
+    actions = data.get("actions")
+    for index, entry in enumerate(actions if isinstance(actions, list) else ()):
+        if isinstance(entry, dict):
+            warnings += _listed(entry, f"/actions/{index}", f"actions[{index}]", locations)
+    return data, tuple(warnings)
+
+
+def _listed(mapping: dict[str, Any], pointer: str, path: str, locations: dict[str, SourceLocation]) -> list[Problem]:
+    warnings = []
+    for field in LISTED:
+        if isinstance(mapping.get(field), str):
+            mapping[field] = [mapping[field]]
+            hint = f"write {path}.{field} as a list, for example [{echoed(mapping[field][0])}], naming every destination"
+            how = "one destination is read as a list of one"
+            warnings.append(_shape_warning(locations, f"{pointer}/{field}", field, hint, how))
+    return warnings
 
 
 def migrate_setup(setup: dict[str, Any], locations: dict[str, SourceLocation],
@@ -72,4 +103,11 @@ def _migrate_cover(access: dict[str, Any], locations: dict[str, SourceLocation])
 
 def _warning(locations: dict[str, SourceLocation], pointer: str, field: str, hint: str, how: str) -> Problem:
     message = f"'{field}' is deprecated and will be removed in the next release; {how}"
+    return Problem("deprecated-field", message, nearest_location(locations, pointer), pointer, hint)
+
+
+def _shape_warning(locations: dict[str, SourceLocation], pointer: str, field: str, hint: str,
+                   how: str) -> Problem:  # fmt: skip
+    message = (f"'{field}' as a single value is deprecated and will be refused in the next "
+               f"release; {how}")
     return Problem("deprecated-field", message, nearest_location(locations, pointer), pointer, hint)

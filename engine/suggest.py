@@ -30,7 +30,8 @@ FINDINGS = ("fail", "cannot_tell")
 FIXED_FIELDS = ("legal_basis", "purpose", "kind", "name", "termination_notice_days",
                 "termination_notice_months", "requires_medopt_software")  # fmt: skip
 NEEDS = {"eq": "anything but", "ne": "exactly", "lt": "at least", "le": "more than",
-         "gt": "at most", "ge": "less than", "in": "none of", "not_in": "one of"}  # fmt: skip
+         "gt": "at most", "ge": "less than", "in": "none of", "not_in": "one of",
+         "any_in": "none of", "none_in": "one of"}  # fmt: skip
 MAX_CANDIDATES = 12
 MAX_SUBSET_ACTIONS = 10
 TIME_OF_DAY = re.compile(r"^\d{2}:\d{2}$")  # closures: a time of day moves by minutes
@@ -129,7 +130,7 @@ def candidate_changes(evaluator: Evaluator, assessment: Assessment, rule_id: str
     changes = [c for leaf in leaves for c in _leaf_changes(evaluator, assessment, leaf)]
     causes = [a for a in assessment.result(rule_id).attributed_to if a != PRACTICE]
     changes += [Change("drop", a, None, f"leave out the action {a}") for a in causes]
-    return list(dict.fromkeys(changes))
+    return [c for i, c in enumerate(changes) if c not in changes[:i]]  # a value may be a list: unhashable
 
 
 def _leaf_changes(evaluator: Evaluator, assessment: Assessment, leaf: Step) -> list[Change]:
@@ -162,6 +163,9 @@ def _param_writer(evaluator: Evaluator, plan: Plan, path: str) -> str | None:
 def falsifying(leaf: Step) -> list[Any]:
     """Values of the compared field that make the comparison false."""
     expected, op = leaf.expected, leaf.op
+    if op == "any_in":  # the list without the items it must not hold, if any are left
+        kept = [v for v in leaf.actual or () if v not in expected]
+        return [kept] if kept else []
     if op in ("in", "not_in"):
         options = _enum_of(leaf.path)
         return [v for v in options if (v in expected) == (op == "not_in")]

@@ -18,6 +18,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, ValidationError, relevance
 
 from engine import load, rule_safety
+from engine.closure_days import day_disagrees, day_words
 from engine.errors import (
     closest,
     describe_schema_error,
@@ -76,7 +77,23 @@ def validate_plan_document(doc: load.Document, rules: RuleSet) -> list[Problem]:
     actions = doc.data.get("actions") if isinstance(doc.data, dict) else None
     if isinstance(actions, list):
         problems += _action_problems(doc, actions, rules)
+    if not problems:
+        problems += _closure_day_problems(doc)
     return _sorted(problems)
+
+
+def _closure_day_problems(doc: load.Document) -> list[Problem]:
+    """A dated closure whose own ``day`` is not its date's day: one of them is wrong, and the
+    rules would believe the day."""
+    closures = ((doc.data.get("setup") or {}).get("access") or {}).get("closures") or []
+    problems = []
+    for index, closure in enumerate(closures):
+        date, day = closure.get("date"), closure.get("day")
+        if day_disagrees(date, day):
+            message = f"closure {index + 1} is dated {date}, which is {day_words(date)}, but its day says {day}"
+            hint = "leave out 'day' for a dated closure (gpca works it out from the date), or correct the date"
+            problems.append(_problem(doc, "closure-day", message, f"/setup/access/closures/{index}/day", hint))
+    return problems
 
 
 # --- rule checks ---------------------------------------------------------------------

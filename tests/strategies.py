@@ -83,7 +83,8 @@ def _object(schema: dict[str, Any], root: dict[str, Any]) -> st.SearchStrategy[d
 
 def _array(schema: dict[str, Any], root: dict[str, Any]) -> st.SearchStrategy[list[Any]]:
     items = from_schema(schema.get("items", {"type": "string"}), root)
-    return st.lists(items, min_size=schema.get("minItems", 0), max_size=4)
+    size = {"min_size": schema.get("minItems", 0), "max_size": min(4, schema.get("maxItems", 4))}
+    return st.lists(items, unique=bool(schema.get("uniqueItems")), **size)
 
 
 def _integer(schema: dict[str, Any], _root: dict[str, Any]) -> st.SearchStrategy[int]:

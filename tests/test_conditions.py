@@ -19,6 +19,7 @@ VIEW = {
             {"basis": "voluntary", "status": "withdrawn"},
         ],
         "empty": [],
+        "overflow": ["duty_clinician_same_day", "nhs111"],
     },
     "practice": {"patients": 9027},
 }
@@ -49,6 +50,19 @@ def scope(**lets: object) -> Scope:
         ({"all_items": "setup.empty", "where": {"path": "status", "eq": "withdrawn"}}, True),
         ({"any_item": "setup.nothing", "where": {"path": "status", "eq": "withdrawn"}}, None),
         ({"path": "setup.slots", "lt": {"path": "practice.patients"}}, True),
+        # a list of answers: one destination in the literals is enough for any_in
+        ({"path": "setup.overflow", "any_in": ["nhs111", "local_urgent_care"]}, True),
+        ({"path": "setup.overflow", "any_in": ["local_urgent_care"]}, False),
+        ({"path": "setup.overflow", "none_in": ["nhs111"]}, False),
+        ({"path": "setup.overflow", "none_in": ["ask_to_call_back"]}, True),
+        ({"path": "setup.empty", "any_in": ["nhs111"]}, False),
+        ({"path": "setup.empty", "none_in": ["nhs111"]}, True),
+        ({"path": "setup.missing", "any_in": ["nhs111"]}, None),
+        ({"path": "setup.missing", "none_in": ["nhs111"]}, None),
+        # a list compared as one value, or one value as a list, is not known either way
+        ({"path": "setup.overflow", "eq": "nhs111"}, None),
+        ({"path": "setup.overflow", "ne": "nhs111"}, None),
+        ({"path": "setup.channel", "any_in": ["gp_connect"]}, None),
     ],
 )
 def test_holds_answers_three_valued(condition: dict, expected: bool | None) -> None:
@@ -98,6 +112,13 @@ def test_unknowns_name_only_the_items_and_fields_that_leave_it_open() -> None:
     condition = {"any_item": "setup.agreements", "where": {"all": [
         {"path": "basis", "eq": "voluntary"}, {"path": "ends_on", "lt": {"var": "as_of"}}]}}
     assert unknowns(condition, Scope(view, "2025-10-01")) == {"setup.agreements[1].ends_on"}
+
+
+def test_a_list_compared_as_one_value_asks_for_that_field() -> None:
+    # a rule written for one answer (a local pack from before overflow became a list) asks
+    # about the field, rather than finding nothing to ask and nothing to decide
+    assert unknowns({"path": "setup.overflow", "eq": "nhs111"}, scope()) == {"setup.overflow"}
+    assert unknowns({"path": "setup.channel", "none_in": ["nhs111"]}, scope()) == {"setup.channel"}
 
 
 def test_unknowns_follow_lets_to_the_plan_fields_they_use() -> None:

@@ -47,6 +47,24 @@ def test_lint_names_file_and_line_of_an_unknown_field_and_placeholder(tmp_path: 
     ]
 
 
+def test_lint_finds_an_operator_that_does_not_fit_its_field(tmp_path: Path) -> None:
+    rules = copy_rules(tmp_path)
+    edit(rules / "constraints" / "no-nhs111-overflow-in-core-hours.yaml",
+         "urgent_overflow, any_in: [nhs111]}\n    - {path: setup.capacity.urgent_overflow, any_in: [nhs111]}",
+         "urgent_overflow, any_in: [nhs111]}\n    - {path: setup.capacity.urgent_overflow, eq: nhs111}")
+    edit(rules / "constraints" / "nhs111-minimum-slots.yaml", "lt: {let: min_slots}", "any_in: [1, 2]")
+    problems, _ = lint([rules])
+    shown = [render_problem(p).removeprefix(str(tmp_path) + "/") for p in problems if p.code == "operator-shape"]
+    assert shown == [
+        "rules/constraints/nhs111-minimum-slots.yaml:27:3: error[operator-shape]: the rule tests "
+        "'setup.nhs111.direct_booking_slots_per_day', a single answer, with 'any_in'\n"
+        "  hint: use eq, in or not_in",
+        "rules/constraints/no-nhs111-overflow-in-core-hours.yaml:53:8: error[operator-shape]: the rule tests "
+        "'setup.capacity.urgent_overflow', a list of answers, with 'eq'\n"
+        "  hint: use any_in or none_in",
+    ]
+
+
 def test_lint_finds_contradictory_rules_and_unordered_periods(tmp_path: Path) -> None:
     rules = copy_rules(tmp_path)
     twin = rules / "constraints" / "nhs111-minimum-slots-twin.yaml"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.migrate import migrate_setup
+from engine.migrate import migrate_setup, migrate_shapes
 from engine.model import SourceLocation
 
 PLACE = SourceLocation("plan.yaml", 5, 7)
@@ -78,3 +78,38 @@ def test_migrating_twice_changes_nothing_more_and_never_touches_the_input(premis
     assert migrate_setup(once, {}) == (once, ())
     assert [c["route"] for c in once["access"]["closures"]] == [
         r for r, is_open in (("premises", premises), ("telephone", phone)) if not is_open]
+
+
+def test_a_single_overflow_destination_becomes_a_list_of_one() -> None:
+    data = {"setup": {"capacity": {"urgent_overflow": "nhs111", "non_urgent_overflow": ["waiting_list"]}},
+            "actions": [{"id": "limit-daily-contacts", "non_urgent_overflow": "ask_to_call_back"}]}
+    before = repr(data)
+    migrated, warnings = migrate_shapes(data, {"/setup/capacity": PLACE})
+    assert repr(data) == before
+    assert migrated == {"setup": {"capacity": {"urgent_overflow": ["nhs111"], "non_urgent_overflow": ["waiting_list"]}},
+                        "actions": [{"id": "limit-daily-contacts", "non_urgent_overflow": ["ask_to_call_back"]}]}
+    assert [(w.code, w.pointer, w.location) for w in warnings] == [
+        ("deprecated-field", "/setup/capacity/urgent_overflow", PLACE),
+        ("deprecated-field", "/actions/0/non_urgent_overflow", None),
+    ]
+    assert warnings[0].message == ("'urgent_overflow' as a single value is deprecated and will be refused "
+                                   "in the next release; one destination is read as a list of one")
+    assert warnings[0].hint == ("write setup.capacity.urgent_overflow as a list, for example [nhs111], "
+                                "naming every destination")
+
+
+@given(st.one_of(st.none(), st.integers(), st.text(max_size=3), st.lists(st.text(max_size=3), max_size=2)))
+def test_reshaping_leaves_anything_but_a_single_destination_alone(value) -> None:
+    data = {"setup": {"capacity": {"urgent_overflow": value}}, "actions": [None, {"id": "x"}]}
+    migrated, warnings = migrate_shapes(data, {})
+    assert len(warnings) == isinstance(value, str)
+    expected = [value] if isinstance(value, str) else value
+    assert migrated == {"setup": {"capacity": {"urgent_overflow": expected}}, "actions": [None, {"id": "x"}]}
+    assert migrate_shapes(migrated, {}) == (migrated, ())
+    for actions in (5, "text", {"id": "x"}, None):  # the schema says what is wrong with these
+        assert migrate_shapes({"actions": actions}, {}) == ({"actions": actions}, ())
+
+
+def test_the_hint_quotes_an_odd_answer_safely() -> None:
+    [warning] = migrate_shapes({"setup": {"capacity": {"urgent_overflow": "a\nb"}}}, {})[1]
+    assert warning.hint == "write setup.capacity.urgent_overflow as a list, for example [a\\nb], naming every destination"

@@ -15,6 +15,8 @@ from engine.load import builtin_schema, load_rules
 from engine.model import BREACH_SEVERITIES, PRACTICE, SAFE_STATUSES, Plan, replace
 from engine.reference import reference_attribution, reference_outcomes, reference_verdicts
 from engine.report.common import schema_node
+from tests.builders import constraint, ruleset
+from tests.builders import plan as build_plan
 from tests.strategies import complete_from_schema, plans
 
 RULES = load_rules(None)
@@ -62,6 +64,38 @@ def test_removing_an_action_never_adds_a_finding_attributed_to_another(plan: Pla
     after = _findings_by_action(fewer)
     for action_id, findings in after.items():
         assert findings <= before.get(action_id, set()), action_id
+
+
+# Conditions on a list of answers (several overflow destinations): any_in, none_in, and
+# their negations, alone and combined, over lists that may be missing, empty or hold
+# values outside the rule's literals.
+LIST_RULES = ruleset(
+    constraint("holds-any", {"path": "setup.places", "any_in": ["a", "b"]}),
+    constraint("holds-none", {"path": "setup.places", "none_in": ["a", "c"]}),
+    constraint("not-any", {"not": {"path": "setup.places", "any_in": ["c"]}}),
+    constraint("both", {"all": [{"path": "setup.places", "any_in": ["a"]},
+                                {"path": "setup.places", "none_in": ["b"]}]},
+               applies_when={"path": "setup.others", "any_in": ["d"]}),
+    constraint("either", {"any": [{"path": "setup.places", "any_in": ["d"]},
+                                  {"path": "setup.others", "none_in": ["a", "b", "c", "d"]}]}),
+    constraint("in-items", {"any_item": "setup.items", "where": {"path": "places", "any_in": ["b"]}}),
+)
+LIST_EVALUATOR = Evaluator(LIST_RULES)
+PLACES = st.lists(st.sampled_from("abcde"), max_size=4, unique=True)
+
+
+@given(st.one_of(st.none(), PLACES), st.one_of(st.none(), PLACES),
+       st.one_of(st.none(), st.lists(st.fixed_dictionaries({}, optional={"places": PLACES}), max_size=3)))
+def test_durable_rules_and_the_reference_evaluator_agree_on_lists_of_answers(places, others, items) -> None:
+    setup = {key: value for key, value in (("places", places), ("others", others), ("items", items))
+             if value is not None}  # fmt: skip
+    plan = build_plan(setup)
+    outcomes = {r.rule_id: r.outcome for r in LIST_EVALUATOR.assess(plan).results}
+    assert outcomes == reference_outcomes(LIST_RULES, plan)
+    if places is None:
+        assert outcomes["holds-any"] == "cannot_tell"
+    else:
+        assert outcomes["holds-any"] == ("fail" if {"a", "b"} & set(places) else "pass")
 
 
 def _findings_by_action(plan: Plan) -> dict[str, set[str]]:

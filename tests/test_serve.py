@@ -92,7 +92,7 @@ def test_cannot_tell_names_the_action_parameter_that_settles_it(planner: Planner
     assert verdict["status"] == "cannot_tell"
     assert verdict["findings"][0]["missing"] == [{
         "path": "actions[0].urgent_overflow", "pointer": "/actions/0/urgent_overflow",
-        "question": "Where clinically urgent requests go once the daily limit is reached.",
+        "question": "Where do clinically urgent requests go once the daily limit is reached? List every destination.",
     }]  # fmt: skip
 
 

@@ -105,6 +105,24 @@ def test_a_good_plan_has_no_problems(tmp_path: Path) -> None:
     assert validate_plan_document(doc_of(tmp_path, "plan.yaml", PLAN), RULES) == []
 
 
+def test_a_dated_closure_whose_day_contradicts_its_date_is_refused(tmp_path: Path) -> None:
+    closures = """  access:
+    closures:
+      - {route: premises, date: 2025-11-12, day: wednesday}
+      - {route: premises, date: 2025-12-26, day: friday}
+"""
+    doc = doc_of(tmp_path, "plan.yaml", PLAN + closures)
+    assert validate_plan_document(doc, RULES) == [
+        Problem(
+            "closure-day",
+            "closure 2 is dated 2025-12-26, which is a bank holiday, but its day says friday",
+            at(doc, 13, 45),
+            "/setup/access/closures/1/day",
+            "leave out 'day' for a dated closure (gpca works it out from the date), or correct the date",
+        )
+    ]
+
+
 def test_misspelt_setup_key_gets_did_you_mean(tmp_path: Path) -> None:
     doc = doc_of(tmp_path, "plan.yaml", PLAN.replace("  nhs111:", "  nhs11:"))
     assert validate_plan_document(doc, RULES) == [

@@ -63,6 +63,7 @@ class Api:
             return problems_reply(400, trouble.problems)
         if not isinstance(doc.data, dict):
             return problems_reply(400, [Problem("not-a-mapping", "a plan is a mapping")])
+        doc = plans.reshaped(doc)  # an older plan's single answers, in today's shape for the form
         try:
             plans.checked_plan(doc, self.rules)
             problems: list[Problem] = []

@@ -11,6 +11,7 @@ import yaml
 
 from engine import load, validate
 from engine.errors import InputError
+from engine.migrate import migrate_shapes
 from engine.model import ChosenAction, Plan, Problem, RuleSet
 
 PLAN_NAME = "plan.yaml"  # what problems call the plan: the browser holds no file name
@@ -49,6 +50,11 @@ def parse_yaml(body: bytes) -> load.Document:
 def document(data: Any) -> load.Document:
     """Plan data from the page as a document; it has no lines, only JSON pointers."""
     return load.Document(PLAN_NAME, data, {}, json.dumps(data, sort_keys=True).encode())
+
+
+def reshaped(doc: load.Document) -> load.Document:
+    """The document with answers whose shape changed in today's shape (engine/migrate.py)."""
+    return load.Document(doc.path, migrate_shapes(doc.data, doc.locations)[0], doc.locations, doc.raw)
 
 
 def checked_plan(doc: load.Document, rules: RuleSet) -> Plan:

@@ -36,7 +36,7 @@ def main() -> None:
         page.set_input_files("#upload", str(ROOT / "examples" / "riverside.yaml"))
         page.wait_for_selector("#status:has-text('Read ')")
         # Riverside's daily limit, with the urgent overflow left unanswered: cannot tell.
-        page.select_option("#p-limit-daily-contacts-urgent_overflow-input", "")
+        page.uncheck("#p-limit-daily-contacts-urgent_overflow-input")
         page.check("#only-chosen")
         page.wait_for_selector("#actions:not([aria-busy])", state="attached")
         page.locator("#verdict-limit-daily-contacts .question-link").focus()

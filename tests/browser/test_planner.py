@@ -121,7 +121,7 @@ def test_upload_shows_each_error_at_its_question(page: Any, tmp_path: Path) -> N
 
 def test_downloaded_yaml_passes_gpca_check_unchanged(page: Any, tmp_path: Path) -> None:
     upload(page, RIVERSIDE)
-    page.select_option("#p-limit-daily-contacts-urgent_overflow-input", "")
+    page.uncheck("#p-limit-daily-contacts-urgent_overflow-input")
     shown = shown_verdicts(page)
     with page.expect_download() as download:
         page.click("#download-yaml")
@@ -133,6 +133,19 @@ def test_downloaded_yaml_passes_gpca_check_unchanged(page: Any, tmp_path: Path) 
     assert shown["limit-daily-contacts"] == "cannot_tell"
     result = CliRunner().invoke(gpca, ["check", str(saved)])
     assert result.exit_code == 1, result.output
+
+
+def test_overflow_to_several_destinations_is_a_list_of_ticked_boxes(page: Any, tmp_path: Path) -> None:
+    old = tmp_path / "old.yaml"
+    old.write_text(RIVERSIDE.read_text().replace("urgent_overflow: [duty_clinician_same_day]",
+                                                 "urgent_overflow: duty_clinician_same_day", 1))
+    upload(page, old)  # an older plan's single destination arrives as a list of one
+    assert stored_plan(page)["actions"][0]["urgent_overflow"] == ["duty_clinician_same_day"]
+    assert page.is_checked("#p-limit-daily-contacts-urgent_overflow-input")
+    page.check("#p-limit-daily-contacts-urgent_overflow-2")  # and NHS 111 as well
+    shown = shown_verdicts(page)
+    assert stored_plan(page)["actions"][0]["urgent_overflow"] == ["duty_clinician_same_day", "nhs111"]
+    assert shown == engine_verdicts(stored_plan(page))
 
 
 def test_report_downloads_as_html_that_prints_on_a4(page: Any, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ export function kind(node) {
   if (node.deprecated) return null; // still read from old plans, never asked
   if (node.type === "boolean") return "boolean";
   if (Array.isArray(node.enum)) return "enum";
+  if (node.type === "array" && node.items && Array.isArray(node.items.enum)) return "choices";
   if (Array.isArray(node.oneOf) || node.type === "integer" || node.type === "number") return "number";
   if (node.type === "string") return node.format === "date" ? "date" : "text";
   if (node.type === "object" && node.properties) return "group";
@@ -28,6 +29,7 @@ export function field(node, id, target, label) {
     const choices = type === "boolean" ? [["true", "Yes"], ["false", "No"]] : node.enum.map((v) => [JSON.stringify(v), words(v)]);
     return choiceField(id, question, hint, error, described, data, choices);
   }
+  if (type === "choices") return choicesField(id, question, hint, error, described, data, node.items.enum);
   const input = h("input", {
     id: `${id}-input`, name: id, class: "input", "aria-describedby": described, dataset: data,
     type: type === "date" ? "date" : "text",
@@ -56,8 +58,25 @@ function choiceField(id, question, hint, error, described, data, choices) {
     h("legend", {}, question), hint, error, h("div", { class: "radios inline" }, options));
 }
 
+// A list of answers from a closed list (several overflow destinations): one checkbox each.
+function choicesField(id, question, hint, error, described, data, values) {
+  const boxes = values.map((value, index) => {
+    const boxId = index === 0 ? `${id}-input` : `${id}-${index}`;
+    return h("div", { class: "checkbox" },
+      h("input", { type: "checkbox", id: boxId, name: id, value: JSON.stringify(value), dataset: data, "aria-describedby": described }),
+      h("label", { for: boxId }, words(value)));
+  });
+  return h("fieldset", { class: "field", id },
+    h("legend", {}, question), hint, error, h("div", { class: "checkboxes" }, boxes));
+}
+
 export function read(control) {
   const type = control.dataset.kind;
+  if (type === "choices") {
+    const boxes = [...document.querySelectorAll(`input[type=checkbox][name="${control.name}"]`)];
+    const chosen = boxes.filter((box) => box.checked).map((box) => JSON.parse(box.value));
+    return chosen.length ? chosen : undefined;
+  }
   if (control.type === "radio" || control.tagName === "SELECT") {
     const chosen = control.type === "radio" ? radioValue(control) : control.value;
     return chosen ? JSON.parse(chosen) : undefined;
@@ -77,7 +96,8 @@ function radioValue(control) {
 
 export function write(control, value) {
   const missing = value === undefined || value === null;
-  if (control.type === "radio") control.checked = missing ? control.value === "" : control.value === JSON.stringify(value);
+  if (control.dataset.kind === "choices") control.checked = Array.isArray(value) && value.includes(JSON.parse(control.value));
+  else if (control.type === "radio") control.checked = missing ? control.value === "" : control.value === JSON.stringify(value);
   else if (control.tagName === "SELECT") control.value = missing ? "" : JSON.stringify(value);
   else if (document.activeElement !== control) control.value = missing ? "" : String(value);
 }
