@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from engine.cli import gpca
 from engine.explain import deciding, explain, trace_lines
 from engine.horizon import earliest_covered
+from engine.report.common import question_for
 from engine.trace import Step, trace_rule
 
 BELOW = "fixtures/nhs111/already-below-minimum.yaml"
@@ -32,12 +33,12 @@ def test_why_not_names_the_comparison_that_kept_the_rule_quiet() -> None:
 
 
 def test_an_empty_list_that_kept_a_rule_quiet_is_named_not_left_out() -> None:
-    trace = trace_rule(assess("fixtures/registration/formal-closure-approved.yaml"), rules(), "core-hours-access-before-october-2025")
+    trace = trace_rule(assess("fixtures/registration/formal-closure-approved.yaml"), rules(),
+                       "core-hours-access-before-october-2025")  # fmt: skip
+    question = question_for("setup.access.closures")
     assert trace_lines(trace, "2024-11-05")[-2:] == [
         "So it passes; kept quiet by:",
-        "  - When is each access route (the premises, the telephone line, the online consultation tool) closed "
-        "to patients? List every regular closure with its day and times; an empty list means every route is "
-        "open throughout core hours (08:00-18:30, Monday to Friday). (setup.access.closures): an empty list",
+        f"  - {question} (setup.access.closures): an empty list",
     ]
 
 

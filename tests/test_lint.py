@@ -56,7 +56,7 @@ def test_lint_finds_an_operator_that_does_not_fit_its_field(tmp_path: Path) -> N
     problems, _ = lint([rules])
     shown = [render_problem(p).removeprefix(str(tmp_path) + "/") for p in problems if p.code == "operator-shape"]
     assert shown == [
-        "rules/constraints/nhs111-minimum-slots.yaml:27:3: error[operator-shape]: the rule tests "
+        "rules/constraints/nhs111-minimum-slots.yaml:30:3: error[operator-shape]: the rule tests "
         "'setup.nhs111.direct_booking_slots_per_day', a single answer, with 'any_in'\n"
         "  hint: use eq, in or not_in",
         "rules/constraints/no-nhs111-overflow-in-core-hours.yaml:53:8: error[operator-shape]: the rule tests "
