@@ -198,12 +198,25 @@ def docs_command(check_only: bool, path: Path, rule_dirs: tuple[Path, ...]) -> N
     from engine.load import load_rules
 
     text = render_catalogue(load_rules(list(rule_dirs) or None))
+    if not path.parent.is_dir():
+        _docs_problem(path, f"there is no folder '{escape.plain(path.parent)}'",
+                      "run gpca docs from the project's top folder, or name the file to write")  # fmt: skip
     if check_only:
         stale = not path.is_file() or path.read_text(encoding="utf-8") != text
         if stale:
             click.echo(f"{path} is out of date; run 'gpca docs {path}'", err=True)
         click.get_current_context().exit(EXIT_FAILED if stale else EXIT_NO_RISK)
-    path.write_text(text, encoding="utf-8")
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        _docs_problem(path, f"cannot write it: {error.strerror or error}", "name another file to write")
+
+
+def _docs_problem(path: Path, why: str, hint: str) -> None:
+    from engine.errors import InputError
+    from engine.model import Problem
+
+    raise InputError([Problem("unwritable-output", f"'{escape.plain(path)}': {why}", hint=hint)])
 
 
 COMMANDS = (test_command, lint_command, impact_command, docs_command)

@@ -203,7 +203,8 @@ def test_debug_shows_the_traceback_of_a_bug(
         assert (lines[0], lines[-2], lines[-1]) == (
             "Traceback (most recent call last):",
             "RuntimeError: the rules exploded.",
-            INTERNAL,
+            "gpca hit an internal error (a bug): RuntimeError: the rules exploded. "
+            "Please report it; with the traceback above.",
         )
 
 
@@ -480,3 +481,12 @@ def test_check_warns_of_deprecated_fields_and_still_checks_the_plan() -> None:
         "and will be removed in the next release; its answer was carried over to setup.access.closures"
     )
     assert err.count("warning[deprecated-field]") == 2
+
+
+def test_docs_in_a_folder_without_docs_is_exit_2_naming_the_folder(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    for args in (["docs"], ["docs", "--check"], ["--debug", "docs"]):
+        assert run_cli(args) == (2, "", "error[unwritable-output]: 'docs/rules.md': there is no folder 'docs'\n"
+                                 "  hint: run gpca docs from the project's top folder, or name the file to write\n")
+    assert list(tmp_path.iterdir()) == []
