@@ -314,6 +314,8 @@ def _syntax_problem(error: yaml.MarkedYAMLError, name: str) -> Problem:
     problem = str(error.problem)
     if error.context and problem.startswith("but "):
         problem = f"{error.context}, {problem}"  # PyYAML splits this sentence in two
+    if "'\\t'" in problem:  # PyYAML's words for a tab do not say what to do about it
+        hint = "indent with spaces, not tabs: YAML does not allow a tab here (set your editor to insert spaces)"
     return Problem("yaml-syntax", f"this is not valid YAML: {problem}", where, hint=hint)
 
 

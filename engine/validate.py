@@ -318,10 +318,22 @@ def _unknown_keys(
         if match:
             suggested.add((parent, match))
         listing = f"the keys allowed here are: {', '.join(allowed)}" if len(allowed) <= 12 else None
-        hint = f"did you mean '{match}'?" if match else listing
+        hint = f"did you mean '{match}'?" if match else _cut_number_hint(key, error.instance) or listing
         pointer = join_pointer(parent, key)
         problems.append(_problem(doc, "unknown-key", f"unknown key '{echoed(key)}'", pointer, hint))
     return problems
+
+
+def _cut_number_hint(key: str, mapping: Any) -> str | None:
+    """``{patients: 12,400}`` is read as ``patients: 12`` and a key ``400``: say why."""
+    if not (key.isdigit() and isinstance(mapping, dict) and mapping.get(int(key), mapping.get(key)) is None):
+        return None
+    keys = [str(k) for k in mapping]
+    before = mapping[list(mapping)[keys.index(key) - 1]] if keys.index(key) > 0 else None
+    if not isinstance(before, int) or isinstance(before, bool):
+        return None
+    return (f"inside {{ }} a comma starts a new entry, so {before},{key} was read as {before} and a key "
+            f"'{key}'; write the number without the comma: {before}{key}")  # fmt: skip
 
 
 def _extra_keys(error: ValidationError) -> list[str]:

@@ -201,6 +201,18 @@ def test_read_yaml_reports_syntax_error_position(tmp_path: Path) -> None:
     ]
 
 
+def test_read_yaml_says_a_tab_indent_is_the_problem(tmp_path: Path) -> None:
+    path = write(tmp_path, "p.yaml", "practice:\n\tname: Riverside\n")
+    assert problems_of(path) == [
+        Problem(
+            "yaml-syntax",
+            "this is not valid YAML: found character '\\t' that cannot start any token",
+            SourceLocation(str(path), 2, 1),
+            hint="indent with spaces, not tabs: YAML does not allow a tab here (set your editor to insert spaces)",
+        )
+    ]
+
+
 def test_read_yaml_joins_pyyaml_split_sentences(tmp_path: Path) -> None:
     path = write(tmp_path, "p.yaml", "a: 1\n---\nb: 2\n")
     assert problems_of(path) == [
