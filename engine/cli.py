@@ -328,7 +328,7 @@ def check(
     assessments, code = [], EXIT_NO_RISK
     for path in files:
         try:
-            plan = load_plan_with_waivers(path, rules)
+            plan = load_plan_with_waivers(path, rules, as_of)
             within_known_dates(rules, plan, as_of)
         except InputError as error:
             _echo_problems(error)

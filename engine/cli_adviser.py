@@ -35,7 +35,7 @@ def _assess(plan_path: Path, rule_dirs: tuple[Path, ...], as_of: str | None,
 
     rules = load_rules(list(rule_dirs) or None)
     evaluator = Evaluator(rules)
-    plan = load_plan_with_waivers(plan_path, rules)
+    plan = load_plan_with_waivers(plan_path, rules, as_of)
     within_known_dates(rules, plan, as_of, last, option)
     return evaluator, review_waivers(evaluator.assess(plan, as_of=as_of))
 

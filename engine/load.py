@@ -623,13 +623,24 @@ def _examples(data: dict[str, Any]) -> tuple[Example, ...]:
 # --- plans -----------------------------------------------------------------------------
 
 
-def load_plan(path: str | Path, rules: RuleSet) -> Plan:
+def dated(doc: Document, as_of: str | None) -> Document:
+    """``doc`` with ``assessed_on: as_of`` when it has no date of its own and one is given."""
+    if as_of is None or not isinstance(doc.data, dict) or "assessed_on" in doc.data:
+        return doc
+    return replace(doc, data={**doc.data, "assessed_on": as_of})
+
+
+def load_plan(path: str | Path, rules: RuleSet, as_of: str | None = None) -> Plan:
     """The plan in ``path``, checked against the plan schema and ``rules``' actions."""
-    return plan_from_document(read_yaml(path), rules)
+    return plan_from_document(read_yaml(path), rules, as_of)
 
 
-def plan_from_document(doc: Document, rules: RuleSet) -> Plan:
-    """The plan a document holds, checked against the plan schema and ``rules``' actions."""
+def plan_from_document(doc: Document, rules: RuleSet, as_of: str | None = None) -> Plan:
+    """The plan a document holds, checked against the plan schema and ``rules``' actions.
+
+    A plan may leave out ``assessed_on`` when the command gives the date (``as_of``).
+    """
+    doc = dated(doc, as_of)
     problems = validate.validate_plan_document(doc, rules)
     if problems:
         raise InputError(problems)

@@ -341,6 +341,12 @@ def _extra_keys(error: ValidationError) -> list[str]:
     return [str(key) for key in error.instance if key not in allowed]
 
 
+_MISSING_HINTS = {
+    ("plan-schema", "", "assessed_on"): "add the date to assess on, such as 'assessed_on: 2025-10-01', "
+                                        "or give it on the command line: --as-of 2025-10-01",
+}
+
+
 def _schema_error_problems(
     doc: load.Document, error: ValidationError, code: str, base: str
 ) -> list[Problem]:
@@ -350,7 +356,8 @@ def _schema_error_problems(
         # jsonschema reports each missing key as its own error, naming it only in the message.
         missing = [k for k in error.validator_value if error.message == _REQUIRED.format(k)]
         if missing:
-            return [_problem(doc, code, _missing_message(pointer, missing[0]), pointer)]
+            hint = _MISSING_HINTS.get((code, pointer, missing[0]))
+            return [_problem(doc, code, _missing_message(pointer, missing[0]), pointer, hint)]
     label = _label(error.absolute_path)
     message, hint = describe_schema_error(error, label)
     return [_problem(doc, code, message, pointer, hint)]

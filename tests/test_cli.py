@@ -48,7 +48,7 @@ class FakeEngine:
     def load_rules(self, directories: list[Path] | None) -> RuleSet:
         return RULES
 
-    def load_plan(self, path: Path, rules: RuleSet) -> Plan:
+    def load_plan(self, path: Path, rules: RuleSet, as_of: str | None = None) -> Plan:
         self.loaded.append(path.name)
         if path.name not in self.by_name:
             raise InputError([Problem("plan-schema", f"{path.name} is not a plan")])
@@ -490,3 +490,12 @@ def test_docs_in_a_folder_without_docs_is_exit_2_naming_the_folder(tmp_path: Pat
         assert run_cli(args) == (2, "", "error[unwritable-output]: 'docs/rules.md': there is no folder 'docs'\n"
                                  "  hint: run gpca docs from the project's top folder, or name the file to write\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_as_of_makes_assessed_on_optional(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("practice: {name: Riverside Surgery, registered_patients: 9027}\nactions: []\nsetup: {}\n")
+    code, out, err = run_cli(["check", str(plan), "--as-of", "2025-10-01", "--format", "json"])
+    assert (code, err) == (1, "")
+    assert json.loads(out)["plans"][0]["as_of"] == "2025-10-01"
+    assert run_cli(["check", str(plan)])[0] == 2

@@ -492,6 +492,31 @@ def test_load_plan_raises_the_validation_problems(sample_rules: Path, tmp_path: 
     ]
 
 
+def test_a_plan_without_assessed_on_is_refused_with_a_hint(sample_rules: Path, tmp_path: Path) -> None:
+    path = write(tmp_path, "plan.yaml", PLAN.replace("assessed_on: 2024-11-05\n", ""))
+    with pytest.raises(InputError) as caught:
+        load_plan(path, load_rules([sample_rules]))
+    assert caught.value.problems == [
+        Problem(
+            "plan-schema",
+            "missing required key 'assessed_on'",
+            SourceLocation(str(path), 1, 1),
+            "",
+            "add the date to assess on, such as 'assessed_on: 2025-10-01', "
+            "or give it on the command line: --as-of 2025-10-01",
+        )
+    ]
+
+
+def test_as_of_stands_for_a_missing_assessed_on_only(sample_rules: Path, tmp_path: Path) -> None:
+    undated = write(tmp_path, "undated.yaml", PLAN.replace("assessed_on: 2024-11-05\n", ""))
+    dated = write(tmp_path, "dated.yaml", PLAN)
+    rules = load_rules([sample_rules])
+    assert load_plan(undated, rules, "2025-10-01").assessed_on == "2025-10-01"
+    assert load_plan(dated, rules, "2025-10-01").assessed_on == "2024-11-05"
+    assert load_plan(undated, rules, "2025-10-01").raw == undated.read_bytes()
+
+
 def test_load_rules_reads_the_date_the_sources_were_checked_to(sample_rules: Path) -> None:
     assert load_rules([sample_rules]).sources_checked_to is None
     (sample_rules / "ruleset.yaml").write_text("sources_checked_to: 2026-06-30\n")
