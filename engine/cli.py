@@ -251,6 +251,7 @@ class LazyGroup(click.Group):
         "lint": "engine.cli_authoring:lint_command",
         "impact": "engine.cli_authoring:impact_command",
         "docs": "engine.cli_authoring:docs_command",
+        "init": "engine.cli_init:init_command",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

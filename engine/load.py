@@ -410,6 +410,11 @@ def builtin_rules_dir() -> Path:
     return _data_dir("rules")
 
 
+def builtin_plan_template() -> Path:
+    """The plan template `gpca init` writes: inside the package once installed."""
+    return _data_dir("examples") / "plan-template.yaml"
+
+
 @functools.cache
 def builtin_schema(name: str) -> dict[str, Any]:
     """The schema ``schemas/<name>`` that ships with gpca (cached; do not mutate it)."""
@@ -623,6 +628,26 @@ def _examples(data: dict[str, Any]) -> tuple[Example, ...]:
 # --- plans -----------------------------------------------------------------------------
 
 
+def empty_sections(data: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with each heading that holds nothing (``access:`` with every field below it
+    commented out, as in the plan template) read as an empty mapping.
+
+    An empty mapping answers nothing, so every question in it stays unknown. Only mappings:
+    an empty list (``closures: []``) is an answer, so an empty list heading stays an error.
+    """
+    properties = schema.get("properties", {})
+    filled = dict(data)
+    for key, value in data.items():
+        part = properties.get(key)
+        if not isinstance(part, dict) or part.get("type") != "object":
+            continue
+        if value is None:
+            filled[key] = {}
+        elif isinstance(value, dict):
+            filled[key] = empty_sections(value, part)
+    return filled
+
+
 def dated(doc: Document, as_of: str | None) -> Document:
     """``doc`` with ``assessed_on: as_of`` when it has no date of its own and one is given."""
     if as_of is None or not isinstance(doc.data, dict) or "assessed_on" in doc.data:
@@ -641,6 +666,8 @@ def plan_from_document(doc: Document, rules: RuleSet, as_of: str | None = None) 
     A plan may leave out ``assessed_on`` when the command gives the date (``as_of``).
     """
     doc = dated(doc, as_of)
+    if isinstance(doc.data, dict):
+        doc = replace(doc, data=empty_sections(doc.data, builtin_schema("plan.schema.json")))
     problems = validate.validate_plan_document(doc, rules)
     if problems:
         raise InputError(problems)

@@ -531,3 +531,19 @@ def test_load_rules_refuses_a_checked_date_that_is_not_a_date(sample_rules: Path
     assert [(p.code, p.message) for p in raised.value.problems] == [
         ("ruleset-schema",
          "'sources_checked_to' must be a date written YYYY-MM-DD, such as 2025-10-01, but got 'last week'")]
+
+
+def test_a_heading_with_nothing_under_it_is_an_empty_section(sample_rules: Path, tmp_path: Path) -> None:
+    text = PLAN.replace("  gp_connect: {update_record_enabled: true}\n", "  gp_connect:\n  online:\n")
+    plan = load_plan(write(tmp_path, "plan.yaml", text), load_rules([sample_rules]))
+    assert plan.setup == {"nhs111": {"direct_booking_slots_per_day": 3}, "gp_connect": {}, "online": {}}
+
+
+def test_an_empty_list_heading_is_still_refused(sample_rules: Path, tmp_path: Path) -> None:
+    path = write(tmp_path, "plan.yaml", PLAN.replace("  gp_connect: {update_record_enabled: true}\n",
+                                                     "  access:\n    closures:\n"))  # fmt: skip
+    with pytest.raises(InputError) as caught:
+        load_plan(path, load_rules([sample_rules]))
+    assert [(p.code, p.message) for p in caught.value.problems] == [
+        ("plan-schema", "'setup.access.closures' must be a list, but got nothing (null)")
+    ]
