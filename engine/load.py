@@ -502,6 +502,7 @@ def _folder_problems(root: Path, doc: Document) -> list[Problem]:
 def _build_ruleset(roots: list[Path], documents: list[tuple[Path, Document]]) -> RuleSet:
     constraints, actions, flows = [], [], []
     builtin = builtin_rules_dir().resolve()
+    publishers: dict[Path, str] = {}
     for root, doc in documents:
         pack = "national" if root.resolve() == builtin else root.name
         if doc.data["kind"] == "constraint":
@@ -509,7 +510,9 @@ def _build_ruleset(roots: list[Path], documents: list[tuple[Path, Document]]) ->
         elif doc.data["kind"] == "data_flow":
             flows.append(_data_flow(doc, pack))
         else:
-            actions.append(_action(doc, pack))
+            if root not in publishers:
+                publishers[root] = "" if pack == "national" else _publisher(root)
+            actions.append(_action(doc, pack, publishers[root]))
     return RuleSet(
         constraints=tuple(sorted(constraints, key=lambda rule: rule.id)),
         actions=tuple(sorted(actions, key=lambda action: action.id)),
@@ -585,7 +588,19 @@ def _reading(data: dict[str, Any]) -> Reading:
     )
 
 
-def _action(doc: Document, pack: str) -> Action:
+def _publisher(root: Path) -> str:
+    """Who recommends a local pack's own actions: the ``publisher`` its pack.yaml names, else
+    the pack; "" for a rules directory that is no pack (a copy of the national rules)."""
+    from engine.packs import MANIFEST, manifest
+
+    if not (root / MANIFEST).exists():
+        return ""
+    data = manifest(root)
+    found = data.get("publisher") if isinstance(data, dict) else None
+    return found.strip() if isinstance(found, str) and found.strip() else f"the local rule pack '{root.name}'"
+
+
+def _action(doc: Document, pack: str, publisher: str = "") -> Action:
     data = doc.data
     return Action(
         id=data["id"],
@@ -602,6 +617,7 @@ def _action(doc: Document, pack: str) -> Action:
         examples=_examples(data["examples"]),
         file=doc.path,
         pack=pack,
+        publisher=publisher,
     )
 
 

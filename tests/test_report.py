@@ -231,9 +231,8 @@ Your chosen actions
       Severity: breach of the core contract
       Source (high confidence): BMA: GP partner/contractor collective action: 9 actions you can take
         https://www.bma.org.uk/9-actions
-      What to do instead:
-        Switch GP Connect Update Record back on.
-        Keep Update Record on and review incoming messages.
+    What to do instead:
+      Keep Update Record on and review incoming messages.
 
   CANNOT TELL: Limit daily patient contacts per clinician (limit-daily-contacts)
     - Keep online consultation open in core hours (online-consultation-core-hours)

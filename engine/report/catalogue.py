@@ -6,11 +6,11 @@ from typing import Any
 
 from engine.model import Action, Constraint, Period, RuleSet, Source
 from engine.report.common import (
-    PHASE_STATUS_WORDS,
     SEVERITY_WORDS,
     WIDTH,
     period_words,
     periods_words,
+    phase_status_words,
     wrap,
 )
 
@@ -31,7 +31,7 @@ def _action_entry(action: Action) -> str:
     lines = [action.id, *wrap(action.title, "  ")]
     for phase in action.phases:
         when = period_words(Period(phase.start, phase.end))
-        status = PHASE_STATUS_WORDS[phase.status]
+        status = phase_status_words(action, phase.status)
         lines += wrap(f"{when}: {status} ({phase.name})", "    ")
     return "\n".join(lines)
 
@@ -90,7 +90,7 @@ def _action_full(action: Action) -> list[str]:
     lines = [f"{action.id}: {action.title}", "Phases:"]
     for phase in action.phases:
         when = period_words(Period(phase.start, phase.end))
-        lines += wrap(f"{when}: {PHASE_STATUS_WORDS[phase.status]} ({phase.name})", "  ")
+        lines += wrap(f"{when}: {phase_status_words(action, phase.status)} ({phase.name})", "  ")
     if action.file:
         lines.append(f"File: {action.file}")
     lines += ["Wording:", *wrap(action.wording, "  ")]

@@ -10,9 +10,9 @@ import re
 import textwrap
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date
 from typing import Any, NamedTuple
 
+from engine.dates import long_date, span_words
 from engine.model import Action, ActionVerdict, Assessment, Period, Plan, Reading, RuleSet
 from engine.readings import verdict_key
 
@@ -85,35 +85,35 @@ def wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
     )
 
 
-def long_date(day: str | None) -> str:
-    """'2025-10-01' -> '1 October 2025'; anything unparseable is shown as given."""
-    if not day:
-        return ""
-    try:
-        parsed = date.fromisoformat(day)
-    except ValueError:
-        return day
-    return f"{parsed.day} {parsed:%B %Y}"
-
-
 def period_words(period: Period) -> str:
-    if period.start and period.end:
-        return f"{long_date(period.start)} to {long_date(period.end)}"
-    if period.start:
-        return f"from {long_date(period.start)}"
-    if period.end:
-        return f"until {long_date(period.end)}"
-    return "always"
+    return span_words(period.start, period.end)
 
 
-def phase_note(action: Action, day: str, lead: str,
-               status_words: dict[str, str] | None = None) -> str:  # fmt: skip
-    """That the action (``lead``, e.g. "This action") is off the BMA menu on ``day``, and
-    what the phase covering the day calls it: in ``status_words``, or as the rules do."""
-    note = f"{lead} is not on the BMA menu on {long_date(day)}"
+def recommender(action: Action) -> str:
+    """Who recommends the action: for a local pack's own action, the publisher its pack.yaml
+    names, or else the pack; the BMA for the national catalogue."""
+    return action.publisher or "the BMA"
+
+
+def phase_status_words(action: Action, status: str) -> str:
+    """A phase's status in words, naming who recommends the action."""
+    if status == "recommended":
+        return f"recommended by {recommender(action)}"
+    return PHASE_STATUS_WORDS[status]
+
+
+def menu_words(action: Action) -> str:
+    return f"the menu of {action.publisher}" if action.publisher else "the BMA menu"
+
+
+def phase_note(action: Action, day: str, lead: str, in_words: bool = False) -> str:
+    """That the action (``lead``, e.g. "This action") is off its menu on ``day``, and what
+    the phase covering the day calls it: in words (``in_words``), or as the rules do."""
+    note = f"{lead} is not on {menu_words(action)} on {long_date(day)}"
     for phase in action.phases:
         if phase.contains(day):
-            status = (status_words or _UNREADABLE_STATUSES).get(phase.status, phase.status)
+            status = (phase_status_words(action, phase.status) if in_words
+                      else _UNREADABLE_STATUSES.get(phase.status, phase.status))  # fmt: skip
             span = period_words(Period(phase.start, phase.end))
             return f"{note}; {span} it is {status} ({phase.name})."
     return note + "."
