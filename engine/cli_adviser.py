@@ -41,7 +41,9 @@ def _assess(plan_path: Path, rule_dirs: tuple[Path, ...], as_of: str | None,
 
 
 def _finish(text: str, code: int) -> None:
-    echo_output(text)
+    from engine.report.common import fit  # to the terminal's width, as every text report
+
+    echo_output(fit(text))
     click.get_current_context().exit(code)
 
 

@@ -196,7 +196,9 @@ def explain(assessment: Assessment, rules: RuleSet, target: str | None = None) -
     blocks = [rule_explanation(traces[i], assessment, rules) for i in _selected(assessment, rules, target)]
     if not blocks:
         blocks = [["No findings: every constraint in effect passes or does not apply."]]
-    return "\n\n".join("\n".join(b) for b in [header, *blocks]) + "\n"
+    from engine.report.common import fit
+
+    return fit("\n\n".join("\n".join(b) for b in [header, *blocks])) + "\n"
 
 
 def _selected(assessment: Assessment, rules: RuleSet, target: str | None) -> list[str]:
