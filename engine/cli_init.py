@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from engine import escape
-from engine.cli import debug_option, guarded
+from engine.cli import EXIT_INTERRUPTED, debug_option, guarded
 
 ASKED = ("practice.name", "practice.ods_code", "practice.registered_patients", "assessed_on")
 
@@ -31,7 +31,11 @@ def init_command(path: Path) -> None:
 
     _refuse_unwritable(path)
     template = builtin_plan_template()
-    answers = _ask() if _interactive() else {"assessed_on": _today()}
+    try:
+        answers = _ask() if _interactive() else {"assessed_on": _today()}
+    except click.Abort:  # ^C or end of input at a question: exit 1 would read as "risk found"
+        click.echo("\nInterrupted; nothing was written.", err=True)
+        click.get_current_context().exit(EXIT_INTERRUPTED)
     _write_new(path, with_answers(template.read_text("utf-8"), answers))
     click.echo(f"Wrote {escape.plain(path)} from the plan template ({escape.plain(template)}).\n"
                "Answer what you know; leave the rest commented out, and gpca lists the questions "
@@ -74,8 +78,8 @@ def _prompt(dotted: str, schema: dict[str, Any]) -> Any:
         if not text.strip():
             return None
         value = text.strip() if schema.get("type") == "string" else _read_answer(yaml, text)
-        error = jsonschema.exceptions.best_match(
-            jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).iter_errors(value))
+        validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+        error = jsonschema.exceptions.best_match(validator.iter_errors(value))
         if error is None:
             return date.fromisoformat(value) if dotted == "assessed_on" else value
         message, hint = describe_schema_error(error, dotted)

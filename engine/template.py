@@ -17,7 +17,9 @@ from pathlib import Path
 import msgspec
 import yaml
 
-_FIELD = re.compile(r"^(?P<indent> *)(?P<commented># )?(?P<dash>- )?(?P<key>[a-z_][a-z0-9_]*):(?P<value>.*)$")
+_FIELD = re.compile(
+    r"^(?P<indent> *)(?P<commented># )?(?P<dash>- )?(?P<key>[a-z_][a-z0-9_]*):(?P<value>.*)$"
+)
 _NO_VALUE = re.compile(r"^(\s+#.*)?\s*$")  # nothing, or only a comment, after the colon
 
 
@@ -45,7 +47,8 @@ def field_of(line: str) -> Field | None:
     match = _FIELD.match(line)
     if not match:
         return None
-    found = Field(len(match["indent"]), match["key"], bool(match["dash"]), bool(match["commented"]), match["value"])
+    found = Field(len(match["indent"]), match["key"], bool(match["dash"]), bool(match["commented"]),
+                  match["value"])  # fmt: skip
     return None if found.commented and not found.unanswered else found
 
 
@@ -64,7 +67,8 @@ def comment_out_unanswered(text: str) -> str:
 
 
 def _holds_answers(lines: list[str], index: int, field: Field) -> bool:
-    below = next((line for line in lines[index + 1:] if line.strip() and not line.lstrip().startswith("#")), None)
+    live = (line for line in lines[index + 1:] if line.strip() and not line.lstrip().startswith("#"))
+    below = next(live, None)
     return below is not None and len(below) - len(below.lstrip(" ")) > field.key_column
 
 

@@ -518,3 +518,14 @@ def test_as_of_makes_assessed_on_optional(tmp_path: Path) -> None:
     assert (code, err) == (1, "")
     assert json.loads(out)["plans"][0]["as_of"] == "2025-10-01"
     assert run_cli(["check", str(plan)])[0] == 2
+
+
+def test_test_with_an_output_in_a_missing_folder_is_exit_2_before_running(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    import engine.suite
+
+    monkeypatch.setattr(engine.suite, "run_suite", _raiser(AssertionError("the suite ran")))
+    target = tmp_path / "missing" / "x.xml"
+    assert run_cli(["test", "--output", f"junit={target}"]) == (
+        2, "", f"error[unwritable-output]: --output '{target}': there is no folder '{tmp_path}/missing'\n"
+               "  hint: create the folder first\n")  # fmt: skip

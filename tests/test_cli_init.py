@@ -99,3 +99,13 @@ def test_an_unanswered_name_keeps_the_template_s(tmp_path: Path, monkeypatch: py
     assert run(["init", str(plan)], "\n\n\n2025-10-01\n")[0] == 0
     assert "\n  name: My practice\n" in plan.read_text("utf-8")
     assert "\nassessed_on: 2025-10-01\n" in plan.read_text("utf-8")
+
+
+def test_input_that_ends_at_a_question_writes_nothing_and_is_no_risk_exit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine.cli_init, "_interactive", lambda: True)
+    plan = tmp_path / "plan.yaml"
+    code, _, err = run(["init", str(plan)], "Riverside Surgery\n")
+    assert (code, err) == (130, "\nInterrupted; nothing was written.\n")
+    assert list(tmp_path.iterdir()) == []
