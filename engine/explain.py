@@ -146,7 +146,9 @@ def rule_explanation(trace: RuleTrace, assessment: Assessment, rules: RuleSet) -
         lines += ["  We cannot tell until the plan answers:",
                   *(f"    - {_question(p, assessment.plan, rules)} ({p})" for p in result.missing)]  # fmt: skip
     if result.message:
-        lines += [f"  What it says: {result.message}", f"  What to do instead: {result.remedy}"]
+        lines.append(f"  What it says: {result.message}")
+    if result.message and result.remedy.strip():  # no label with nothing after it
+        lines.append(f"  What to do instead: {result.remedy}")
     lines += ["  Sources:", *_source_lines(rule)]
     return lines + _reading_lines(rule, bool(contested))
 
