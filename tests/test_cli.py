@@ -241,17 +241,17 @@ def test_actions_lists_phases_in_plain_english(fake: FakeEngine) -> None:
 def test_rules_lists_the_constraints_as_a_table(fake: FakeEngine) -> None:
     code, out, err = run_cli(["rules"])
     assert code == 0, err
-    assert out.splitlines() == [  # too wide for 100 columns beside the title: titles go under
-        "ID                                SEVERITY       FORCE     EFFECTIVE",
-        "    TITLE",
-        "data-sharing-dpn                  local_breach   contract  2024-08-01 to 2025-02-28",
-        "    Keep statutory data collections",
-        "gp-connect-update-record-enabled  breach         contract  2025-10-01 onwards",
-        "    Keep GP Connect Update Record switched on",
-        "nhs111-minimum-slots              breach         contract  2019-07-01 onwards",
-        "    Offer at least the contractual minimum of NHS 111 direct-booking slots",
-        "online-consultation-core-hours    guidance_risk  contract  2025-10-01 onwards",
-        "    Keep online consultation open in core hours",
+    assert out.splitlines() == [  # too wide for 100 columns beside the title: dates and titles go under
+        "ID                                SEVERITY       FORCE",
+        "    EFFECTIVE: TITLE",
+        "data-sharing-dpn                  local_breach   contract",
+        "    2024-08-01 to 2025-02-28: Keep statutory data collections",
+        "gp-connect-update-record-enabled  breach         contract",
+        "    2025-10-01 onwards: Keep GP Connect Update Record switched on",
+        "nhs111-minimum-slots              breach         contract",
+        "    2019-07-01 onwards: Offer at least the contractual minimum of NHS 111 direct-booking slots",
+        "online-consultation-core-hours    guidance_risk  contract",
+        "    2025-10-01 onwards: Keep online consultation open in core hours",
         "4 constraints. Run 'gpca rules ID' to see one in full.",
     ]
 

@@ -63,9 +63,10 @@ def _table_row(row: tuple[str, ...], widths: list[int]) -> list[str]:
 
 
 def _stacked_row(row: tuple[str, ...], widths: list[int]) -> list[str]:
-    """A row too wide for the terminal: the columns on one line, the title under them."""
-    lead = "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
-    return [lead, *wrap(row[4], "    ")]
+    """A row too wide for the terminal: id, severity and force on one line, then the dates
+    and the title under them."""
+    lead = "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths)).rstrip()
+    return [lead, *wrap(f"{row[3]}: {row[4]}", "    ")]
 
 
 def _iso_periods(periods: tuple[Period, ...]) -> str:
