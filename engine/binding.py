@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine.conditions import add_days
+from engine.dates import long_date
 from engine.model import Constraint, Period, RuleSet
 
 MIN_NOTICE_DAYS = 14
@@ -64,6 +65,6 @@ def not_binding_reason(rule: Constraint, practice: Mapping[str, Any], day: str) 
     period = next(p for p in rule.effective if p.contains(day))
     start = binding_start(period, rule, practice)
     days = max(MIN_NOTICE_DAYS, practice.get("contract_variation_notice_days") or MIN_NOTICE_DAYS)
-    return (f"in effect nationally from {period.start}, but binds this practice only from {start}: "
-            f"its variation notice was served on {practice.get('contract_variation_notice_on')} "
-            f"with {days} days' notice")  # fmt: skip
+    served = long_date(practice.get("contract_variation_notice_on"))
+    return (f"in effect nationally from {long_date(period.start)}, but binds this practice only from "
+            f"{long_date(start)}: its variation notice was served on {served} with {days} days' notice")  # fmt: skip

@@ -124,11 +124,11 @@ def _report_failure(error: Exception, debug: bool) -> int:
 
         traceback.print_exc(file=sys.stderr)
     detail = str(error).rstrip(".")
-    click.echo(
-        f"gpca hit an internal error (a bug): {type(error).__name__}: {detail}. "
-        "Please report it; run with --debug for the traceback.",
-        err=True,
-    )
+    # With --debug the traceback is already above; asking for it again would send the
+    # user round in a circle.
+    ask = "with the traceback above" if debug else "run with --debug for the traceback"
+    click.echo(f"gpca hit an internal error (a bug): {type(error).__name__}: {detail}. Please report it; {ask}.",
+               err=True)  # fmt: skip
     return EXIT_INTERNAL
 
 
@@ -251,6 +251,7 @@ class LazyGroup(click.Group):
         "lint": "engine.cli_authoring:lint_command",
         "impact": "engine.cli_authoring:impact_command",
         "docs": "engine.cli_authoring:docs_command",
+        "init": "engine.cli_init:init_command",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -328,7 +329,7 @@ def check(
     assessments, code = [], EXIT_NO_RISK
     for path in files:
         try:
-            plan = load_plan_with_waivers(path, rules)
+            plan = load_plan_with_waivers(path, rules, as_of)
             within_known_dates(rules, plan, as_of)
         except InputError as error:
             _echo_problems(error)
@@ -423,7 +424,16 @@ def serve(port: int, host: str, allow_remote: bool, rule_dirs: tuple[Path, ...])
     try:
         run(host, port, list(rule_dirs) or None, announce=click.echo)
     except OSError as error:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}")
+        _cannot_listen(host, port, error)
+
+
+def _cannot_listen(host: str, port: int, error: OSError) -> None:
+    """A busy port is the user's to change (exit 2); exit 1 would read as "risk found"."""
+    from engine.errors import InputError
+    from engine.model import Problem
+
+    message = f"cannot listen on {host}:{port}: {error.strerror or error}"
+    raise InputError([Problem("cannot-listen", message, hint="choose another --port, or 0 for any free one")])
 
 
 class _SafeMessages:

@@ -35,13 +35,15 @@ def _assess(plan_path: Path, rule_dirs: tuple[Path, ...], as_of: str | None,
 
     rules = load_rules(list(rule_dirs) or None)
     evaluator = Evaluator(rules)
-    plan = load_plan_with_waivers(plan_path, rules)
+    plan = load_plan_with_waivers(plan_path, rules, as_of)
     within_known_dates(rules, plan, as_of, last, option)
     return evaluator, review_waivers(evaluator.assess(plan, as_of=as_of))
 
 
 def _finish(text: str, code: int) -> None:
-    echo_output(text)
+    from engine.report.common import fit  # to the terminal's width, as every text report
+
+    echo_output(fit(text))
     click.get_current_context().exit(code)
 
 

@@ -36,13 +36,18 @@ def output_option(formats: tuple[str, ...]):  # type: ignore[no-untyped-def]
                         callback=parse_outputs, help=help_text)  # fmt: skip
 
 
-def write_outputs(outputs: list[tuple[str, Path]], formats: tuple[str, ...], render,  # type: ignore[no-untyped-def]
-                  inputs: tuple[Path, ...] = ()) -> None:  # fmt: skip
-    """Each report written to its file, once every path has been checked as writable."""
+def check_outputs(outputs: list[tuple[str, Path]], formats: tuple[str, ...], inputs: tuple[Path, ...] = ()) -> None:
+    """Refuse an unknown format or a path that cannot take a report (exit 2, one line)."""
     for fmt, path in outputs:
         if fmt not in formats:
             raise click.BadParameter(f"unknown format '{fmt}'; use one of {', '.join(formats)}.", param_hint="--output")
         _check_output_path(path, inputs)
+
+
+def write_outputs(outputs: list[tuple[str, Path]], formats: tuple[str, ...], render,  # type: ignore[no-untyped-def]
+                  inputs: tuple[Path, ...] = ()) -> None:  # fmt: skip
+    """Each report written to its file, once every path has been checked as writable."""
+    check_outputs(outputs, formats, inputs)
     for fmt, path in outputs:
         try:
             with open(path, "w", encoding="utf-8") as file:
@@ -106,6 +111,7 @@ def test_command(paths: tuple[Path, ...], fmt: str, outputs: list[tuple[str, Pat
     files = fixture_files(paths or default_fixture_paths(roots, Path(".")))
     if not files:
         raise click.UsageError("no fixture files found; name a PATH.")
+    check_outputs(outputs, TEST_FORMATS, tuple(files))  # before the run: a bad path costs no wait
     result = run_suite(files, rules)
     write_outputs(outputs, TEST_FORMATS, lambda f: _render_suite(f, result, rules), tuple(files))
     echo_output(_render_suite(fmt, result, rules), fmt)
@@ -198,12 +204,25 @@ def docs_command(check_only: bool, path: Path, rule_dirs: tuple[Path, ...]) -> N
     from engine.load import load_rules
 
     text = render_catalogue(load_rules(list(rule_dirs) or None))
+    if not path.parent.is_dir():
+        _docs_problem(path, f"there is no folder '{escape.plain(path.parent)}'",
+                      "run gpca docs from the project's top folder, or name the file to write")  # fmt: skip
     if check_only:
         stale = not path.is_file() or path.read_text(encoding="utf-8") != text
         if stale:
             click.echo(f"{path} is out of date; run 'gpca docs {path}'", err=True)
         click.get_current_context().exit(EXIT_FAILED if stale else EXIT_NO_RISK)
-    path.write_text(text, encoding="utf-8")
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        _docs_problem(path, f"cannot write it: {error.strerror or error}", "name another file to write")
+
+
+def _docs_problem(path: Path, why: str, hint: str) -> None:
+    from engine.errors import InputError
+    from engine.model import Problem
+
+    raise InputError([Problem("unwritable-output", f"'{escape.plain(path)}': {why}", hint=hint)])
 
 
 COMMANDS = (test_command, lint_command, impact_command, docs_command)

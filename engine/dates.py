@@ -36,3 +36,25 @@ def _days_in_month(year: int, month: int) -> int:
     import calendar
 
     return calendar.monthrange(year, month)[1]
+
+
+def long_date(day: str | None) -> str:
+    """'2025-10-01' -> '1 October 2025'; anything unparseable is shown as given."""
+    if not day:
+        return ""
+    try:
+        parsed = datetime.date.fromisoformat(day)
+    except ValueError:
+        return day
+    return f"{parsed.day} {parsed:%B %Y}"
+
+
+def span_words(start: str | None, end: str | None) -> str:
+    """An inclusive period in words: '1 April 2026 to 31 March 2027', 'from 1 April 2026'."""
+    if start and end:
+        return f"{long_date(start)} to {long_date(end)}"
+    if start:
+        return f"from {long_date(start)}"
+    if end:
+        return f"until {long_date(end)}"
+    return "always"

@@ -174,15 +174,27 @@ def _type_message(name: str, expected: Any, error: ValidationError) -> str:
     return f"{name} must be {wanted}, but got {shown(error.instance)}"
 
 
+_GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}([, ]\d{3})+(\.\d+)?$")
+
+
 def _type_hint(expected: Any, schema: Any, instance: Any) -> str | None:
     kinds = _as_list(expected)
     hint = _TYPE_HINTS.get(kinds[0]) if len(kinds) == 1 else None
     if kinds == ["string"] and isinstance(instance, bool):
         return "put it in quotes: YAML reads yes, no, on and off as true or false"
+    if kinds[0] in ("integer", "number") and isinstance(instance, str) and _GROUPED_NUMBER.match(instance):
+        bare = instance.replace(",", "").replace(" ", "")
+        return f"write it without the comma or space between the digits: {bare}"
+    if kinds == ["object"] and isinstance(instance, str) and "id" in _required(schema):
+        return f"write '- id: {clip(plain(instance), 60)}': each entry is a mapping that starts with its id"
     examples = schema.get("examples") if isinstance(schema, dict) else None
     if hint and kinds[0] in ("integer", "number") and isinstance(examples, list) and examples:
         return f"write a number such as {examples[0]}"
     return hint
+
+
+def _required(schema: Any) -> list[str]:
+    return [str(key) for key in schema.get("required", [])] if isinstance(schema, dict) else []
 
 
 def _as_list(value: Any) -> list[str]:

@@ -24,6 +24,7 @@ from engine.attribute import BASELINE, PLANNED, Hits, Scene, Variant, attribute_
 from engine.bounds import check_facts, check_literals
 from engine.binding import binds, not_binding_reason, not_yet_binding
 from engine.compile import AS_OF_KEY, Derived, compile_rules, flat_key
+from engine.dates import long_date, span_words
 from engine.conditions import Scope, holds, lookup, rule_outcome, term_value, weigh
 from engine.errors import InternalError
 from engine.explain import render_message
@@ -232,8 +233,8 @@ def _reason(rule: Any, outcome: Outcome, day: str, in_effect: bool, practice: Ma
         return not_binding_reason(rule, practice, day)
     if in_effect:
         return "does not apply to this plan"
-    periods = ", ".join(f"{p.start or 'the start'} to {p.end or 'now'}" for p in rule.effective)
-    return f"not in effect on {day} (in effect {periods})"
+    periods = "; ".join(span_words(p.start, p.end) for p in rule.effective) or "never"
+    return f"not in effect on {long_date(day)} (in effect {periods})"
 
 
 class _Session:

@@ -155,7 +155,9 @@ def rule_explanation(trace: RuleTrace, assessment: Assessment, rules: RuleSet) -
         lines += ["  We cannot tell until the plan answers:",
                   *(f"    - {_question(p, assessment.plan, rules)} ({p})" for p in result.missing)]  # fmt: skip
     if result.message:
-        lines += [f"  What it says: {result.message}", f"  What to do instead: {result.remedy}"]
+        lines.append(f"  What it says: {result.message}")
+    if result.message and result.remedy.strip():  # no label with nothing after it
+        lines.append(f"  What to do instead: {result.remedy}")
     lines += ["  Sources:", *_source_lines(rule)]
     return lines + _reading_lines(rule, bool(contested))
 
@@ -205,7 +207,9 @@ def explain(assessment: Assessment, rules: RuleSet, target: str | None = None) -
     blocks = [rule_explanation(traces[i], assessment, rules) for i in _selected(assessment, rules, target)]
     if not blocks:
         blocks = [["No findings: every constraint in effect passes or does not apply."]]
-    return "\n\n".join("\n".join(b) for b in [header, *blocks]) + "\n"
+    from engine.report.common import fit
+
+    return fit("\n\n".join("\n".join(b) for b in [header, *blocks])) + "\n"
 
 
 def _selected(assessment: Assessment, rules: RuleSet, target: str | None) -> list[str]:

@@ -314,6 +314,8 @@ def _syntax_problem(error: yaml.MarkedYAMLError, name: str) -> Problem:
     problem = str(error.problem)
     if error.context and problem.startswith("but "):
         problem = f"{error.context}, {problem}"  # PyYAML splits this sentence in two
+    if "'\\t'" in problem:  # PyYAML's words for a tab do not say what to do about it
+        hint = "indent with spaces, not tabs: YAML does not allow a tab here (set your editor to insert spaces)"
     return Problem("yaml-syntax", f"this is not valid YAML: {problem}", where, hint=hint)
 
 
@@ -408,6 +410,11 @@ def builtin_rules_dir() -> Path:
     return _data_dir("rules")
 
 
+def builtin_plan_template() -> Path:
+    """The plan template `gpca init` writes: inside the package once installed."""
+    return _data_dir("examples") / "plan-template.yaml"
+
+
 @functools.cache
 def builtin_schema(name: str) -> dict[str, Any]:
     """The schema ``schemas/<name>`` that ships with gpca (cached; do not mutate it)."""
@@ -495,6 +502,7 @@ def _folder_problems(root: Path, doc: Document) -> list[Problem]:
 def _build_ruleset(roots: list[Path], documents: list[tuple[Path, Document]]) -> RuleSet:
     constraints, actions, flows = [], [], []
     builtin = builtin_rules_dir().resolve()
+    publishers: dict[Path, str] = {}
     for root, doc in documents:
         pack = "national" if root.resolve() == builtin else root.name
         if doc.data["kind"] == "constraint":
@@ -502,7 +510,9 @@ def _build_ruleset(roots: list[Path], documents: list[tuple[Path, Document]]) ->
         elif doc.data["kind"] == "data_flow":
             flows.append(_data_flow(doc, pack))
         else:
-            actions.append(_action(doc, pack))
+            if root not in publishers:
+                publishers[root] = "" if pack == "national" else _publisher(root)
+            actions.append(_action(doc, pack, publishers[root]))
     return RuleSet(
         constraints=tuple(sorted(constraints, key=lambda rule: rule.id)),
         actions=tuple(sorted(actions, key=lambda action: action.id)),
@@ -578,7 +588,19 @@ def _reading(data: dict[str, Any]) -> Reading:
     )
 
 
-def _action(doc: Document, pack: str) -> Action:
+def _publisher(root: Path) -> str:
+    """Who recommends a local pack's own actions: the ``publisher`` its pack.yaml names, else
+    the pack; "" for a rules directory that is no pack (a copy of the national rules)."""
+    from engine.packs import MANIFEST, manifest
+
+    if not (root / MANIFEST).exists():
+        return ""
+    data = manifest(root)
+    found = data.get("publisher") if isinstance(data, dict) else None
+    return found.strip() if isinstance(found, str) and found.strip() else f"the local rule pack '{root.name}'"
+
+
+def _action(doc: Document, pack: str, publisher: str = "") -> Action:
     data = doc.data
     return Action(
         id=data["id"],
@@ -595,6 +617,7 @@ def _action(doc: Document, pack: str) -> Action:
         examples=_examples(data["examples"]),
         file=doc.path,
         pack=pack,
+        publisher=publisher,
     )
 
 
@@ -621,13 +644,46 @@ def _examples(data: dict[str, Any]) -> tuple[Example, ...]:
 # --- plans -----------------------------------------------------------------------------
 
 
-def load_plan(path: str | Path, rules: RuleSet) -> Plan:
+def empty_sections(data: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with each heading that holds nothing (``access:`` with every field below it
+    commented out, as in the plan template) read as an empty mapping.
+
+    An empty mapping answers nothing, so every question in it stays unknown. Only mappings:
+    an empty list (``closures: []``) is an answer, so an empty list heading stays an error.
+    """
+    properties = schema.get("properties", {})
+    filled = dict(data)
+    for key, value in data.items():
+        part = properties.get(key)
+        if not isinstance(part, dict) or part.get("type") != "object":
+            continue
+        if value is None:
+            filled[key] = {}
+        elif isinstance(value, dict):
+            filled[key] = empty_sections(value, part)
+    return filled
+
+
+def dated(doc: Document, as_of: str | None) -> Document:
+    """``doc`` with ``assessed_on: as_of`` when it has no date of its own and one is given."""
+    if as_of is None or not isinstance(doc.data, dict) or "assessed_on" in doc.data:
+        return doc
+    return replace(doc, data={**doc.data, "assessed_on": as_of})
+
+
+def load_plan(path: str | Path, rules: RuleSet, as_of: str | None = None) -> Plan:
     """The plan in ``path``, checked against the plan schema and ``rules``' actions."""
-    return plan_from_document(read_yaml(path), rules)
+    return plan_from_document(read_yaml(path), rules, as_of)
 
 
-def plan_from_document(doc: Document, rules: RuleSet) -> Plan:
-    """The plan a document holds, checked against the plan schema and ``rules``' actions."""
+def plan_from_document(doc: Document, rules: RuleSet, as_of: str | None = None) -> Plan:
+    """The plan a document holds, checked against the plan schema and ``rules``' actions.
+
+    A plan may leave out ``assessed_on`` when the command gives the date (``as_of``).
+    """
+    doc = dated(doc, as_of)
+    if isinstance(doc.data, dict):
+        doc = replace(doc, data=empty_sections(doc.data, builtin_schema("plan.schema.json")))
     reshaped, shape_warnings = migrate_shapes(doc.data, doc.locations)
     doc = Document(doc.path, reshaped, doc.locations, doc.raw)
     problems = validate.validate_plan_document(doc, rules)

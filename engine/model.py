@@ -183,6 +183,7 @@ class Action(Struct, frozen=True):
     examples: tuple[Example, ...] = ()
     file: str = ""
     pack: str = "national"
+    publisher: str = ""  # who recommends it, for a local pack's action (engine/load.py); else the BMA
 
 
 class Override(Struct, frozen=True):

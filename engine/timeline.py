@@ -21,6 +21,7 @@ from engine.binding import binding_start, binds
 from engine.model import Assessment, Plan, RuleSet
 from engine.readings import verdict_key
 from engine.report.common import (
+    fit,
     ACTION_STATUS_LABELS,
     ACTION_STATUS_WORDS,
     OUTCOME_WORDS,
@@ -124,7 +125,7 @@ def render_timeline(line: Timeline, rules: RuleSet) -> str:
     if not line.changes:
         blocks.append("No verdict changes in this range.")
     blocks.append(_summary(line))
-    return "\n\n".join(blocks) + "\n"
+    return fit("\n\n".join(blocks)) + "\n"
 
 
 def _opening(assessment: Assessment) -> str:

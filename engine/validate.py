@@ -335,15 +335,33 @@ def _unknown_keys(
         if match:
             suggested.add((parent, match))
         listing = f"the keys allowed here are: {', '.join(allowed)}" if len(allowed) <= 12 else None
-        hint = f"did you mean '{match}'?" if match else listing
+        hint = f"did you mean '{match}'?" if match else _cut_number_hint(key, error.instance) or listing
         pointer = join_pointer(parent, key)
         problems.append(_problem(doc, "unknown-key", f"unknown key '{echoed(key)}'", pointer, hint))
     return problems
 
 
+def _cut_number_hint(key: str, mapping: Any) -> str | None:
+    """``{patients: 12,400}`` is read as ``patients: 12`` and a key ``400``: say why."""
+    if not (key.isdigit() and isinstance(mapping, dict) and mapping.get(int(key), mapping.get(key)) is None):
+        return None
+    keys = [str(k) for k in mapping]
+    before = mapping[list(mapping)[keys.index(key) - 1]] if keys.index(key) > 0 else None
+    if not isinstance(before, int) or isinstance(before, bool):
+        return None
+    return (f"inside {{ }} a comma starts a new entry, so {before},{key} was read as {before} and a key "
+            f"'{key}'; write the number without the comma: {before}{key}")  # fmt: skip
+
+
 def _extra_keys(error: ValidationError) -> list[str]:
     allowed = error.schema.get("properties", {})
     return [str(key) for key in error.instance if key not in allowed]
+
+
+_MISSING_HINTS = {
+    ("plan-schema", "", "assessed_on"): "add the date to assess on, such as 'assessed_on: 2025-10-01', "
+                                        "or give it on the command line: --as-of 2025-10-01",
+}
 
 
 def _schema_error_problems(
@@ -355,7 +373,8 @@ def _schema_error_problems(
         # jsonschema reports each missing key as its own error, naming it only in the message.
         missing = [k for k in error.validator_value if error.message == _REQUIRED.format(k)]
         if missing:
-            return [_problem(doc, code, _missing_message(pointer, missing[0]), pointer)]
+            hint = _MISSING_HINTS.get((code, pointer, missing[0]))
+            return [_problem(doc, code, _missing_message(pointer, missing[0]), pointer, hint)]
     label = _label(error.absolute_path)
     message, hint = describe_schema_error(error, label)
     return [_problem(doc, code, message, pointer, hint)]

@@ -56,13 +56,14 @@ def _rule_problems(waiver: Waiver, index: int, rules: RuleSet, document: Documen
     return [Problem("unknown-rule", message, document.locations.get(pointer), pointer, hint)]
 
 
-def load_plan_with_waivers(path: str | Path, rules: RuleSet) -> Plan:
-    """``load_plan``, keeping the plan's waivers; a fixture file gives its ``plan``."""
+def load_plan_with_waivers(path: str | Path, rules: RuleSet, as_of: str | None = None) -> Plan:
+    """``load_plan``, keeping the plan's waivers; a fixture file gives its ``plan``.
+    ``as_of`` stands for a plan's missing ``assessed_on``."""
     document = read_yaml(path)
     if isinstance(document.data, dict) and {"plan", "expect"} <= document.data.keys():
         document = document.part("/plan")
-        return with_waivers(plan_from_document(document, rules), document, rules)
-    return with_waivers(load.load_plan(path, rules), document, rules)  # via the module: tests stand in for it
+        return with_waivers(plan_from_document(document, rules, as_of), document, rules)
+    return with_waivers(load.load_plan(path, rules, as_of), document, rules)  # via the module: tests stand in for it
 
 
 def review_waivers(assessment: Assessment) -> Assessment:

@@ -51,8 +51,8 @@ def test_the_rules_not_yet_binding_and_why() -> None:
     assert not_yet_binding(ruleset(RULE), practice, "2026-04-23") == frozenset({"a-duty"})
     assert not_yet_binding(ruleset(RULE), practice, "2026-04-24") == frozenset()
     assert not_binding_reason(RULE, practice, "2026-04-23") == (
-        "in effect nationally from 2026-04-01, but binds this practice only from 2026-04-24: its variation "
-        "notice was served on 2026-04-10 with 14 days' notice")
+        "in effect nationally from 1 April 2026, but binds this practice only from 24 April 2026: its "
+        "variation notice was served on 10 April 2026 with 14 days' notice")
 
 
 def test_without_a_notice_the_national_date_is_only_the_earliest() -> None:

@@ -15,6 +15,7 @@ from test_report import ASSESSMENT, PLAN, RULES, SAFE_ASSESSMENT
 
 import engine.evaluate
 import engine.load
+import engine.report.common
 from engine.cli import gpca
 from engine.errors import InputError
 from engine.model import Assessment, Plan, Problem, RuleResult, RuleSet, replace
@@ -48,7 +49,7 @@ class FakeEngine:
     def load_rules(self, directories: list[Path] | None) -> RuleSet:
         return RULES
 
-    def load_plan(self, path: Path, rules: RuleSet) -> Plan:
+    def load_plan(self, path: Path, rules: RuleSet, as_of: str | None = None) -> Plan:
         self.loaded.append(path.name)
         if path.name not in self.by_name:
             raise InputError([Problem("plan-schema", f"{path.name} is not a plan")])
@@ -203,7 +204,8 @@ def test_debug_shows_the_traceback_of_a_bug(
         assert (lines[0], lines[-2], lines[-1]) == (
             "Traceback (most recent call last):",
             "RuntimeError: the rules exploded.",
-            INTERNAL,
+            "gpca hit an internal error (a bug): RuntimeError: the rules exploded. "
+            "Please report it; with the traceback above.",
         )
 
 
@@ -239,18 +241,36 @@ def test_actions_lists_phases_in_plain_english(fake: FakeEngine) -> None:
 def test_rules_lists_the_constraints_as_a_table(fake: FakeEngine) -> None:
     code, out, err = run_cli(["rules"])
     assert code == 0, err
-    assert out.splitlines() == [
-        "ID                                SEVERITY       FORCE     EFFECTIVE                 "
-        "TITLE",
+    assert out.splitlines() == [  # too wide for 100 columns beside the title: dates and titles go under
+        "ID                                SEVERITY       FORCE",
+        "    EFFECTIVE: TITLE",
+        "data-sharing-dpn                  local_breach   contract",
+        "    2024-08-01 to 2025-02-28: Keep statutory data collections",
+        "gp-connect-update-record-enabled  breach         contract",
+        "    2025-10-01 onwards: Keep GP Connect Update Record switched on",
+        "nhs111-minimum-slots              breach         contract",
+        "    2019-07-01 onwards: Offer at least the contractual minimum of NHS 111 direct-booking slots",
+        "online-consultation-core-hours    guidance_risk  contract",
+        "    2025-10-01 onwards: Keep online consultation open in core hours",
+        "4 constraints. Run 'gpca rules ID' to see one in full.",
+    ]
+
+
+def test_on_a_wide_terminal_rules_puts_the_titles_beside_wrapped_to_its_width(
+    fake: FakeEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine.report.common, "text_width", lambda: 130)
+    code, out, err = run_cli(["rules"])
+    assert code == 0, err
+    assert out.splitlines()[:5] == [
+        "ID                                SEVERITY       FORCE     EFFECTIVE                 TITLE",
         "data-sharing-dpn                  local_breach   contract  2024-08-01 to 2025-02-28  "
         "Keep statutory data collections",
         "gp-connect-update-record-enabled  breach         contract  2025-10-01 onwards        "
         "Keep GP Connect Update Record switched on",
         "nhs111-minimum-slots              breach         contract  2019-07-01 onwards        "
-        "Offer at least the contractual minimum of NHS 111 direct-booking slots",
-        "online-consultation-core-hours    guidance_risk  contract  2025-10-01 onwards        "
-        "Keep online consultation open in core hours",
-        "4 constraints. Run 'gpca rules ID' to see one in full.",
+        "Offer at least the contractual minimum of NHS",
+        " " * 85 + "111 direct-booking slots",
     ]
 
 
@@ -480,3 +500,32 @@ def test_check_warns_of_deprecated_fields_and_still_checks_the_plan() -> None:
         "and will be removed in the next release; its answer was carried over to setup.access.closures"
     )
     assert err.count("warning[deprecated-field]") == 2
+
+
+def test_docs_in_a_folder_without_docs_is_exit_2_naming_the_folder(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    for args in (["docs"], ["docs", "--check"], ["--debug", "docs"]):
+        assert run_cli(args) == (2, "", "error[unwritable-output]: 'docs/rules.md': there is no folder 'docs'\n"
+                                 "  hint: run gpca docs from the project's top folder, or name the file to write\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_as_of_makes_assessed_on_optional(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("practice: {name: Riverside Surgery, registered_patients: 9027}\nactions: []\nsetup: {}\n")
+    code, out, err = run_cli(["check", str(plan), "--as-of", "2025-10-01", "--format", "json"])
+    assert (code, err) == (1, "")
+    assert json.loads(out)["plans"][0]["as_of"] == "2025-10-01"
+    assert run_cli(["check", str(plan)])[0] == 2
+
+
+def test_test_with_an_output_in_a_missing_folder_is_exit_2_before_running(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    import engine.suite
+
+    monkeypatch.setattr(engine.suite, "run_suite", _raiser(AssertionError("the suite ran")))
+    target = tmp_path / "missing" / "x.xml"
+    assert run_cli(["test", "--output", f"junit={target}"]) == (
+        2, "", f"error[unwritable-output]: --output '{target}': there is no folder '{tmp_path}/missing'\n"
+               "  hint: create the folder first\n")  # fmt: skip

@@ -7,7 +7,7 @@ import datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.dates import shift_days, shift_months
+from engine.dates import long_date, shift_days, shift_months, span_words
 
 
 def test_days_past_the_ends_of_the_calendar_stop_there() -> None:
@@ -36,3 +36,9 @@ def test_shift_days_never_overflows_and_agrees_inside_the_calendar(day: datetime
 @given(st.dates(), st.integers(-200_000, 200_000))
 def test_shift_months_never_overflows(day: datetime.date, months: int) -> None:
     datetime.date.fromisoformat(shift_months(day.isoformat(), months))
+
+
+def test_periods_are_said_in_words_open_ends_included() -> None:
+    assert [span_words("2026-04-01", None), span_words("2026-04-01", "2027-03-31"),
+            span_words(None, "2025-09-30"), span_words(None, None), long_date("2026-13-01")] == [  # fmt: skip
+        "from 1 April 2026", "1 April 2026 to 31 March 2027", "until 30 September 2025", "always", "2026-13-01"]

@@ -69,7 +69,7 @@ def test_update_record_off_is_lawful_in_2024_and_a_breach_from_october_2025() ->
     after = EVALUATOR.assess(chosen, as_of="2025-10-01")
     assert before.result("update-record").outcome == "not_applicable"
     assert before.result("update-record").reason == (
-        "not in effect on 2024-11-05 (in effect 2025-10-01 to now)")
+        "not in effect on 5 November 2024 (in effect from 1 October 2025)")
     assert [(v.action_id, v.status) for v in before.actions] == [("switch-off", "safe")]
     assert after.result("update-record").attributed_to == ("switch-off",)
     assert [(v.action_id, v.status, v.findings) for v in after.actions] == [

@@ -201,6 +201,18 @@ def test_read_yaml_reports_syntax_error_position(tmp_path: Path) -> None:
     ]
 
 
+def test_read_yaml_says_a_tab_indent_is_the_problem(tmp_path: Path) -> None:
+    path = write(tmp_path, "p.yaml", "practice:\n\tname: Riverside\n")
+    assert problems_of(path) == [
+        Problem(
+            "yaml-syntax",
+            "this is not valid YAML: found character '\\t' that cannot start any token",
+            SourceLocation(str(path), 2, 1),
+            hint="indent with spaces, not tabs: YAML does not allow a tab here (set your editor to insert spaces)",
+        )
+    ]
+
+
 def test_read_yaml_joins_pyyaml_split_sentences(tmp_path: Path) -> None:
     path = write(tmp_path, "p.yaml", "a: 1\n---\nb: 2\n")
     assert problems_of(path) == [
@@ -480,6 +492,31 @@ def test_load_plan_raises_the_validation_problems(sample_rules: Path, tmp_path: 
     ]
 
 
+def test_a_plan_without_assessed_on_is_refused_with_a_hint(sample_rules: Path, tmp_path: Path) -> None:
+    path = write(tmp_path, "plan.yaml", PLAN.replace("assessed_on: 2024-11-05\n", ""))
+    with pytest.raises(InputError) as caught:
+        load_plan(path, load_rules([sample_rules]))
+    assert caught.value.problems == [
+        Problem(
+            "plan-schema",
+            "missing required key 'assessed_on'",
+            SourceLocation(str(path), 1, 1),
+            "",
+            "add the date to assess on, such as 'assessed_on: 2025-10-01', "
+            "or give it on the command line: --as-of 2025-10-01",
+        )
+    ]
+
+
+def test_as_of_stands_for_a_missing_assessed_on_only(sample_rules: Path, tmp_path: Path) -> None:
+    undated = write(tmp_path, "undated.yaml", PLAN.replace("assessed_on: 2024-11-05\n", ""))
+    dated = write(tmp_path, "dated.yaml", PLAN)
+    rules = load_rules([sample_rules])
+    assert load_plan(undated, rules, "2025-10-01").assessed_on == "2025-10-01"
+    assert load_plan(dated, rules, "2025-10-01").assessed_on == "2024-11-05"
+    assert load_plan(undated, rules, "2025-10-01").raw == undated.read_bytes()
+
+
 def test_load_rules_reads_the_date_the_sources_were_checked_to(sample_rules: Path) -> None:
     assert load_rules([sample_rules]).sources_checked_to is None
     (sample_rules / "ruleset.yaml").write_text("sources_checked_to: 2026-06-30\n")
@@ -494,3 +531,19 @@ def test_load_rules_refuses_a_checked_date_that_is_not_a_date(sample_rules: Path
     assert [(p.code, p.message) for p in raised.value.problems] == [
         ("ruleset-schema",
          "'sources_checked_to' must be a date written YYYY-MM-DD, such as 2025-10-01, but got 'last week'")]
+
+
+def test_a_heading_with_nothing_under_it_is_an_empty_section(sample_rules: Path, tmp_path: Path) -> None:
+    text = PLAN.replace("  gp_connect: {update_record_enabled: true}\n", "  gp_connect:\n  online:\n")
+    plan = load_plan(write(tmp_path, "plan.yaml", text), load_rules([sample_rules]))
+    assert plan.setup == {"nhs111": {"direct_booking_slots_per_day": 3}, "gp_connect": {}, "online": {}}
+
+
+def test_an_empty_list_heading_is_still_refused(sample_rules: Path, tmp_path: Path) -> None:
+    path = write(tmp_path, "plan.yaml", PLAN.replace("  gp_connect: {update_record_enabled: true}\n",
+                                                     "  access:\n    closures:\n"))  # fmt: skip
+    with pytest.raises(InputError) as caught:
+        load_plan(path, load_rules([sample_rules]))
+    assert [(p.code, p.message) for p in caught.value.problems] == [
+        ("plan-schema", "'setup.access.closures' must be a list, but got nothing (null)")
+    ]

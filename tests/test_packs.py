@@ -117,3 +117,19 @@ def test_a_pack_that_makes_a_national_data_flow_voluntary_is_refused(tmp_path: P
         load_rules([pack])
     assert [p.message for p in error.value.problems] == [
         "the legal basis voluntary is weaker than the national statutory_dpn"]
+
+
+def test_a_pack_s_own_actions_are_recommended_by_its_publisher_not_the_bma(tmp_path: Path) -> None:
+    from engine.report.catalogue import render_rule
+
+    phases = "Phases: from 7 April 2025: recommended by {} (Example LMC local action (fictional)) File:"
+    text = " ".join(render_rule(load_rules([PACK]), "example-lmc-serve-notice-shared-care").split())
+    assert phases.format("Example LMC (fictional)") in text
+    unnamed = tmp_path / "unnamed-pack"
+    shutil.copytree(PACK, unnamed)
+    manifest = (unnamed / "pack.yaml").read_text()
+    (unnamed / "pack.yaml").write_text(manifest.replace("publisher: Example LMC (fictional)\n", ""))
+    text = " ".join(render_rule(load_rules([unnamed]), "example-lmc-serve-notice-shared-care").split())
+    assert phases.format("the local rule pack 'unnamed-pack'") in text
+    national = render_rule(load_rules(), "limit-daily-contacts")
+    assert "recommended by the BMA" in national and "the local rule pack" not in national

@@ -231,9 +231,8 @@ Your chosen actions
       Severity: breach of the core contract
       Source (high confidence): BMA: GP partner/contractor collective action: 9 actions you can take
         https://www.bma.org.uk/9-actions
-      What to do instead:
-        Switch GP Connect Update Record back on.
-        Keep Update Record on and review incoming messages.
+    What to do instead:
+      Keep Update Record on and review incoming messages.
 
   CANNOT TELL: Limit daily patient contacts per clinician (limit-daily-contacts)
     - Keep online consultation open in core hours (online-consultation-core-hours)
@@ -573,3 +572,65 @@ def test_each_action_status_has_its_words_in_one_table() -> None:
     assert common.ACTION_STATUS_LABELS["safe_with_cautions"] == "SAFE, WITH CAUTIONS"
     assert common.ACTION_STATUS_LABELS["contested"] == "RISKS A NOTICE (CONTESTED)"
     assert set(REPORT_SCHEMA["$defs"]["action_status"]["enum"]) == set(common.STATUS_VALUES)
+
+
+# --- the width text is wrapped to -------------------------------------------------------
+
+
+def test_fit_wraps_long_lines_under_their_words_and_never_breaks_a_url() -> None:
+    url = "https://example.org/" + "a" * 40
+    text = "\n".join(["short line", "  [yes] one two three four five", "  - one two three four five",
+                      "  plain one two three four five", f"    {url}", f"Plan: {url} (the plan)"])  # fmt: skip
+    assert common.fit(text, 20) == "\n".join([
+        "short line",
+        "  [yes] one two",
+        "        three four",
+        "        five",
+        "  - one two three",
+        "    four five",
+        "  plain one two",
+        "    three four five",
+        f"    {url}",
+        f"Plan: {url}",
+        "  (the plan)",
+    ])  # fmt: skip
+
+
+class _Stream:
+    def __init__(self, tty: bool) -> None:
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def fileno(self) -> int:
+        return 1
+
+
+@pytest.mark.parametrize(("tty", "columns", "width"), [(False, 160, 100), (True, 160, 160), (True, 20, 40)])
+def test_text_is_as_wide_as_the_terminal_and_100_when_there_is_none(
+    tty: bool, columns: int, width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import sys
+
+    monkeypatch.setattr(sys, "stdout", _Stream(tty))
+    monkeypatch.setattr(os, "get_terminal_size", lambda fd: os.terminal_size((columns, 50)))
+    assert common.text_width() == width
+
+
+@given(st.integers(40, 200))
+def test_every_line_of_a_rule_in_full_fits_any_width(width: int) -> None:
+    from adviser_support import rules
+
+    from engine.report.catalogue import render_rule
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(common, "text_width", lambda: width)
+        text = render_rule(rules(), "limit-daily-contacts") + render_rule(rules(), "les-termination-notice")
+    # only a word that could not fit after the line's indent and a marker (a URL) may stick out
+    def unfittable(line: str) -> bool:
+        room = width - (len(line) - len(line.lstrip())) - len("[unknown] ")
+        return any(len(word) > room for word in line.split())
+
+    assert [line for line in text.splitlines() if len(line) > width and not unfittable(line)] == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -259,6 +260,19 @@ def test_serve_command_prints_its_address(monkeypatch: pytest.MonkeyPatch) -> No
     assert result.exit_code == 0
     assert seen == {"host": "127.0.0.1", "port": 9999}
     assert result.output == "The gpca planner is at http://localhost:9999/\n"
+
+
+def test_a_busy_port_is_exit_2_naming_it() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(gpca, ["serve", "--port", str(port)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error[cannot-listen]: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+        "  hint: choose another --port, or 0 for any free one\n"
+    )
 
 
 def test_a_reachable_host_needs_allow_remote() -> None:

@@ -149,6 +149,50 @@ def test_wrong_type_is_said_in_plain_english(tmp_path: Path) -> None:
     ]
 
 
+def test_a_number_with_a_comma_is_told_the_comma_is_the_problem(tmp_path: Path) -> None:
+    text = PLAN.replace("{name: Riverside Surgery, registered_patients: 9027}",
+                        "\n  name: Riverside Surgery\n  registered_patients: 12,400")  # fmt: skip
+    doc = doc_of(tmp_path, "plan.yaml", text)
+    assert validate_plan_document(doc, RULES) == [
+        Problem(
+            "plan-schema",
+            "'practice.registered_patients' must be a whole number, but got '12,400'",
+            at(doc, 3, 3),
+            "/practice/registered_patients",
+            "write it without the comma or space between the digits: 12400",
+        )
+    ]
+
+
+def test_a_number_with_a_comma_in_braces_is_told_it_was_cut_in_two(tmp_path: Path) -> None:
+    doc = doc_of(tmp_path, "plan.yaml", PLAN.replace("patients: 9027}", "patients: 12,400}"))
+    assert validate_plan_document(doc, RULES) == [
+        Problem(
+            "unknown-key",
+            "unknown key '400'",
+            at(doc, 1, 61),
+            "/practice/400",
+            "inside { } a comma starts a new entry, so 12,400 was read as 12 and a key '400'; "
+            "write the number without the comma: 12400",
+        )
+    ]
+
+
+def test_a_bare_action_id_is_told_to_write_id(tmp_path: Path) -> None:
+    text = PLAN.replace("  - id: limit-daily-contacts\n    max_contacts_per_clinician: 25\n",
+                        "  - limit-daily-contacts\n")  # fmt: skip
+    doc = doc_of(tmp_path, "plan.yaml", text)
+    assert validate_plan_document(doc, RULES) == [
+        Problem(
+            "plan-schema",
+            "'actions[0]' must be a mapping, but got 'limit-daily-contacts'",
+            at(doc, 4, 5),
+            "/actions/0",
+            "write '- id: limit-daily-contacts': each entry is a mapping that starts with its id",
+        )
+    ]
+
+
 def test_enum_lists_the_choices(tmp_path: Path) -> None:
     doc = doc_of(tmp_path, "plan.yaml", PLAN.replace("channel: gp_connect", "channel: gp_conect"))
     assert validate_plan_document(doc, RULES) == [

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from engine.model import Action, Constraint, Period, RuleSet, Source
+from engine.report import common
 from engine.report.common import (
-    PHASE_STATUS_WORDS,
     SEVERITY_WORDS,
-    WIDTH,
+    fit,
     period_words,
     periods_words,
+    phase_status_words,
     wrap,
 )
 
 TABLE_HEADINGS = ("ID", "SEVERITY", "FORCE", "EFFECTIVE", "TITLE")
+MIN_TITLE = 30  # the title column's least width beside the others; else titles go under
 
 
 def render_actions(rules: RuleSet) -> str:
@@ -31,7 +34,7 @@ def _action_entry(action: Action) -> str:
     lines = [action.id, *wrap(action.title, "  ")]
     for phase in action.phases:
         when = period_words(Period(phase.start, phase.end))
-        status = PHASE_STATUS_WORDS[phase.status]
+        status = phase_status_words(action, phase.status)
         lines += wrap(f"{when}: {status} ({phase.name})", "    ")
     return "\n".join(lines)
 
@@ -41,15 +44,29 @@ def render_rules_table(rules: RuleSet) -> str:
         (c.id, c.severity, c.force, _iso_periods(c.effective), c.title)
         for c in sorted(rules.constraints, key=lambda c: c.id)
     ]
-    # Titles are not wrapped: one row per line keeps the table easy to grep.
     widths = [max(len(row[i]) for row in [TABLE_HEADINGS, *rows]) for i in range(4)]
-    lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4]
-        for row in [TABLE_HEADINGS, *rows]
-    ]
+    side_by_side = sum(widths) + 2 * 4 + MIN_TITLE <= common.text_width()
+    layout = _table_row if side_by_side else _stacked_row
+    lines = [line for row in [TABLE_HEADINGS, *rows] for line in layout(row, widths)]
     noun = "constraint" if len(rows) == 1 else "constraints"
     lines.append(f"{len(rows)} {noun}. Run 'gpca rules ID' to see one in full.")
     return "\n".join(lines) + "\n"
+
+
+def _table_row(row: tuple[str, ...], widths: list[int]) -> list[str]:
+    """A row with its title wrapped in the title column; the id stays on the row's first
+    line, so that grepping for it still finds the row."""
+    lead = "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  "
+    parts = textwrap.wrap(row[4], width=common.text_width() - len(lead), break_long_words=False,
+                          break_on_hyphens=False) or [""]  # fmt: skip
+    return [lead + parts[0], *(" " * len(lead) + part for part in parts[1:])]
+
+
+def _stacked_row(row: tuple[str, ...], widths: list[int]) -> list[str]:
+    """A row too wide for the terminal: id, severity and force on one line, then the dates
+    and the title under them."""
+    lead = "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths)).rstrip()
+    return [lead, *wrap(f"{row[3]}: {row[4]}", "    ")]
 
 
 def _iso_periods(periods: tuple[Period, ...]) -> str:
@@ -63,8 +80,8 @@ def _iso_periods(periods: tuple[Period, ...]) -> str:
 def render_rule(rules: RuleSet, rule_id: str) -> str:
     for constraint in rules.constraints:
         if constraint.id == rule_id:
-            return "\n".join(_constraint_full(constraint)) + "\n"
-    return "\n".join(_action_full(rules.action(rule_id))) + "\n"
+            return fit("\n".join(_constraint_full(constraint))) + "\n"
+    return fit("\n".join(_action_full(rules.action(rule_id)))) + "\n"
 
 
 def _constraint_full(rule: Constraint) -> list[str]:
@@ -90,7 +107,7 @@ def _action_full(action: Action) -> list[str]:
     lines = [f"{action.id}: {action.title}", "Phases:"]
     for phase in action.phases:
         when = period_words(Period(phase.start, phase.end))
-        lines += wrap(f"{when}: {PHASE_STATUS_WORDS[phase.status]} ({phase.name})", "  ")
+        lines += wrap(f"{when}: {phase_status_words(action, phase.status)} ({phase.name})", "  ")
     if action.file:
         lines.append(f"File: {action.file}")
     lines += ["Wording:", *wrap(action.wording, "  ")]
@@ -113,9 +130,10 @@ def _effect_words(effect: Any) -> str:
 def _yaml(node: Any) -> list[str]:
     import yaml
 
-    text = yaml.safe_dump(node, sort_keys=False, default_flow_style=None, width=WIDTH - 2)
+    width = common.text_width() - 2
+    text = yaml.safe_dump(node, sort_keys=False, default_flow_style=None, width=width)
     if text.startswith("{"):  # a one-line condition reads better as a block
-        text = yaml.safe_dump(node, sort_keys=False, default_flow_style=False, width=WIDTH - 2)
+        text = yaml.safe_dump(node, sort_keys=False, default_flow_style=False, width=width)
     return ["  " + line for line in text.splitlines()]
 
 

@@ -6,17 +6,20 @@ evaluator has already decided.
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 import textwrap
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date
 from typing import Any, NamedTuple
 
+from engine.dates import long_date, span_words
 from engine.model import Action, ActionVerdict, Assessment, Period, Plan, Reading, RuleSet
 from engine.readings import verdict_key
 
-WIDTH = 100  # of the text reports, in characters
+WIDTH = 100  # of the text reports when standard output is no terminal, in characters
+MIN_WIDTH = 40  # a terminal narrower than this is wrapped as if it were this wide
 SEVERITY_WORDS = {
     "breach": "breach of the core contract",
     "local_breach": "breach of a local contract",
@@ -73,11 +76,23 @@ OVERALL_WORDS = {"no_risk": "no risk", "risk": "risk", "cannot_tell": "cannot te
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
 
 
+def text_width() -> int:
+    """The width every text output is wrapped to: the terminal's, when standard output is
+    one; else WIDTH, so that what is piped, saved or tested does not depend on a window."""
+    stream = sys.stdout
+    try:
+        if stream.isatty():
+            return max(MIN_WIDTH, os.get_terminal_size(stream.fileno()).columns)
+    except (AttributeError, OSError, ValueError):  # no real stream, or one with no size
+        pass
+    return WIDTH
+
+
 def wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
-    """``text`` with its whitespace collapsed, wrapped to WIDTH; ``first`` indents line one."""
+    """``text`` with its whitespace collapsed, wrapped to the width; ``first`` indents line one."""
     return textwrap.wrap(
         " ".join(text.split()),
-        width=WIDTH,
+        width=text_width(),
         initial_indent=indent if first is None else first,
         subsequent_indent=indent,
         break_long_words=False,
@@ -85,35 +100,64 @@ def wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
     )
 
 
-def long_date(day: str | None) -> str:
-    """'2025-10-01' -> '1 October 2025'; anything unparseable is shown as given."""
-    if not day:
-        return ""
-    try:
-        parsed = date.fromisoformat(day)
-    except ValueError:
-        return day
-    return f"{parsed.day} {parsed:%B %Y}"
+_MARKER = re.compile(r"^( *)((?:[-*]|\d+\.|\[[a-z]+\]) )?")
+
+
+def fit(text: str, width: int | None = None) -> str:
+    """``text`` with each line longer than the width wrapped: the continuation lines go
+    under the line's words, past a leading ``- ``, ``* ``, ``1. `` or ``[yes] `` marker, or
+    two spaces in. A word longer than the width (a URL, a path) is never broken, nor moved
+    off its line: wrapping could not make it fit, and "Plan: PATH" stays one line to grep."""
+    limit = width or text_width()
+    return "\n".join(part for line in text.split("\n") for part in _fitted(line, limit))
+
+
+def _fitted(line: str, width: int) -> list[str]:
+    if len(line) <= width:
+        return [line]
+    match = _MARKER.match(line)
+    indent = match.group(1)
+    hanging = " " * (len(match.group(0)) if match.group(2) else len(indent) + 2)
+    parts = textwrap.wrap(line[len(indent):], width=width, initial_indent=indent, subsequent_indent=hanging,
+                          break_long_words=False, break_on_hyphens=False) or [line]  # fmt: skip
+    joined = parts[:1]
+    for part in parts[1:]:
+        if len(part) > width and len(part.split()) == 1:
+            joined[-1] += " " + part.strip()
+        else:
+            joined.append(part)
+    return joined
 
 
 def period_words(period: Period) -> str:
-    if period.start and period.end:
-        return f"{long_date(period.start)} to {long_date(period.end)}"
-    if period.start:
-        return f"from {long_date(period.start)}"
-    if period.end:
-        return f"until {long_date(period.end)}"
-    return "always"
+    return span_words(period.start, period.end)
 
 
-def phase_note(action: Action, day: str, lead: str,
-               status_words: dict[str, str] | None = None) -> str:  # fmt: skip
-    """That the action (``lead``, e.g. "This action") is off the BMA menu on ``day``, and
-    what the phase covering the day calls it: in ``status_words``, or as the rules do."""
-    note = f"{lead} is not on the BMA menu on {long_date(day)}"
+def recommender(action: Action) -> str:
+    """Who recommends the action: for a local pack's own action, the publisher its pack.yaml
+    names, or else the pack; the BMA for the national catalogue."""
+    return action.publisher or "the BMA"
+
+
+def phase_status_words(action: Action, status: str) -> str:
+    """A phase's status in words, naming who recommends the action."""
+    if status == "recommended":
+        return f"recommended by {recommender(action)}"
+    return PHASE_STATUS_WORDS[status]
+
+
+def menu_words(action: Action) -> str:
+    return f"the menu of {action.publisher}" if action.publisher else "the BMA menu"
+
+
+def phase_note(action: Action, day: str, lead: str, in_words: bool = False) -> str:
+    """That the action (``lead``, e.g. "This action") is off its menu on ``day``, and what
+    the phase covering the day calls it: in words (``in_words``), or as the rules do."""
+    note = f"{lead} is not on {menu_words(action)} on {long_date(day)}"
     for phase in action.phases:
         if phase.contains(day):
-            status = (status_words or _UNREADABLE_STATUSES).get(phase.status, phase.status)
+            status = (phase_status_words(action, phase.status) if in_words
+                      else _UNREADABLE_STATUSES.get(phase.status, phase.status))  # fmt: skip
             span = period_words(Period(phase.start, phase.end))
             return f"{note}; {span} it is {status} ({phase.name})."
     return note + "."

@@ -86,7 +86,7 @@ def _action_row(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) 
     instead = ""
     if verdict.status not in SAFE_STATUSES:
         remedies = [assessment.result(r).remedy for r in verdict.findings if assessment.result(r).remedy]
-        instead = " ".join([*remedies, action.instead]).strip()
+        instead = action.instead or " ".join(dict.fromkeys(remedies))  # said once: see _finding in text.py
     return [Light(verdict_key(verdict)), f"{action.title} ({action.id})", plain, instead]
 
 
@@ -114,8 +114,13 @@ def _practice_findings(assessment: Assessment, rules: RuleSet) -> list[Block]:
     if not found:
         return []
     items = [f"{_label(r.outcome)} {rules.constraint(r.rule_id).title}: "
-             f"{_finding_words(assessment, r.rule_id, rules)} What to do: {r.remedy}" for r in found]  # fmt: skip
+             f"{_finding_words(assessment, r.rule_id, rules)}{_what_to_do(r.remedy)}" for r in found]  # fmt: skip
     return [("h2", "Already the case, whatever you choose"), ("ul", items)]
+
+
+def _what_to_do(remedy: str) -> str:
+    """" What to do: ..." when there is something to do; never the label alone."""
+    return f" What to do: {remedy}" if remedy.strip() else ""
 
 
 def _label(outcome: str) -> str:

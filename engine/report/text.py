@@ -95,6 +95,8 @@ def _action_block(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet
         lines.append("    Nothing this action changes goes against a rule in effect on this date.")
     for rule_id in finding_ids:
         lines += _finding(assessment.result(rule_id), assessment, rules, action)
+    if action.instead and any(assessment.result(r).outcome == "fail" for r in finding_ids):
+        lines += ["    What to do instead:", *wrap(action.instead, "      ")]
     return "\n".join(lines)
 
 
@@ -125,11 +127,11 @@ def _finding(
         lines.append(deeper + source.place)
     if result_contested(result, rules):
         lines += _readings(constraint, body)
-    if result.outcome == "fail":
+    # An action's own `instead` is written for it and said once, after its findings
+    # (_action_block); the rule's remedy is for a finding no action of the plan makes.
+    if result.outcome == "fail" and result.remedy and not (action is not None and action.instead):
         lines.append(f"{body}What to do instead:")
         lines += wrap(result.remedy, deeper)
-        if action is not None and action.instead:
-            lines += wrap(action.instead, deeper)
     return lines
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from engine import __version__, load
 from engine.compile import CompiledRules, overlaps
 from engine.model import Action, Period, RuleSet
-from engine.report.common import PHASE_STATUS_WORDS, period_words
+from engine.report.common import period_words, phase_status_words
 from engine.web.plans import pointer_of
 
 ALWAYS_ASKED = ("practice", "assessed_on", "actions")  # the page's first two sections
@@ -32,7 +32,7 @@ def _action(action: Action) -> dict[str, Any]:
         "wording": " ".join(action.wording.split()),
         "phases": [
             {"name": p.name, "start": p.start, "end": p.end, "status": p.status,
-             "words": f"{period_words(Period(p.start, p.end))}: {PHASE_STATUS_WORDS[p.status]} ({p.name})"}
+             "words": f"{period_words(Period(p.start, p.end))}: {phase_status_words(action, p.status)} ({p.name})"}
             for p in action.phases
         ],  # fmt: skip
         "params": action.params,

@@ -123,9 +123,8 @@ def _finding(finding: dict[str, Any]) -> str:
         lines.append(f"<p class=\"small\">{escape(finding['earliest_note'])}</p>")
     lines += [_source(source) for source in finding["sources"][:1]]
     lines += _readings(finding["readings"])
-    instead = " ".join(text for text in (finding["remedy"], finding["instead"]) if text)
-    if instead:
-        lines.append(f"<p><strong>What to do instead:</strong> {escape(instead)}</p>")
+    if finding["remedy"]:
+        lines.append(f"<p><strong>What to do instead:</strong> {escape(finding['remedy'])}</p>")
     lines.append("</div>")
     return "\n".join(lines)
 

@@ -62,8 +62,9 @@ class PlannerServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], worker: Worker) -> None:
         self.address_family = addresses.family(address[0])
-        super().__init__(address, Handler)
+        # Set before binding: a failed bind (a busy port) calls server_close, which closes it.
         self.worker = worker
+        super().__init__(address, Handler)
         self.files = static_files()
         self._catalogue: Reply | None = None
 

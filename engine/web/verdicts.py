@@ -14,7 +14,6 @@ from engine.report.common import (
     ACTION_STATUS_WORDS,
     ACTION_STATUSES,
     OVERALL_WORDS,
-    PHASE_STATUS_WORDS,
     SEVERITY_WORDS,
     earliest_note,
     long_date,
@@ -59,7 +58,7 @@ def action_dict(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) 
         "contested": verdict.contested,
         "in_phase": verdict.in_phase,
         "phase_note": "" if verdict.in_phase
-                      else phase_note(action, assessment.as_of, "This action", PHASE_STATUS_WORDS),
+                      else phase_note(action, assessment.as_of, "This action", in_words=True),
         "findings": [finding_dict(r, assessment, rules, action) for r in results],
         "cautions": [finding_dict(r, assessment, rules, action) for r in cautions],
     }
@@ -76,8 +75,8 @@ def finding_dict(result: RuleResult, assessment: Assessment, rules: RuleSet,
         "severity": result.severity,
         "severity_words": SEVERITY_WORDS[result.severity],
         "message": result.message,
-        "remedy": result.remedy if failed else "",
-        "instead": action.instead if failed and action is not None else "",
+        # said once: a chosen action's own `instead`, written for it, else the rule's remedy
+        "remedy": (action.instead if action is not None and action.instead else result.remedy) if failed else "",
         "sources": [
             {"title": s.title, "url": s.url, "confidence": s.confidence}
             for s in constraint.sources

@@ -32,7 +32,7 @@ export function finding(item) {
     ? [h("p", {}, "We cannot tell until you answer:"),
        h("ul", {}, item.missing.map((m) => h("li", {}, questionLink(m))))]
     : [h("p", {}, item.message)];
-  const instead = [item.remedy, item.instead].filter(Boolean).join(" ");
+  const instead = item.remedy;
   return h("div", { class: `finding finding-${item.outcome}` },
     h("h4", {}, item.title),
     body,
