@@ -59,11 +59,12 @@ def test_repeated_runs_give_identical_bytes(files: dict[str, Path], command: str
     args = _commands(files)[command]
     outputs: set[tuple[int, str, str]] = set()
     codes: Counter[int] = Counter()
-    for _ in range(REPETITIONS):
+    for done in range(1, REPETITIONS + 1):
         run = CliRunner().invoke(gpca, args)
         outputs.add((run.exit_code, run.stdout, run.stderr))
         codes[run.exit_code] += 1
-    print(f"\n{command}: {REPETITIONS} runs, {len(outputs)} distinct outputs, exit codes {dict(codes)}")
+        if done % 100 == 0 or done == REPETITIONS:  # the large profile's progress, with -s
+            print(f"\n{command}: {done} runs, {len(outputs)} distinct outputs, exit codes {dict(codes)}", flush=True)
     assert len(outputs) == 1, [o[2][-300:] for o in outputs]
     code, out, _err = outputs.pop()
     assert (code, len(out) > 200) == ({"impact": 0}.get(command, 1), True)
