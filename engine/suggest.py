@@ -65,25 +65,24 @@ def apply_change(plan: Plan, change: Change) -> Plan:
         actions = tuple(replace(c, params={**c.params, name: change.value}) if c.id == action_id
                         else c for c in plan.actions)  # fmt: skip
         return replace(plan, actions=actions)
-    steps = [int(s) if s.isdigit() else s for s in re.split(r"\.|\[|\]\.?", change.target.removeprefix("setup."))
-             if s != ""]  # fmt: skip
+    path = change.target.removeprefix("setup.")
+    steps = [int(s) if s.isdigit() else s for s in re.split(r"\.|\[|\]\.?", path) if s != ""]
     return replace(plan, setup=_assigned(plan.setup, steps, change.value))
 
 
-def _assigned(data: Any, steps: list[str | int], value: Any) -> Any:
+def _assigned(data: Any, steps: list[Any], value: Any) -> Any:
     """A copy of ``data`` with ``value`` at ``steps``, a missing mapping on the way made.
     Only the containers on the path are copied: the rest is shared, as plans are never
     changed in place, and copying a set-up of hundreds of items per candidate fix was
     most of the time `gpca suggest` took once the engine was spared."""
+    copied: Any = list(data) if isinstance(data, list) else dict(data)
     step, rest = steps[0], steps[1:]
-    copied = list(data) if isinstance(data, list) else dict(data)
-    if not rest:
-        copied[step] = value  # type: ignore[index]
-        return copied
-    inner = copied[step] if isinstance(step, int) else copied.get(step)  # type: ignore[index, call-overload]
-    if isinstance(step, str) and not isinstance(inner, (dict, list)):
-        inner = {}
-    copied[step] = _assigned(inner, rest, value)  # type: ignore[index]
+    if rest:
+        inner = copied[step] if isinstance(step, int) else copied.get(step)
+        if isinstance(step, str) and not isinstance(inner, (dict, list)):
+            inner = {}
+        value = _assigned(inner, rest, value)
+    copied[step] = value
     return copied
 
 
