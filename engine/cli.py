@@ -194,15 +194,16 @@ def _silence_stdout() -> None:
 
 
 def within_known_dates(rules: Any, plan: Any, as_of: str | None, last: str | None = None,
-                       option: str = "--as-of") -> None:  # fmt: skip
+                       option: str = "--as-of", fmt: str | None = None) -> None:  # fmt: skip
     """Refuse a date before any rule is in effect; warn of one after the rules' sources
-    were last checked (``last``: the latest date a command looks at, if later)."""
-    from engine.horizon import check_day, staleness
+    were last checked (``last``: the latest date a command looks at, if later), unless
+    the report printed in ``fmt`` says so itself."""
+    from engine.horizon import check_day, said_on_stderr, staleness
 
     day = as_of or plan.assessed_on
     check_day(rules, day, option if as_of else f"{plan.path}: assessed_on")
     warning = staleness(rules, max(day, last or day))
-    if warning:
+    if warning and said_on_stderr(fmt):
         click.echo(warning, err=True)
 
 
@@ -330,7 +331,7 @@ def check(
     for path in files:
         try:
             plan = load_plan_with_waivers(path, rules, as_of)
-            within_known_dates(rules, plan, as_of)
+            within_known_dates(rules, plan, as_of, fmt=fmt)
         except InputError as error:
             _echo_problems(error)
             code = max(code, EXIT_INPUT)

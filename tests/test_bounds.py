@@ -49,6 +49,19 @@ def test_the_guard_names_the_field_of_each_fault_in_plan_words() -> None:
     ]
 
 
+def test_a_value_each_ruleset_is_asserted_is_named_once_and_each_fact_is_counted() -> None:
+    items = [{"x": 1}, {"x": 1e-9}]
+    with pytest.raises(InputError) as raised:
+        check_facts([{"sid": "1", "items": items}, {"sid": "1", "items": items, "y": 1e16},
+                     {f"k{n}": n for n in range(129)}, {"items": [{"x": 1e-9}]}])  # fmt: skip
+    assert [p.message.partition(": ")[2] for p in raised.value.problems] == [
+        "1e-09, a fraction smaller than the engine takes (0.0001 or more, or 0)",
+        "1e+16, larger than the engine takes (less than 1e15)",
+        "129 keys in one object, more than 128",
+        "1e-09, a fraction smaller than the engine takes (0.0001 or more, or 0)",
+    ]
+
+
 def test_the_guard_refuses_objects_with_more_keys_than_durable_rules_takes() -> None:
     with pytest.raises(InputError) as raised:
         check_facts([{f"k{n}": n for n in range(200)}])

@@ -1,9 +1,11 @@
-"""CI runs the test command of README.md's Quickstart, so that command works on a fresh clone."""
+"""CI runs the test command of README.md's Quickstart, so that command works on a fresh clone;
+and the Quickstart names the Pythons that pyproject.toml admits."""
 
 from __future__ import annotations
 
 import re
 import subprocess
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,3 +51,18 @@ def test_ci_fails_when_the_readme_has_no_test_command(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr == (".ci/run: cannot find the one-line test command under 'To run the tests' "
                            "in README.md's Quickstart\n")  # fmt: skip
+
+
+def test_the_readme_names_the_pythons_pyproject_admits() -> None:
+    """Quickstart's "You need Python ..." and the pip refusal it quotes follow
+    requires-python, so that changing one without the other fails here."""
+    spec = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["requires-python"]
+    lowest, below = re.fullmatch(r">=3\.(\d+),<3\.(\d+)", spec).groups()  # type: ignore[union-attr]
+    pythons = " or ".join(f"3.{minor}" for minor in range(int(lowest), int(below)))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quickstart = readme[readme.index("## Quickstart"):readme.index("## Commands")]
+    pip_says = ",".join(sorted(spec.split(",")))  # pip prints the specifiers sorted
+    assert re.findall(r"You need Python ([\d.]+(?: or [\d.]+)*) and", quickstart) == [pythons]
+    assert re.findall(r"installs on ([\d.]+(?: or [\d.]+)*) only", quickstart) == [pythons]
+    assert re.findall(r"not in '([^']*)'", quickstart) == [pip_says]
+    assert re.findall(r"gpca needs Python ([\d.]+(?: or [\d.]+)*)", readme) == [pythons]

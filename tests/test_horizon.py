@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from engine.cli import gpca
 from engine.errors import InputError
-from engine.horizon import check_day, earliest_covered, staleness
+from engine.horizon import check_day, earliest_covered, said_on_stderr, staleness
 from engine.load import load_rules
 from engine.model import Period, replace
 from tests.builders import constraint, ruleset
@@ -57,6 +57,23 @@ def test_as_of_year_one_is_input_not_no_risk(command: str) -> None:
     result = CliRunner().invoke(gpca, [command, str(RIVERSIDE), "--as-of", "0001-01-01"])
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.startswith("error[date-out-of-range]: --as-of 0001-01-01 is before 2018-10-01")
+
+
+STALE = ("warning: 2027-06-01 is after 2026-11-29, the date the rules' sources were last checked; "
+         "the contract or guidance may have changed since, and gpca would not know\n")
+
+
+@pytest.mark.parametrize(("fmt", "stderr"), [("text", ""), ("markdown", ""), ("github", ""),
+                                             ("json", STALE), ("sarif", STALE), ("html", STALE)])  # fmt: skip
+def test_a_check_past_the_checked_date_says_so_in_the_report_and_on_stderr_only_if_the_report_is_data(
+        fmt: str, stderr: str) -> None:  # fmt: skip
+    result = CliRunner().invoke(gpca, ["check", str(RIVERSIDE), "--as-of", "2027-06-01", "--format", fmt])
+    assert (result.exit_code, result.stdout.count("last checked to 29 November 2026"), result.stderr) == (
+        1, 1, stderr)
+
+
+def test_commands_whose_output_has_no_note_warn_on_stderr() -> None:
+    assert [said_on_stderr(fmt) for fmt in (None, "json", "text")] == [True, True, False]
 
 
 def test_a_timeline_past_the_checked_date_warns_and_still_answers() -> None:

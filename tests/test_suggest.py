@@ -11,10 +11,12 @@ from test_explain import run
 
 from engine.advise import advise, largest_safe_subset, render_advice
 from engine.load import builtin_schema
-from engine.model import SAFE_STATUSES, Plan
+from engine.model import SAFE_STATUSES, ChosenAction, Plan, replace
 from engine.reference import reference_outcomes
-from engine.suggest import Change, Fix, apply_change, fixes_for
+from engine.suggest import (MAX_CANDIDATES, Change, Fix, apply_change, candidate_changes, findings, fixes,
+                            fixes_for, still_found)  # fmt: skip
 from engine.waive import load_plan_with_waivers
+from tests.hostile.engine.make_large_plan import agreement, service
 
 FINDINGS = ("fail", "cannot_tell")
 BELOW = "fixtures/nhs111/already-below-minimum.yaml"
@@ -59,6 +61,56 @@ def test_applying_a_change_leaves_the_original_plan_alone() -> None:
     plan = fixture_plan(BELOW)
     changed = apply_change(plan, Change("set", "setup.nhs111.direct_booking_slots_per_day", 3))
     assert (plan.setup["nhs111"]["direct_booking_slots_per_day"], changed.setup["nhs111"]["direct_booking_slots_per_day"]) == (2, 3)
+
+
+def test_a_change_to_one_list_item_copies_only_the_path_to_it() -> None:
+    plan = fixture_plan(LES)
+    changed = apply_change(plan, Change("set", "setup.services[0].stops_on", "2024-11-01"))
+    before, after = plan.setup["services"][0], changed.setup["services"][0]
+    assert (before["stops_on"], after["stops_on"], {**after, "stops_on": before["stops_on"]} == before) == (
+        "2024-09-01", "2024-11-01", True)
+    assert [changed.setup[key] is plan.setup[key] for key in plan.setup] == [key != "services" for key in plan.setup]
+
+
+def test_a_change_makes_the_mappings_missing_on_its_path() -> None:
+    plan = replace(fixture_plan(BELOW), setup={})
+    changed = apply_change(plan, Change("set", "setup.nhs111.direct_booking_slots_per_day", 3))
+    assert (plan.setup, changed.setup) == ({}, {"nhs111": {"direct_booking_slots_per_day": 3}})
+
+
+@settings(max_examples=30)
+@given(plan=plans(rules(), builtin_schema("plan.schema.json")), pick=st.integers(0, 1000))
+def test_the_python_walk_that_spares_the_engine_agrees_with_it_on_every_candidate(plan: Plan, pick: int) -> None:
+    """A candidate rejected before the engine re-checks it is one the engine would reject
+    too, so the pre-check changes no suggestion."""
+    assessment = evaluator().assess(plan)
+    found = sorted(r.rule_id for r in assessment.results if r.outcome in FINDINGS)
+    if not found:
+        return
+    rule_id = found[pick % len(found)]
+    for change in candidate_changes(evaluator(), assessment, rule_id)[:MAX_CANDIDATES]:
+        changed = apply_change(plan, change)
+        engine_finds = evaluator().assess(changed, as_of=assessment.as_of).result(rule_id).outcome in FINDINGS
+        event(f"the candidate clears its finding: {not engine_finds}")
+        assert still_found(evaluator(), changed, assessment.as_of, rule_id) == engine_finds
+
+
+def test_on_a_plan_of_200_items_no_candidate_that_leaves_its_finding_reaches_the_engine(
+        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """One item's change leaves the other items' findings standing, so none of the fix
+    search's candidates clears its own finding, and none costs an engine session."""
+    assessment = evaluator().assess(large_plan())
+    engine_checks = []
+    monkeypatch.setattr(evaluator(), "assess", lambda *args, **kwargs: engine_checks.append(args))
+    found = fixes(evaluator(), assessment)
+    assert (found, len(engine_checks)) == (dict.fromkeys(sorted({r for r, _ in findings(assessment)}), []), 0)
+
+
+def large_plan() -> Plan:
+    plan = load_plan_with_waivers(ROOT / "examples" / "riverside.yaml", rules())
+    setup = {**plan.setup, "data_sharing": [agreement(n) for n in range(100)],
+             "services": [service(n) for n in range(100)]}
+    return replace(plan, setup=setup, actions=(*plan.actions, ChosenAction("serve-notice-voluntary-services", {})))
 
 
 def test_suggestions_match_the_golden(update_golden: bool) -> None:

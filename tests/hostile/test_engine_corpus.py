@@ -119,12 +119,18 @@ def test_a_date_before_any_rule_is_refused_not_no_risk(command: str, day: str) -
     _refused(gpca(command, RIVERSIDE, option, day), "date-out-of-range")
 
 
-@pytest.mark.parametrize(("command", "option"), [("check", "--as-of"), ("timeline", "--to")])
+@pytest.mark.parametrize(("command", "option", "fmt"),
+                         [("check", "--as-of", "text"), ("check", "--as-of", "json"), ("timeline", "--to", None)])
 @pytest.mark.parametrize("day", CASES["as_of"]["warned"])
-def test_a_date_after_the_rules_were_checked_is_answered_with_a_warning(command: str, option: str, day: str) -> None:
-    run = gpca(command, RIVERSIDE, option, day)
+def test_a_date_after_the_rules_were_checked_is_answered_with_a_warning(command: str, option: str, fmt: str | None,
+                                                                       day: str) -> None:  # fmt: skip
+    """Said once to a person: in the text report's own note, else on standard error."""
+    run = gpca(command, RIVERSIDE, option, day, *(("--format", fmt) if fmt else ()))
     _answered(run)
-    assert run.err.startswith(f"warning: {day} is after 2026-11-29"), run.err[-500:]
+    if fmt == "text":
+        assert ("sources were last checked to 29 November 2026" in run.out, run.err) == (True, ""), run.err[-500:]
+    else:
+        assert run.err.startswith(f"warning: {day} is after 2026-11-29"), run.err[-500:]
 
 
 @pytest.mark.parametrize(("path", "most"), CASES["lists"].items())
