@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from msgspec import Struct
 
+from engine.apply import conflicting_actions
 from engine.model import SAFE_STATUSES, Action, Assessment, ChosenAction, Plan, replace
 from engine.readings import result_contested
 from engine.suggest import MAX_SUBSET_ACTIONS, Fix, findings, fixes
@@ -66,6 +67,8 @@ def safe_additions(evaluator: Evaluator, assessment: Assessment) -> tuple[str, .
         if action.id in chosen or _needs_params(action):
             continue
         plan = _with_actions(assessment.plan, (*assessment.plan.actions, ChosenAction(action.id, {})))
+        if conflicting_actions(plan.actions, evaluator.rules, assessment.as_of):
+            continue  # it undoes what a chosen action does: not an addition
         after = evaluator.assess(plan, as_of=assessment.as_of)
         verdict = after.actions[-1]
         unchanged = after.actions[:-1] == assessment.actions and findings(after) <= findings(assessment)

@@ -8,7 +8,7 @@ from typing import Any
 
 from engine.closure_days import with_closure_days
 from engine.conditions import Scope, holds, lookup, weigh
-from engine.model import Action, ChosenAction, DataFlow, Effect, Plan, RuleSet
+from engine.model import Action, ChosenAction, DataFlow, Effect, Plan, Problem, RuleSet
 
 MISSING = object()
 
@@ -77,6 +77,33 @@ def apply_effects(
                 left_unknown.pop(effect.target, None)
         _apply(effect, result, value, as_of)
     return result
+
+
+def conflicting_actions(chosen: Iterable[ChosenAction], rules: RuleSet, as_of: str) -> list[Problem]:
+    """Chosen actions that set one answer to different values. The plan then says two things
+    the practice cannot both do, and whichever came last in the catalogue would hide the
+    other's effect, and so the other's risk."""
+    by_id = {choice.id: (index, choice) for index, choice in enumerate(chosen)}
+    written: dict[str, tuple[str, Any]] = {}
+    problems = []
+    for action in (a for a in rules.actions if a.id in by_id):
+        index, choice = by_id[action.id]
+        for effect in action.effects:
+            value = _value_of(effect, action, choice)
+            if effect.for_each is not None or value is MISSING or _when(effect, action, choice, as_of) is not True:
+                continue
+            first, first_value = written.setdefault(effect.target, (action.id, value))
+            if first != action.id and first_value != value:
+                problems.append(_conflict(first, first_value, action.id, value, effect.target, index, choice))
+    return problems
+
+
+def _conflict(first: str, first_value: Any, second: str, value: Any, target: str, index: int,
+              choice: ChosenAction) -> Problem:  # fmt: skip
+    message = (f"the actions '{first}' and '{second}' both set {target}, one to {first_value!r} and "
+               f"the other to {value!r}: the practice cannot do both")
+    hint = "choose one of them, or give them parameters that agree"
+    return Problem("conflicting-actions", message, choice.location, f"/actions/{index}", hint)
 
 
 def _value_of(effect: Effect, action: Action, choice: ChosenAction) -> Any:

@@ -19,14 +19,14 @@ from typing import Any
 
 from durable import engine as durable
 
-from engine.apply import apply_effects, practice_view, questions_behind
+from engine.apply import apply_effects, conflicting_actions, practice_view, questions_behind
 from engine.attribute import BASELINE, PLANNED, Hits, Scene, Variant, attribute_findings
 from engine.bounds import check_facts, check_literals
 from engine.binding import binds, not_binding_reason, not_yet_binding
 from engine.compile import AS_OF_KEY, Derived, compile_rules, flat_key
 from engine.dates import long_date, span_words
 from engine.conditions import Scope, holds, lookup, rule_outcome, term_value, weigh
-from engine.errors import InternalError
+from engine.errors import InputError, InternalError
 from engine.explain import render_message
 from engine.readings import mark_contested
 from engine.model import (
@@ -119,6 +119,9 @@ class Evaluator:
     def assess(self, plan: Plan, as_of: str | None = None, attribute: bool = True) -> Assessment:
         """The plan's verdicts on the date; ``attribute=False`` skips attribution (benchmarks)."""
         day = as_of or plan.assessed_on
+        conflicts = conflicting_actions(plan.actions, self.rules, day)
+        if conflicts:
+            raise InputError(conflicts)
         baseline, planned, affected, variants = self._variants(plan, day, attribute)
         with self._lock:
             session = _Session(self, str(next(self._sessions)), day)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from jsonschema import Draft202012Validator
 from msgspec import Struct
 
-from engine.apply import apply_effects, practice_view
+from engine.apply import apply_effects, conflicting_actions, practice_view
 from engine.conditions import Scope, holds, rule_outcome
 from engine.dates import shift_days
 from engine.explain import deciding, value_words
@@ -137,6 +137,8 @@ def _works(evaluator: Evaluator, assessment: Assessment, rule_id: str,
         plan = apply_change(plan, change)
     if still_found(evaluator, plan, assessment.as_of, rule_id):
         return False
+    if conflicting_actions(plan.actions, evaluator.rules, assessment.as_of):
+        return False  # a fix that sets an action against another is no fix
     return clears(assessment, evaluator.assess(plan, as_of=assessment.as_of), rule_id)
 
 

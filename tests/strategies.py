@@ -7,6 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from engine.apply import conflicting_actions
 from engine.model import ChosenAction, Plan, RuleSet
 
 FIRST_DAY = datetime.date(2018, 1, 1)
@@ -127,4 +128,6 @@ def plans(draw: st.DrawFn, rules: RuleSet, plan_schema: dict[str, Any]) -> Plan:
     practice = draw(from_schema(properties["practice"], plan_schema))
     setup = draw(from_schema(properties["setup"], plan_schema))
     day = draw(st.one_of(boundary_dates(rules), iso_dates()))
-    return Plan("generated.yaml", practice, day, draw(chosen_actions(rules)), setup)
+    # Actions that set one answer to different values are refused, not assessed.
+    actions = draw(chosen_actions(rules).filter(lambda chosen: not conflicting_actions(chosen, rules, day)))
+    return Plan("generated.yaml", practice, day, actions, setup)

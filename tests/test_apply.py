@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from engine.apply import plan_view
-from engine.model import DataFlow, Period, Source
+import pytest
+
+from engine.apply import conflicting_actions, plan_view
+from engine.errors import InputError
+from engine.evaluate import Evaluator
+from engine.load import load_rules
+from engine.model import ChosenAction, DataFlow, Period, Plan, Source
 
 SOURCE = Source("A source", "https://example.org", "a quote", "high", "because")
 GDPPR = DataFlow("gdppr", "GDPPR", "statutory_dpn", "secondary", (Period(None, None),), (SOURCE,))
@@ -34,3 +39,34 @@ def test_a_flow_the_plan_lists_by_its_id_is_the_plans_own_item() -> None:
     setup = {"data_sharing": [listed]}
     assert plan_view({}, setup, (GDPPR,), "2025-01-01")["setup"]["data_sharing"] == [listed]
     assert setup == {"data_sharing": [listed]}  # the plan itself is never changed
+
+
+def _two_data_actions(scope: str) -> tuple[ChosenAction, ...]:
+    return (ChosenAction("freeze-new-data-sharing", {"scope": scope}),
+            ChosenAction("review-data-sharing-agreements-2026", {}))  # fmt: skip
+
+
+def test_two_actions_that_set_one_answer_differently_conflict() -> None:
+    problems = conflicting_actions(_two_data_actions("freeze_all"), load_rules(), "2026-05-01")
+    assert [(p.code, p.pointer, p.message) for p in problems] == [(
+        "conflicting-actions", "/actions/1",
+        "the actions 'freeze-new-data-sharing' and 'review-data-sharing-agreements-2026' both set "
+        "setup.new_data_sharing, one to 'freeze_all' and the other to 'freeze_voluntary_secondary': "
+        "the practice cannot do both")]
+
+
+def test_two_actions_that_agree_or_leave_the_answer_open_do_not_conflict() -> None:
+    rules = load_rules()
+    agreeing = _two_data_actions("freeze_voluntary_secondary")
+    open_scope = (ChosenAction("freeze-new-data-sharing", {}), agreeing[1])
+    assert (conflicting_actions(agreeing, rules, "2026-05-01"), conflicting_actions(open_scope, rules, "2026-05-01")) == ([], [])
+
+
+def test_a_plan_whose_actions_conflict_is_refused_not_assessed() -> None:
+    """The later action in the catalogue would hide the earlier one's effect: a freeze of
+    every new collection looked SAFE beside the 2026 review (found by the attribution property)."""
+    rules = load_rules()
+    plan = Plan("plan.yaml", {"name": "P"}, "2026-05-01", _two_data_actions("freeze_all"), {})
+    with pytest.raises(InputError) as raised:
+        Evaluator(rules).assess(plan)
+    assert [p.code for p in raised.value.problems] == ["conflicting-actions"]

@@ -10,6 +10,7 @@ from typing import Any
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
+from engine.apply import conflicting_actions
 from engine.evaluate import Evaluator
 from engine.load import builtin_schema, load_rules
 from engine.model import BREACH_SEVERITIES, PRACTICE, SAFE_STATUSES, Plan, replace
@@ -191,6 +192,11 @@ def outermost(paths: list[str]) -> list[str]:
     return [p for p in paths if not any(p != q and p.startswith((q + ".", q + "[")) for q in paths)]
 
 
+def consistent(plan: Plan) -> bool:
+    """No two chosen actions set one answer to different values (such a plan is refused)."""
+    return not conflicting_actions(plan.actions, RULES, plan.assessed_on)
+
+
 def both_verdicts(plan: Plan) -> tuple[dict[str, str], str, dict[str, str], str]:
     assessment = EVALUATOR.assess(plan)
     engine = {v.action_id: v.status for v in assessment.actions}
@@ -220,6 +226,7 @@ def test_no_completion_of_a_safe_partial_plan_is_unsafe(plan: Plan, data) -> Non
     fills = [(path, data.draw(complete_from_schema(answer_schema(partial, path), PLAN_SCHEMA)))
              for path in removed]  # fmt: skip
     completion = answered(partial, fills)
+    assume(consistent(completion))
     after, after_overall, after_reference, after_reference_overall = both_verdicts(completion)
     for action, status in safe.items():
         # SAFE stays SAFE; SAFE, WITH CAUTIONS may lose a caution (a completion can show it
@@ -241,6 +248,7 @@ def test_answering_the_questions_a_rule_asks_decides_it(plan: Plan, data) -> Non
     assert None not in schemas.values(), schemas  # every question is a real answer of the plan
     fills = [(path, data.draw(complete_from_schema(schema, PLAN_SCHEMA))) for path, schema in schemas.items()]
     after = answered(plan, fills)
+    assume(consistent(after))
     assert EVALUATOR.assess(after).result(result.rule_id).outcome != "cannot_tell", fills
     assert reference_outcomes(RULES, after)[result.rule_id] != "cannot_tell", fills
 
@@ -252,5 +260,7 @@ def test_answering_a_question_never_brings_it_back(plan: Plan, data) -> None:
     assume(asked)
     rule_id, path = data.draw(st.sampled_from(sorted(asked)))
     value = data.draw(complete_from_schema(answer_schema(plan, path), PLAN_SCHEMA))
-    again = EVALUATOR.assess(answered(plan, [(path, value)])).result(rule_id)
+    after = answered(plan, [(path, value)])
+    assume(consistent(after))  # an answer that sets two actions against each other is refused
+    again = EVALUATOR.assess(after).result(rule_id)
     assert path not in again.missing, (path, value, again.missing)
