@@ -150,9 +150,9 @@ def test_schema_valid_extremes_never_crash_the_engine(tmp_path_factory: pytest.T
     assert run.clean, run.err[-2000:]
     assert run.code in (0, 1, 2), run.err[-2000:]
     # Refused only where the rules leave a bound to the engine (an action parameter with
-    # no maximum), know no date so early, or a dated closure's day contradicts its date (a
-    # check across two fields, which the schema cannot state); any other exit 2 is the
-    # schema letting through what it should not.
+    # no maximum), know no date so early, a dated closure's day contradicts its date, or two
+    # actions set one answer differently (checks across fields, which the schema cannot
+    # state); any other exit 2 is the schema letting through what it should not.
     codes = set(re.findall(r"error\[([a-z-]+)\]", run.err))
-    assert codes <= {"engine-bounds", "date-out-of-range", "closure-day"}, run.err[-2000:]
+    assert codes <= {"engine-bounds", "date-out-of-range", "closure-day", "conflicting-actions"}, run.err[-2000:]
     assert (run.code == 2) == bool(codes), run.err[-2000:]
