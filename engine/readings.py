@@ -9,7 +9,7 @@ after attribution, from the rules and the verdicts, and changes no outcome or st
 
 from __future__ import annotations
 
-from engine.model import BREACH_SEVERITIES, ActionVerdict, Constraint, Reading, RuleResult, RuleSet, replace
+from engine.model import BREACH_SEVERITIES, ActionVerdict, Assessment, Constraint, Reading, RuleResult, RuleSet, replace
 
 CONTESTED = "contested"
 LMC_ADVICE = ("The commissioner and the profession read this point differently, and notices are "
@@ -54,6 +54,15 @@ def verdict_key(verdict: ActionVerdict) -> str:
     """The verdict's status, or "contested" for a risk that lies only on contested points:
     the key of the status-word tables and of fixture expectations."""
     return CONTESTED if verdict.contested else verdict.status
+
+
+def overall_key(assessment: Assessment, rules: RuleSet) -> str:
+    """The overall verdict, or "contested" for a risk whose every breach is on a contested
+    point: a notice is a real risk there, but the profession reads it as no breach."""
+    breaches = [r for r in assessment.results if r.outcome == "fail" and r.severity in BREACH_SEVERITIES]
+    if assessment.overall == "risk" and breaches and all(result_contested(r, rules) for r in breaches):
+        return CONTESTED
+    return assessment.overall
 
 
 def result_contested(result: RuleResult, rules: RuleSet) -> bool:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 from engine.model import ActionVerdict, Reading, RuleResult, Source, replace
-from engine.readings import is_contested, mark_contested, verdict_key
-from tests.adviser_support import rules
+from engine.readings import is_contested, mark_contested, overall_key, verdict_key
+from engine.report.json import render_json
+from engine.report.markdown import render_markdown
+from engine.report.text import render_text
+from tests.adviser_support import assess, rules
 
 SOURCE = Source("A source", "https://example.org/a", "A sentence that says so.", "high", "It says so.")
 COMMISSIONER = Reading("commissioner", "NHS England", "breach", "It is a breach of the contract.", (SOURCE,))
@@ -44,3 +49,18 @@ def test_a_safe_or_cannot_tell_verdict_is_never_marked() -> None:
     for status in ("safe", "cannot_tell"):
         verdict = ActionVerdict("limit-daily-contacts", status, ())
         assert mark_contested((verdict,), (), rules()) == (verdict,)
+
+
+def test_an_overall_risk_only_on_contested_points_is_a_contested_risk_of_a_notice() -> None:
+    contested = assess("fixtures/core/lunchtime-closure-2024.yaml")
+    plain = assess("fixtures/data/secondary-use-withdraws-statutory-dpn.yaml")
+    assert (contested.overall, overall_key(contested, rules())) == ("risk", "contested")
+    assert (plain.overall, overall_key(plain, rules())) == ("risk", "risk")
+
+
+def test_every_format_says_when_the_overall_risk_is_contested() -> None:
+    contested = assess("fixtures/core/lunchtime-closure-2024.yaml")
+    assert "Overall: RISK OF A NOTICE (CONTESTED)\n" in render_text([contested], rules())
+    assert "Overall: risk of a notice (contested)." in render_markdown([contested], rules())
+    plan = json.loads(render_json([contested], rules()))["plans"][0]
+    assert (plan["overall"], plan["overall_contested"]) == ("risk", True)

@@ -72,7 +72,8 @@ PHASE_STATUS_WORDS = {
 }
 # Statuses whose name does not read as English in a sentence; the others are shown as named.
 _UNREADABLE_STATUSES = {"superseded_by_menu": PHASE_STATUS_WORDS["superseded_by_menu"]}
-OVERALL_WORDS = {"no_risk": "no risk", "risk": "risk", "cannot_tell": "cannot tell"}
+OVERALL_WORDS = {"no_risk": "no risk", "risk": "risk", "cannot_tell": "cannot tell",
+                 "contested": "risk of a notice (contested)"}
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from engine import __version__
 from engine.model import ActionVerdict, Assessment, Reading, RuleResult, RuleSet
-from engine.readings import readings_in_order, result_contested
+from engine.readings import CONTESTED, overall_key, readings_in_order, result_contested
 from engine.report.common import STATUS_VALUES, counts, earliest_note, unchecked_note
 
 OUTCOMES = ("pass", "fail", "cannot_tell", "not_applicable")
@@ -35,6 +35,7 @@ def _plan(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
         "after_sources_checked": rules.checked_before(assessment.as_of),
         "unchecked_note": unchecked_note(assessment.as_of, rules),
         "overall": assessment.overall,
+        "overall_contested": overall_key(assessment, rules) == CONTESTED,
         "actions": [_action(verdict, rules) for verdict in assessment.actions],
         "results": [_result(result, assessment, rules) for result in assessment.results],
     }

@@ -15,7 +15,7 @@ from msgspec import Struct
 from engine import __version__
 from engine.explain import rule_explanation
 from engine.model import PRACTICE, SAFE_STATUSES, ActionVerdict, Assessment, Constraint, RuleSet
-from engine.readings import LMC_ADVICE, readings_in_order, result_contested, verdict_key
+from engine.readings import LMC_ADVICE, overall_key, readings_in_order, result_contested, verdict_key
 from engine.report.common import (
     ACTION_STATUSES,
     SEVERITY_WORDS,
@@ -30,6 +30,7 @@ from engine.waive import unwaived_overall, waiver_lines
 
 LIGHTS = {status: said.light for status, said in ACTION_STATUSES.items()}
 OVERALL = {"no_risk": "no risk found", "risk": "risk of breach",
+           "contested": "risk of a notice (contested)",
            "cannot_tell": "cannot tell (some answers are missing)"}  # fmt: skip
 ASK = ("Before acting, talk to your LMC (Local Medical Committee): they advise practices on "
        "collective action and can check this plan with you.")  # fmt: skip
@@ -59,7 +60,7 @@ def practice_page(assessment: Assessment, rules: RuleSet) -> list[Block]:
     name = practice.get("name") or "Unnamed practice"
     blocks: list[Block] = [
         ("h1", f"{name}: collective-action plan check"),
-        ("p", f"Assessed as of {long_date(assessment.as_of)}. Overall: {OVERALL[assessment.overall]}."),
+        ("p", f"Assessed as of {long_date(assessment.as_of)}. Overall: {OVERALL[overall_key(assessment, rules)]}."),
     ]
     if unchecked_note(assessment.as_of, rules):
         blocks.append(("p", unchecked_note(assessment.as_of, rules)))

@@ -32,12 +32,13 @@ from engine.report.common import (
     unchecked_note,
     wrap,
 )
-from engine.readings import LMC_ADVICE, readings_in_order, result_contested, verdict_key
+from engine.readings import LMC_ADVICE, overall_key, readings_in_order, result_contested, verdict_key
 
 DISCLAIMER = "gpca is decision support, not legal advice. Check with your LMC before acting."
 OVERALL_LABELS = {
     "no_risk": "NO RISK FOUND",
     "risk": "RISK OF BREACH",
+    "contested": "RISK OF A NOTICE (CONTESTED)",
     "cannot_tell": "CANNOT TELL (some answers are missing)",
 }
 
@@ -72,7 +73,7 @@ def _header(assessment: Assessment, rules: RuleSet) -> str:
         f"Plan: {file_name(assessment.plan.path)}",
         f"Assessed as of: {long_date(assessment.as_of)}",
         f"Rules version: gpca {__version__}, rules {rules.digest[:12] or 'unknown'}",
-        f"Overall: {OVERALL_LABELS[assessment.overall]}",
+        f"Overall: {OVERALL_LABELS[overall_key(assessment, rules)]}",
     ]
     lines += wrap(unchecked_note(assessment.as_of, rules), "  ", "Note: ")
     return "\n".join(lines)

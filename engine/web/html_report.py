@@ -17,6 +17,7 @@ from engine.web.verdicts import assessment_dict
 DISCLAIMER = "gpca is decision support, not legal advice. Check with your LMC before acting."
 STATUS_LABELS = {status: said.title for status, said in ACTION_STATUSES.items()}
 OVERALL_LABELS = {"no_risk": "No risk found", "risk": "Risk of breach",
+                  "contested": "Risk of a notice (contested)",
                   "cannot_tell": "Cannot tell: some answers are missing"}  # fmt: skip
 STYLE = """
 @page { size: A4; margin: 16mm 15mm; }
@@ -80,7 +81,7 @@ def _meta(practice: dict[str, Any], data: dict[str, Any], rules: RuleSet) -> str
         ("Contract", practice.get("contract") or "not given"),
         ("Registered patients", _number(practice.get("registered_patients"))),
         ("Assessed as of", data["as_of_words"]),
-        ("Overall", OVERALL_LABELS[data["overall"]]),
+        ("Overall", OVERALL_LABELS["contested" if data["overall_contested"] else data["overall"]]),
         ("Rules version", f"gpca {__version__}, rules {rules.digest[:12] or 'unknown'}"),
     ]
     cells = "".join(f"<dt>{escape(k)}</dt><dd>{escape(str(v))}</dd>" for k, v in rows)

@@ -22,7 +22,7 @@ from engine.report.common import (
     unchecked_note,
     reading_heading,
 )
-from engine.readings import LMC_ADVICE, readings_in_order, result_contested, verdict_key
+from engine.readings import CONTESTED, LMC_ADVICE, overall_key, readings_in_order, result_contested, verdict_key
 from engine.web.plans import pointer_of
 
 
@@ -33,7 +33,8 @@ def assessment_dict(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
         "as_of": assessment.as_of,
         "as_of_words": long_date(assessment.as_of),
         "overall": assessment.overall,
-        "overall_words": OVERALL_WORDS[assessment.overall],
+        "overall_contested": overall_key(assessment, rules) == CONTESTED,
+        "overall_words": OVERALL_WORDS[overall_key(assessment, rules)],
         "unchecked_note": unchecked_note(assessment.as_of, rules),
         "action_statuses": [[status, said.counted] for status, said in ACTION_STATUSES.items()],
         "actions": [action_dict(v, assessment, rules) for v in assessment.actions],
