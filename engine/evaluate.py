@@ -37,8 +37,10 @@ from engine.model import (
     Constraint,
     Outcome,
     Plan,
+    Problem,
     RuleResult,
     RuleSet,
+    SourceLocation,
 )
 from engine.shard import Shard
 
@@ -287,8 +289,10 @@ class _Session:
                 if (rule_id, variant) in fired:
                     continue
                 questions = _questions(constraints[rule_id], view, self.day)
-                if not questions:
+                if questions is None:
                     return f"durable_rules dropped the verdict of {rule_id}"
+                if not questions:
+                    raise InputError([_not_computable(constraints[rule_id])])
                 self.questions[rule_id, variant] = questions
         return None
 
@@ -324,16 +328,29 @@ class _Session:
         return Scope(view, self.day, self.evaluator._constraints[rule_id].lets)
 
 
-def _questions(rule: Constraint, view: dict[str, Any], day: str) -> tuple[str, ...]:
+def _questions(rule: Constraint, view: dict[str, Any], day: str) -> tuple[str, ...] | None:
     """What the plan must answer to settle the rule, the scope first, then the test;
-    none when it settles it (so that one of the rule's durable rules must fire). Only
-    the unknown conditions ask: a known one cannot change the outcome."""
+    None when it settles it (so that one of the rule's durable rules must fire). Only
+    the unknown conditions ask: a known one cannot change the outcome. Nothing to ask
+    for an unsettled rule means a calculation in it has no value on these answers."""
     scope = Scope(view, day, rule.lets)
     applies, scope_missing = (True, set()) if rule.applies_when is None else weigh(rule.applies_when, scope)
     fails, test_missing = weigh(rule.fails_when, scope)
     if rule_outcome(applies, fails) != "cannot_tell":
-        return ()
+        return None
     return tuple(sorted(scope_missing)) + tuple(sorted(test_missing - scope_missing))
+
+
+def _not_computable(rule: Constraint) -> Problem:
+    """A rule no answer can settle: a term in it (such as a division by an answer of 0) has
+    no value. Neither pass nor fail can be said, and no question would help."""
+    return Problem(
+        "rule-not-computable",
+        f"the rule '{rule.id}' cannot be worked out for this plan: a calculation in it has no "
+        "value on the plan's answers (for example a division by 0)",
+        SourceLocation(rule.file, 1, 1) if rule.file else None,
+        hint="check the rule's arithmetic against the answers it reads, or tell the rule's authors",
+    )
 
 
 def _assert_derived(fact: dict[str, Any], derived: Derived, scope: Scope) -> None:

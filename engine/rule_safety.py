@@ -39,6 +39,37 @@ def let_findings(data: dict[str, Any]) -> list[Finding]:
     return findings
 
 
+def division_findings(data: dict[str, Any]) -> list[Finding]:
+    """Divisions by a term that is zero whatever the plan says: the rule could never be
+    worked out, and would answer neither pass nor fail."""
+    return [("division-by-zero", pointer, "this divides by a term that is always 0",
+             "divide by a number other than 0")
+            for pointer, divisor in _divisors(data) if _constant(divisor, data.get("let") or {}) == 0]
+
+
+def _divisors(node: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
+    if isinstance(node, dict):
+        division = node.get("div")
+        if isinstance(division, list) and len(division) == 2:
+            yield join_pointer(join_pointer(pointer, "div"), "1"), division[1]
+        for key, value in node.items():
+            if key not in ("examples", "message", "remedy", "sources", "notes"):
+                yield from _divisors(value, join_pointer(pointer, str(key)))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _divisors(value, f"{pointer}/{index}")
+
+
+def _constant(term: Any, lets: dict[str, Any]) -> Any:
+    """The term's value when it reads no plan answer and no date; None otherwise."""
+    from engine.conditions import Scope, term_value
+
+    try:
+        return term_value(term, Scope({}, "", lets))
+    except Exception:  # noqa: BLE001 - a malformed term is the schema's to report, not this check's
+        return None
+
+
 def _let_uses(node: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
     if isinstance(node, dict):
         if set(node) == {"let"} and isinstance(node["let"], str):

@@ -47,7 +47,8 @@ def validate_rule_document(doc: load.Document) -> list[Problem]:
     if not problems:
         problems = _id_problems(doc, data) + _period_problems(doc, data)
         problems += _param_problems(doc, data) if kind == "action" else []
-        findings = rule_safety.let_findings(data) + rule_safety.param_findings(data.get("params") or {})
+        findings = rule_safety.let_findings(data) + rule_safety.division_findings(data)
+        findings += rule_safety.param_findings(data.get("params") or {})
         problems += [_problem(doc, code, message, pointer, hint) for code, pointer, message, hint in findings]
         problems += _contested_severity_problems(doc, data) if kind == "constraint" else []
     return _sorted(problems)

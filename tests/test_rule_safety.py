@@ -10,7 +10,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from engine.lint import lint
-from engine.rule_safety import let_findings, param_findings
+from engine.rule_safety import division_findings, let_findings, param_findings
 from tests.hostile.engine_support import ROOT, gpca
 
 SLOTS_RULE = ROOT / "rules" / "constraints" / "nhs111-minimum-slots.yaml"
@@ -22,6 +22,28 @@ def test_a_let_used_but_never_defined_is_named_with_did_you_mean() -> None:
     assert let_findings(data) == [
         ("undefined-let", "/fails_when/lt/let", "the let 'min_slotz' is used but never defined",
          "did you mean 'min_slots'?")]  # fmt: skip
+
+
+def test_a_division_by_a_term_that_is_always_zero_is_named() -> None:
+    data = {"let": {"none": {"sub": [3, 3]}, "some": {"path": SLOTS}},
+            "fails_when": {"all": [{"path": SLOTS, "lt": {"div": [0, 0]}},
+                                   {"path": SLOTS, "lt": {"div": [9, {"let": "none"}]}},
+                                   {"path": SLOTS, "lt": {"div": [9, {"let": "some"}]}}]}}  # fmt: skip
+    found = ("division-by-zero", "this divides by a term that is always 0", "divide by a number other than 0")
+    assert division_findings(data) == [
+        (found[0], "/fails_when/all/0/lt/div/1", *found[1:]), (found[0], "/fails_when/all/1/lt/div/1", *found[1:])]
+
+
+def test_a_division_by_an_answer_of_zero_is_exit_2_naming_the_rule(tmp_path: Path) -> None:
+    rule = yaml.safe_load(SLOTS_RULE.read_text())
+    rule["fails_when"] = {"path": SLOTS, "lt": {"div": [10, {"sub": [{"path": SLOTS}, 3]}]}}
+    (tmp_path / "constraints").mkdir()
+    (tmp_path / "constraints" / SLOTS_RULE.name).write_text(yaml.safe_dump(rule), encoding="utf-8")
+    plan = yaml.safe_load((ROOT / "examples" / "riverside.yaml").read_text()) | {"actions": []}  # 3 slots
+    (tmp_path / "plan.yaml").write_text(yaml.safe_dump(plan), encoding="utf-8")
+    run = gpca("check", "--rules", tmp_path, tmp_path / "plan.yaml")
+    assert (run.code, run.clean) == (2, True)
+    assert f"{tmp_path}/constraints/{SLOTS_RULE.name}:1:1: error[rule-not-computable]: the rule " in run.err
 
 
 def test_a_let_defined_through_itself_or_a_cycle_is_named_once() -> None:
@@ -96,4 +118,7 @@ def test_every_rule_file_lint_passes_checks_without_an_internal_error(
     plan = yaml.safe_load((ROOT / "examples" / "riverside.yaml").read_text()) | {"actions": []}
     (rules / "plan.yaml").write_text(yaml.safe_dump(plan), encoding="utf-8")
     run = gpca("check", "--rules", rules, rules / "plan.yaml")
-    assert run.clean and run.code in (0, 1), run.err[-2000:]
+    # A calculation with no value on these answers (a division by an answer of 0) is the
+    # rule's problem for this plan, said as such; never an internal error.
+    refused = run.code == 2 and "error[rule-not-computable]" in run.err
+    assert run.clean and (run.code in (0, 1) or refused), run.err[-2000:]
