@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import jsonschema
@@ -11,6 +12,7 @@ import yaml
 from adviser_support import ROOT, evaluator, fixture_plan, rules
 from jsonschema import Draft4Validator
 from test_explain import run
+from test_junit import SCHEMA as JUNIT_SCHEMA
 from test_report import REPORT_SCHEMA
 from test_sarif import SCHEMA as SARIF_SCHEMA
 
@@ -211,3 +213,22 @@ def test_a_waiver_leaves_the_exit_code_as_the_verdict_says(tmp_path: Path) -> No
     plan = json.loads(out)["plans"][0]
     assert (code, err, plan["overall"], plan["overall_unwaived"]) == (1, "", "risk", "no_risk")
     assert json.loads(out)["summary"]["waived_findings"] == 2
+
+
+def test_junit_skips_the_waived_finding_with_its_reason_and_fails_the_other() -> None:
+    xml = render("junit", [reviewed(AGREED, LAPSED, STRAY)], rules())
+    JUNIT_SCHEMA.validate(xml)
+    suite = ET.fromstring(xml.encode("utf-8")).find("testsuite")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("28", "1", "1")
+    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    skipped, failure = cases[RULE].find("skipped"), cases[OTHER_RULE].find("failure")
+    assert (skipped.get("type"), skipped.get("message"), cases[RULE].find("failure")) == ("waived", AGREED_WORDS, None)
+    assert (failure.get("type"), failure.get("message")) == ("fail", "fail: breach of the core contract")
+    assert [name for name, case in cases.items() if len(case)] == [OTHER_RULE, RULE]  # the passes pass
+
+
+def test_gpca_check_writes_junit_and_exits_by_the_verdict(tmp_path: Path) -> None:
+    code, out, err = run("check", str(_plan_file(tmp_path, [_entry()])), "--format", "junit")
+    JUNIT_SCHEMA.validate(out)
+    assert (code, err) == (1, "")
+    assert '<skipped message="Waived by a local agreement: r (reference: x; approved by a; expires 2025-12-31)" type="waived" />' in out
