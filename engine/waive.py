@@ -114,5 +114,5 @@ def waived_findings(assessment: Assessment) -> int:
 
 def waiver_words(waiver: Waiver) -> str:
     """One applied waiver, as every reporter marks its finding."""
-    return (f"Waived by a local agreement: {waiver.reason} (reference: {waiver.reference}; approved by "
-            f"{waiver.approver}; expires {waiver.expires})")  # fmt: skip
+    return (f"Waived by a local agreement: {waiver.reason}; reference: {waiver.reference}; approved by "
+            f"{waiver.approver}; expires {waiver.expires}")  # fmt: skip

@@ -126,8 +126,8 @@ def test_gpca_check_exits_2_for_a_waiver_of_an_unknown_rule(tmp_path: Path) -> N
 
 
 # Every format marks the waived finding and counts it apart; none changes a verdict.
-AGREED_WORDS = ("Waived by a local agreement: ICB agreed exceptional switch-off (reference: ICB letter "
-                "2025-09-12; approved by ICB primary care lead; expires 2025-12-31)")  # fmt: skip
+AGREED_WORDS = ("Waived by a local agreement: ICB agreed exceptional switch-off; reference: ICB letter "
+                "2025-09-12; approved by ICB primary care lead; expires 2025-12-31")  # fmt: skip
 OTHER_RULE = "access-routes-throughout-core-hours"
 
 
@@ -135,8 +135,8 @@ def test_the_text_report_marks_the_waived_finding_and_counts_it_in_the_summary()
     lines = render("text", [reviewed(AGREED, LAPSED, STRAY)], rules()).splitlines()
     title = lines.index("    (online-consultation-open-core-hours)")
     assert lines[title + 1:title + 3] == [
-        "    Waived by a local agreement: ICB agreed exceptional switch-off (reference: ICB letter",
-        "    2025-09-12; approved by ICB primary care lead; expires 2025-12-31)",
+        "    Waived by a local agreement: ICB agreed exceptional switch-off; reference: ICB letter",
+        "    2025-09-12; approved by ICB primary care lead; expires 2025-12-31",
     ]
     assert sum(line.strip().startswith("Waived by") for line in lines) == 1  # the other finding is not waived
     assert lines[lines.index("Waivers (local agreements; they change no verdict):") + 1:][:2] == [
@@ -231,4 +231,12 @@ def test_gpca_check_writes_junit_and_exits_by_the_verdict(tmp_path: Path) -> Non
     code, out, err = run("check", str(_plan_file(tmp_path, [_entry()])), "--format", "junit")
     JUNIT_SCHEMA.validate(out)
     assert (code, err) == (1, "")
-    assert '<skipped message="Waived by a local agreement: r (reference: x; approved by a; expires 2025-12-31)" type="waived" />' in out
+    assert '<skipped message="Waived by a local agreement: r; reference: x; approved by a; expires 2025-12-31" type="waived" />' in out
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_the_shared_report_gives_the_waiver_beside_its_finding_on_page_one(fmt: str) -> None:
+    report = render(fmt, [reviewed(AGREED, LAPSED, STRAY)], rules())
+    page_one = report.split("Appendix")[0]
+    assert page_one.count(f"({AGREED_WORDS})") == 1  # the other finding is not waived
+    assert "Leaving out waived findings: risk of breach." in page_one
