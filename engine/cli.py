@@ -29,7 +29,7 @@ EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
 SUPPORTED_PYTHON = (3, 11)  # as pyproject.toml's requires-python
 EXIT_BY_OVERALL = {"no_risk": EXIT_NO_RISK, "risk": EXIT_RISK, "cannot_tell": EXIT_RISK}
-FORMATS = ("text", "json", "markdown", "html", "sarif", "github")
+FORMATS = ("text", "json", "markdown", "html", "sarif", "github", "junit")
 PLAN_SUFFIXES = (".yaml", ".yml")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

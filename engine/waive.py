@@ -100,3 +100,19 @@ def waiver_lines(assessment: Assessment) -> list[str]:
         f"{s.waiver.reference}; approved by {s.waiver.approver}; expires {s.waiver.expires}"
         for s in assessment.waivers
     ]
+
+
+def applied_waiver(assessment: Assessment, rule_id: str) -> Waiver | None:
+    """The waiver applied to ``rule_id``'s finding, if one is; the first, if the plan has several."""
+    return next((s.waiver for s in assessment.waivers if s.state == "applied" and s.waiver.rule == rule_id), None)
+
+
+def waived_findings(assessment: Assessment) -> int:
+    """How many of the assessment's findings (fail or cannot tell) an applied waiver covers."""
+    return sum(1 for r in assessment.results if r.outcome in FINDINGS and r.rule_id in assessment.waived)
+
+
+def waiver_words(waiver: Waiver) -> str:
+    """One applied waiver, as every reporter marks its finding."""
+    return (f"Waived by a local agreement: {waiver.reason}; reference: {waiver.reference}; approved by "
+            f"{waiver.approver}; expires {waiver.expires}")  # fmt: skip

@@ -330,6 +330,7 @@ def test_json_report_validates_and_keeps_every_result_field() -> None:
         "message": "",
         "reason": "",
         "earliest_note": "",
+        "waiver": None,
     }
     assert document["plans"][0]["actions"][0] == {
         "id": "switch-off-gp-connect-update-record",
@@ -345,6 +346,7 @@ def test_json_report_validates_and_keeps_every_result_field() -> None:
         "overall": {"no_risk": 1, "risk": 1, "cannot_tell": 0},
         "actions": {"safe": 1, "safe_with_cautions": 0, "risk": 1, "cannot_tell": 1},
         "outcomes": {"pass": 1, "fail": 2, "cannot_tell": 1, "not_applicable": 2},
+        "waived_findings": 0,
     }
     assert (document["gpca_version"], document["rules_digest"]) == ("0.1.0", RULES.digest)
     assert [p["overall"] for p in document["plans"]] == ["risk", "no_risk"]
@@ -411,7 +413,7 @@ def test_question_for_reads_the_shipped_plan_schema(monkeypatch: pytest.MonkeyPa
 def test_render_rejects_an_unknown_format() -> None:
     with pytest.raises(KeyError):
         render("yaml", [ASSESSMENT], RULES)
-    assert sorted(REPORTERS) == ["github", "html", "json", "markdown", "sarif", "text"]
+    assert sorted(REPORTERS) == ["github", "html", "json", "junit", "markdown", "sarif", "text"]
 
 
 @functools.cache

@@ -18,6 +18,7 @@ REPORTERS: dict[str, str] = {
     "json": "engine.report.json:render_json",
     "sarif": "engine.report.sarif:render_sarif",
     "github": "engine.report.github:render_github",
+    "junit": "engine.report.junit:render_junit_check",
     "markdown": "engine.report.markdown:render_markdown",
     "html": "engine.report.html:render_html",
 }

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from engine.model import Assessment, RuleSet, SourceLocation
-from engine.report.common import unchecked_note
+from engine.report.common import OVERALL_WORDS, plural, unchecked_note
 from engine.readings import result_contested
 from engine.report.locate import finding_location
 from engine.report.sarif import level, message
 from engine.report.suite_text import explain_mismatch
+from engine.waive import applied_waiver, unwaived_overall, waived_findings, waiver_words
 from engine.suite import SuiteResult
 
 COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
@@ -27,8 +28,22 @@ def render_github(assessments: list[Assessment], rules: RuleSet) -> str:
             title = f"gpca {result.rule_id}" + ("" if pack == "national" else f" ({pack} pack)")
             title += " - risks a notice (contested), take it to your LMC" if result_contested(result, rules) else ""
             command = COMMANDS[level(result.severity, result.outcome)]
-            lines.append(annotation(command, place.path, place.line, place.column, title, message(result)))
+            text = message(result)
+            waiver = applied_waiver(assessment, result.rule_id)
+            if waiver is not None:  # accepted by a local agreement: a notice, not a failure to fix
+                command, title, text = "notice", f"{title} (waived)", f"{text}\n{waiver_words(waiver)}"
+            lines.append(annotation(command, place.path, place.line, place.column, title, text))
+        lines += _waived_summary(assessment)
     return "".join(line + "\n" for line in lines)
+
+
+def _waived_summary(assessment: Assessment) -> list[str]:
+    waived = waived_findings(assessment)
+    if not waived:
+        return []
+    text = (f"{plural(waived, 'finding')} waived by a local agreement; leaving out waived findings: "
+            f"{OVERALL_WORDS[unwaived_overall(assessment)]}. A waiver changes no verdict.")  # fmt: skip
+    return [annotation("notice", assessment.plan.path, 1, 1, "gpca waivers", text)]
 
 
 def annotation(command: str, file: str, line: int, column: int, title: str, text: str) -> str:

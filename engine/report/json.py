@@ -6,9 +6,10 @@ import json
 from typing import Any
 
 from engine import __version__
-from engine.model import ActionVerdict, Assessment, Reading, RuleResult, RuleSet
+from engine.model import ActionVerdict, Assessment, Reading, RuleResult, RuleSet, Waiver, WaiverStatus
 from engine.readings import CONTESTED, overall_key, readings_in_order, result_contested
 from engine.report.common import STATUS_VALUES, counts, earliest_note, unchecked_note
+from engine.waive import applied_waiver, unwaived_overall, waived_findings
 
 OUTCOMES = ("pass", "fail", "cannot_tell", "not_applicable")
 OVERALLS = ("no_risk", "risk", "cannot_tell")
@@ -36,6 +37,8 @@ def _plan(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
         "unchecked_note": unchecked_note(assessment.as_of, rules),
         "overall": assessment.overall,
         "overall_contested": overall_key(assessment, rules) == CONTESTED,
+        "overall_unwaived": unwaived_overall(assessment),
+        "waivers": [_waiver_status(status) for status in assessment.waivers],
         "actions": [_action(verdict, rules) for verdict in assessment.actions],
         "results": [_result(result, assessment, rules) for result in assessment.results],
     }
@@ -55,9 +58,20 @@ def _action(verdict: ActionVerdict, rules: RuleSet) -> dict[str, Any]:
 
 def _result(result: RuleResult, assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
     fields = _result_fields(result, assessment, rules)
+    waiver = applied_waiver(assessment, result.rule_id)
+    fields["waiver"] = None if waiver is None else _waiver(waiver)
     if result_contested(result, rules):
         fields["readings"] = [_reading(r) for r in readings_in_order(rules.constraint(result.rule_id))]
     return fields
+
+
+def _waiver(waiver: Waiver) -> dict[str, str]:
+    return {"rule": waiver.rule, "reason": waiver.reason, "reference": waiver.reference,
+            "approver": waiver.approver, "expires": waiver.expires}  # fmt: skip
+
+
+def _waiver_status(status: WaiverStatus) -> dict[str, str]:
+    return {**_waiver(status.waiver), "state": status.state}
 
 
 def _reading(reading: Reading) -> dict[str, Any]:
@@ -92,4 +106,5 @@ def _summary(assessments: list[Assessment]) -> dict[str, Any]:
         "overall": counts((a.overall for a in assessments), OVERALLS),
         "actions": counts((v.status for a in assessments for v in a.actions), STATUS_VALUES),
         "outcomes": counts((r.outcome for a in assessments for r in a.results), OUTCOMES),
+        "waived_findings": sum(waived_findings(a) for a in assessments),
     }

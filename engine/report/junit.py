@@ -1,6 +1,10 @@
-"""`gpca test --format junit`: JUnit XML for CI, one <testsuite> per fixture file.
+"""JUnit XML for CI: `gpca test --format junit`, one <testsuite> per fixture file, and
+`gpca check --format junit`, one <testsuite> per plan.
 
-A failed expectation is a <failure>; a fixture file gpca cannot use is an <error>.
+In a test run a failed expectation is a <failure>, and a fixture file gpca cannot use is
+an <error>. In a check each applicable rule is a <testcase>: a finding that sets the exit
+code (a breach risk, or cannot tell) is a <failure>, and one a plan's waiver covers is
+<skipped>, with the waiver's reason; a caution or a pass passes.
 Validated in the tests against the Jenkins/Surefire junit-10.xsd (tests/schemas), the schema
 most JUnit readers accept. It has no `file` or `line` on <testcase>, so the file goes on the
 <testsuite> and the case's line into its name.
@@ -12,9 +16,12 @@ import itertools
 import xml.etree.ElementTree as ET
 
 from engine.errors import render_problem
-from engine.model import RuleSet
+from engine.model import BREACH_SEVERITIES, Assessment, RuleResult, RuleSet
+from engine.report.common import OUTCOME_WORDS, SEVERITY_WORDS, unchecked_note
+from engine.report.sarif import message as finding_message
 from engine.report.suite_text import explain_mismatch
 from engine.suite import CaseRun, FileError, SuiteResult
+from engine.waive import applied_waiver, waiver_words
 
 
 def render_junit(result: SuiteResult, rules: RuleSet) -> str:
@@ -65,3 +72,49 @@ def _error_suite(error: FileError) -> ET.Element:
 
 def _seconds(value: float) -> str:
     return f"{value:.3f}"
+
+
+def render_junit_check(assessments: list[Assessment], rules: RuleSet) -> str:
+    """`gpca check --format junit`: a <testsuite> per plan, a <testcase> per applicable rule."""
+    suites = [_plan_suite(assessment, rules) for assessment in assessments]
+    root = ET.Element("testsuites", name="gpca check", tests=_total(suites, "tests"),
+                      failures=_total(suites, "failures"), errors="0", time="0.000")  # fmt: skip
+    root.extend(suites)
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _plan_suite(assessment: Assessment, rules: RuleSet) -> ET.Element:
+    path = assessment.plan.path
+    cases = [_rule_case(r, assessment) for r in assessment.results if r.outcome != "not_applicable"]
+    failures = sum(1 for case in cases if case.find("failure") is not None)
+    skipped = sum(1 for case in cases if case.find("skipped") is not None)
+    suite = ET.Element("testsuite", name=f"{path} as of {assessment.as_of}", file=path, tests=str(len(cases)),
+                       failures=str(failures), errors="0", skipped=str(skipped), time="0.000")  # fmt: skip
+    suite.extend(cases)
+    note = unchecked_note(assessment.as_of, rules)
+    if note:
+        ET.SubElement(suite, "system-out").text = note
+    return suite
+
+
+def _rule_case(result: RuleResult, assessment: Assessment) -> ET.Element:
+    case = ET.Element("testcase", name=result.rule_id, classname=assessment.plan.path, time="0.000")
+    if not _sets_exit_code(result):
+        return case
+    waiver = applied_waiver(assessment, result.rule_id)
+    if waiver is not None:  # accepted by a local agreement gpca cannot check: shown, not failed
+        ET.SubElement(case, "skipped", message=waiver_words(waiver), type="waived")
+        return case
+    said = f"{OUTCOME_WORDS[result.outcome]}: {SEVERITY_WORDS[result.severity]}"
+    failure = ET.SubElement(case, "failure", message=said, type=result.outcome)
+    failure.text = finding_message(result)
+    return case
+
+
+def _sets_exit_code(result: RuleResult) -> bool:
+    return result.outcome == "cannot_tell" or (result.outcome == "fail" and result.severity in BREACH_SEVERITIES)
+
+
+def _total(suites: list[ET.Element], attribute: str) -> str:
+    return str(sum(int(suite.get(attribute, "0")) for suite in suites))

@@ -26,7 +26,7 @@ from engine.report.common import (
     unchecked_note,
 )
 from engine.trace import trace_rule
-from engine.waive import unwaived_overall, waiver_lines
+from engine.waive import applied_waiver, unwaived_overall, waiver_lines, waiver_words
 
 LIGHTS = {status: said.light for status, said in ACTION_STATUSES.items()}
 OVERALL = {"no_risk": "no risk found", "risk": "risk of breach",
@@ -93,7 +93,8 @@ def _action_row(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) 
 
 def _finding_words(assessment: Assessment, rule_id: str, rules: RuleSet) -> str:
     result = assessment.result(rule_id)
-    waived = " (waived by a local agreement)" if rule_id in assessment.waived else ""
+    waiver = applied_waiver(assessment, rule_id)
+    waived = f" ({waiver_words(waiver)})" if waiver is not None else ""
     earliest = earliest_note(rules.constraint(rule_id), assessment.plan.practice, assessment.as_of)
     waived += f" {earliest}" if earliest else ""
     if result.outcome == "cannot_tell":

@@ -10,10 +10,11 @@ import json
 from typing import Any
 
 from engine import __version__
-from engine.model import BREACH_SEVERITIES, ActionVerdict, Assessment, Constraint, RuleResult, RuleSet
+from engine.model import BREACH_SEVERITIES, ActionVerdict, Assessment, Constraint, RuleResult, RuleSet, Waiver
 from engine.readings import LMC_ADVICE, readings_in_order, result_contested
 from engine.report.common import ACTION_STATUS_LABELS, reading_heading, unchecked_note
 from engine.report.locate import finding_location
+from engine.waive import applied_waiver, waived_findings, waiver_words
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/gpca/gpca"
@@ -26,7 +27,8 @@ def render_sarif(assessments: list[Assessment], rules: RuleSet) -> str:
     driver = {"name": "gpca", "version": __version__, "informationUri": INFORMATION_URI,
               "rules": [_rule(rule) for rule in rules.constraints]}  # fmt: skip
     run: dict[str, Any] = {"tool": {"driver": driver}, "results": results,
-           "properties": {"actions": [_verdict(v, a) for a in assessments for v in a.actions]}}  # fmt: skip
+           "properties": {"actions": [_verdict(v, a) for a in assessments for v in a.actions],
+                          "waivedFindings": sum(waived_findings(a) for a in assessments)}}  # fmt: skip
     notes = sorted({unchecked_note(a.as_of, rules) for a in assessments} - {""})
     if notes:
         run["invocations"] = [{"executionSuccessful": True, "toolExecutionNotifications": [
@@ -66,7 +68,7 @@ def _result(result: RuleResult, assessment: Assessment, rules: RuleSet, index: d
     place = finding_location(result, assessment, rules)
     region = {"startLine": place.line, "startColumn": place.column}
     location = {"physicalLocation": {"artifactLocation": {"uri": place.path}, "region": region}}
-    return {
+    entry = {
         "ruleId": result.rule_id,
         "ruleIndex": index[result.rule_id],
         "level": level(result.severity, result.outcome),
@@ -78,6 +80,18 @@ def _result(result: RuleResult, assessment: Assessment, rules: RuleSet, index: d
                        "actionStatuses": {v.action_id: v.status for v in assessment.actions
                                           if v.action_id in result.attributed_to}},  # fmt: skip
     }
+    waiver = applied_waiver(assessment, result.rule_id)
+    if waiver is not None:
+        entry["suppressions"] = [_suppression(waiver)]
+    return entry
+
+
+def _suppression(waiver: Waiver) -> dict[str, Any]:
+    """SARIF's own mark for a result accepted outside the tool: the plan's waiver, which
+    the plan's author, not a comment in the scanned file, recorded."""
+    return {"kind": "external", "status": "accepted", "justification": waiver_words(waiver),
+            "properties": {"reason": waiver.reason, "reference": waiver.reference,
+                           "approver": waiver.approver, "expires": waiver.expires}}  # fmt: skip
 
 
 def _contested_message(result: RuleResult, rules: RuleSet) -> str:

@@ -17,6 +17,7 @@ from engine.model import (
 from engine.report.common import (
     ACTION_STATUS_COUNTED,
     ACTION_STATUS_LABELS,
+    OVERALL_WORDS,
     SEVERITY_WORDS,
     count_phrase,
     earliest_note,
@@ -33,6 +34,7 @@ from engine.report.common import (
     wrap,
 )
 from engine.readings import LMC_ADVICE, overall_key, readings_in_order, result_contested, verdict_key
+from engine.waive import applied_waiver, unwaived_overall, waived_findings, waiver_lines, waiver_words
 
 DISCLAIMER = "gpca is decision support, not legal advice. Check with your LMC before acting."
 OVERALL_LABELS = {
@@ -60,6 +62,8 @@ def _plan_report(assessment: Assessment, rules: RuleSet) -> str:
     not_applicable = _not_applicable(assessment, rules)
     if not_applicable:
         sections.append(not_applicable)
+    if assessment.waivers:
+        sections.append(_waivers_section(assessment))
     sections.append(_summary(assessment))
     return "\n\n".join(sections)
 
@@ -111,6 +115,9 @@ def _finding(
     constraint = rules.constraint(result.rule_id)
     body, deeper = indent + "  ", indent + "    "
     lines = wrap(f"- {constraint.title} ({constraint.id})", body, indent)
+    waiver = applied_waiver(assessment, result.rule_id)
+    if waiver is not None:
+        lines += wrap(plain(waiver_words(waiver)), body)
     if result.outcome == "cannot_tell":
         lines.append(f"{body}We cannot tell until the plan answers:")
         for path in result.missing:
@@ -181,7 +188,19 @@ def _summary(assessment: Assessment) -> str:
     rule_part = f"{plural(len(assessment.results), 'constraint')} checked: "
     rule_part += count_phrase(outcomes, RULE_TALLY_WORDS)
     text = f"{action_part}; {rule_part}"
+    waived = waived_findings(assessment)
+    if waived:
+        text += (f"; {plural(waived, 'finding')} waived (leaving out waived findings: "
+                 f"{OVERALL_WORDS[unwaived_overall(assessment)]})")  # fmt: skip
     return "\n".join(wrap(text))
+
+
+def _waivers_section(assessment: Assessment) -> str:
+    """Every waiver the plan records, applied, expired or unmatched: none is dropped unseen."""
+    lines = ["Waivers (local agreements; they change no verdict):"]
+    for line in waiver_lines(assessment):
+        lines += wrap(plain(f"- {line}"), "    ", "  ")
+    return "\n".join(lines)
 
 
 # A failing guidance or advisory rule is a caution, never a "fail" beside "no risk found".
