@@ -500,11 +500,13 @@ def _folder_problems(root: Path, doc: Document) -> list[Problem]:
 
 
 def _build_ruleset(roots: list[Path], documents: list[tuple[Path, Document]]) -> RuleSet:
+    from engine.packs import is_national
+
     constraints, actions, flows = [], [], []
-    builtin = builtin_rules_dir().resolve()
+    builtin = builtin_rules_dir()
     publishers: dict[Path, str] = {}
     for root, doc in documents:
-        pack = "national" if root.resolve() == builtin else root.name
+        pack = "national" if is_national(root, builtin) else root.name
         if doc.data["kind"] == "constraint":
             constraints.append(_constraint(doc, pack))
         elif doc.data["kind"] == "data_flow":
@@ -519,7 +521,23 @@ def _build_ruleset(roots: list[Path], documents: list[tuple[Path, Document]]) ->
         directories=tuple(str(root) for root in roots),
         digest=_ruleset_digest(documents),
         flows=tuple(sorted(flows, key=lambda flow: flow.id)),
+        origins=_origins(roots, builtin),
     )
+
+
+def _origins(roots: list[Path], builtin: Path) -> tuple[str, ...]:
+    """Each rules directory as reports name it: its pack, and where it is in the project."""
+    from engine.packs import is_national
+    from engine.project import find_project_quietly, shown_path
+
+    project = find_project_quietly(Path.cwd())
+    named = []
+    for root in roots:
+        pack = "national" if is_national(root, builtin) else root.name
+        outside = project is None or not root.resolve().is_relative_to(project.root.resolve())
+        where = "built-in" if outside and root.resolve() == builtin.resolve() else shown_path(root, project)
+        named.append(f"{pack} ({where})")
+    return tuple(named)
 
 
 def _data_flow(doc: Document, pack: str) -> DataFlow:
