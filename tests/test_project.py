@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from test_cli import run_cli
 
+from engine import load
 from engine.errors import InputError
 from engine.project import Project, find_project
 
@@ -157,3 +158,15 @@ def test_impact_base_archives_the_projects_rules(tmp_path: Path, monkeypatch: py
     code, out, err = run_cli(["impact", "--base", "HEAD"])
     assert (code, err) == (0, "")
     assert out.splitlines()[0].startswith("### gpca impact: 2 verdict changes in 1 of ")
+
+
+def test_the_installed_rules_are_built_in_even_from_a_virtualenv_in_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_project(tmp_path)
+    installed = tmp_path / ".venv" / "engine" / "_data" / "rules"
+    shutil.copytree(ROOT / "rules", installed)
+    monkeypatch.setattr(load, "builtin_rules_dir", lambda: installed)
+    monkeypatch.chdir(tmp_path)
+    origins = load.rule_origins([installed, tmp_path / "my-rules", ROOT / "packs" / "example-lmc"])
+    assert origins == ("national (built-in)", "national (my-rules/)", f"example-lmc ({ROOT}/packs/example-lmc/)")
