@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from test_cli import run_cli
 
 from engine import load
 from engine.errors import InputError
-from engine.project import Project, find_project
+from engine.project import Project, find_project, shown_path
 
 ROOT = Path(__file__).resolve().parent.parent
 NHS111 = Path("constraints") / "nhs111-minimum-slots.yaml"
@@ -39,6 +42,21 @@ def test_a_gpca_toml_names_the_rules_relative_to_itself(tmp_path: Path) -> None:
     (tmp_path / "gpca.toml").write_text('rules = ["r"]\n', "utf-8")
     found = find_project(tmp_path / "deep" / "er")
     assert found == Project(tmp_path.resolve(), tmp_path.resolve() / "gpca.toml", (tmp_path.resolve() / "r",), ())
+
+
+FOLDER_NAMES = st.lists(st.text("abcxyz-_", min_size=1, max_size=6), min_size=1, max_size=4)
+
+
+@given(below=FOLDER_NAMES)
+def test_every_folder_below_the_config_finds_it_and_is_shown_relative_to_it(below: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as temp:
+        top = Path(temp).resolve()
+        deep = top.joinpath(*below)
+        deep.mkdir(parents=True)
+        (top / "gpca.toml").write_text("", "utf-8")
+        project = find_project(deep)
+        assert project == Project(top, top / "gpca.toml")
+        assert shown_path(deep, project) == "/".join(below) + "/"
 
 
 def test_a_pyproject_without_tool_gpca_ends_the_walk_with_no_project(tmp_path: Path) -> None:
