@@ -8,6 +8,7 @@ command line); 3 a bug in gpca.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -222,7 +223,8 @@ def docs_command(check_only: bool, path: Path | None, rule_dirs: tuple[Path, ...
 
     if path is None:
         project = current_project(click.get_current_context())
-        path = project.root / "docs" / "rules.md" if project else Path("docs/rules.md")
+        # relative, so the messages name the file as the user would type it
+        path = Path(os.path.relpath(project.root / "docs" / "rules.md")) if project else Path("docs/rules.md")
     text = render_catalogue(load_rules(list(rule_dirs) or None))
     if not path.parent.is_dir():
         _docs_problem(path, f"there is no folder '{escape.plain(path.parent)}'",

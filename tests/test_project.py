@@ -161,7 +161,7 @@ def test_docs_writes_the_projects_own_catalogue_from_a_subfolder(tmp_path: Path,
     assert run_cli(["docs", "--check"])[0] == 0
     rule = tmp_path / "my-rules" / NHS111
     rule.write_text(rule.read_text("utf-8").replace(NEW_TITLE, "Another title"), "utf-8")
-    assert run_cli(["docs", "--check"])[0] == 1
+    assert run_cli(["docs", "--check"]) == (1, "", "../docs/rules.md is out of date; run 'gpca docs ../docs/rules.md'\n")
 
 
 def test_impact_base_archives_the_projects_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
