@@ -68,7 +68,7 @@ def load_rules_cached(directories: Sequence[Path] | None = None) -> RuleSet:
         return load.load_rules(directories)
     stored = _verified(entry, current, key)
     if stored is not None:
-        return stored
+        return msgspec.structs.replace(stored, origins=load.rule_origins([Path(d) for d in stored.directories]))
     rules = load.load_rules(directories)
     encoded = msgspec.msgpack.encode(rules)
     _store(entry, _Entry(__version__, current, encoded, _mac(key, __version__, current, encoded)))

@@ -21,6 +21,7 @@ from engine import __version__
 
 if TYPE_CHECKING:  # the model is imported when a command runs, not at start-up
     from engine.model import Problem
+    from engine.project import Project
 
 EXIT_NO_RISK = 0
 EXIT_RISK = 1  # a risk of breach, or one that cannot be ruled out
@@ -87,8 +88,33 @@ def rules_option(command: F) -> F:
         multiple=True,
         metavar="DIR",
         type=RulesSource(),
-        help="Read rules from DIR, or from an installed pack given as py:PACKAGE (repeatable).",
+        callback=_project_rules,
+        help="Read rules from DIR, or from an installed pack given as py:PACKAGE (repeatable; "
+        "default: the project's rules, named in pyproject.toml [tool.gpca] or gpca.toml).",
     )(command)
+
+
+def _project_rules(ctx: click.Context, _param: click.Parameter, value: tuple[Path, ...]) -> tuple[Path, ...]:
+    """Without --rules, the rules of the project gpca runs in (engine/project.py), if any."""
+    if value:
+        return value
+    project = current_project(ctx)
+    return project.rules if project else ()
+
+
+def current_project(ctx: click.Context) -> Project | None:
+    """The project around the current directory, read once per command; exit 2 if malformed."""
+    from engine.errors import InputError
+    from engine.project import find_project
+
+    if "gpca.project" not in ctx.meta:
+        try:
+            ctx.meta["gpca.project"] = find_project(Path.cwd())
+        except InputError as error:
+            _echo_problems(error)
+            ctx.exit(EXIT_INPUT)
+    project: Project | None = ctx.meta["gpca.project"]
+    return project
 
 
 def guarded(command: F) -> F:

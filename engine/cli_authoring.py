@@ -8,13 +8,23 @@ command line); 3 a bug in gpca.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
 import click
 
 from engine import escape
-from engine.cli import EXIT_INPUT, EXIT_NO_RISK, EXIT_RISK, debug_option, echo_output, guarded, rules_option
+from engine.cli import (
+    EXIT_INPUT,
+    EXIT_NO_RISK,
+    EXIT_RISK,
+    current_project,
+    debug_option,
+    echo_output,
+    guarded,
+    rules_option,
+)
 
 EXIT_FAILED = EXIT_RISK  # expectations failed, or lint findings: the author's to fix
 TEST_FORMATS = ("text", "junit", "github")
@@ -108,7 +118,7 @@ def test_command(paths: tuple[Path, ...], fmt: str, outputs: list[tuple[str, Pat
 
     rules = load_rules(list(rule_dirs) or None)
     roots = list(rule_dirs) or [builtin_rules_dir().parent]
-    files = fixture_files(paths or default_fixture_paths(roots, Path(".")))
+    files = fixture_files(paths or _project_fixtures(rule_dirs) or default_fixture_paths(roots, Path(".")))
     if not files:
         raise click.UsageError("no fixture files found; name a PATH.")
     check_outputs(outputs, TEST_FORMATS, tuple(files))  # before the run: a bad path costs no wait
@@ -119,6 +129,12 @@ def test_command(paths: tuple[Path, ...], fmt: str, outputs: list[tuple[str, Pat
     if show_coverage or minimum is not None:
         code = max(code, _coverage(result, rules, minimum))
     click.get_current_context().exit(code)
+
+
+def _project_fixtures(rule_dirs: tuple[Path, ...]) -> list[Path]:
+    """The project's fixtures, when the rules are the project's own (no --rules given)."""
+    project = current_project(click.get_current_context())
+    return list(project.fixtures) if project and rule_dirs == project.rules else []
 
 
 def _render_suite(fmt: str, result, rules) -> str:  # type: ignore[no-untyped-def]
@@ -184,7 +200,8 @@ def impact_command(paths: tuple[Path, ...], base: str | None, old_dirs: tuple[Pa
     new = load_rules(new_list)
     here = Path(".")
     roots = [d for d in new_list if d.resolve() != builtin_rules_dir().resolve()] or [builtin_rules_dir().parent]
-    targets = list(paths) or default_fixture_paths(roots, here) + ([here / "examples"] if (here / "examples").is_dir() else [])
+    fixtures = _project_fixtures(tuple(new_list)) or default_fixture_paths(roots, here)
+    targets = list(paths) or fixtures + ([here / "examples"] if (here / "examples").is_dir() else [])
     with tempfile.TemporaryDirectory(prefix="gpca-impact-") as temp:
         old = load_rules(old_rules_from_git(new_list, base, Path(temp)) if base else list(old_dirs))
         changes = compare(old, new, targets)
@@ -194,15 +211,20 @@ def impact_command(paths: tuple[Path, ...], base: str | None, old_dirs: tuple[Pa
 
 @click.command("docs")
 @click.option("--check", "check_only", is_flag=True, help="Exit 1 if PATH is not up to date, instead of writing it.")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default=Path("docs/rules.md"))
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @rules_option
 @debug_option
 @guarded
-def docs_command(check_only: bool, path: Path, rule_dirs: tuple[Path, ...]) -> None:
-    """Write the rule catalogue document (default docs/rules.md) from the rule files."""
+def docs_command(check_only: bool, path: Path | None, rule_dirs: tuple[Path, ...]) -> None:
+    """Write the rule catalogue document (default docs/rules.md, in the project's top
+    folder inside a project) from the rule files."""
     from engine.catalogue_doc import render_catalogue
     from engine.load import load_rules
 
+    if path is None:
+        project = current_project(click.get_current_context())
+        # relative, so the messages name the file as the user would type it
+        path = Path(os.path.relpath(project.root / "docs" / "rules.md")) if project else Path("docs/rules.md")
     text = render_catalogue(load_rules(list(rule_dirs) or None))
     if not path.parent.is_dir():
         _docs_problem(path, f"there is no folder '{escape.plain(path.parent)}'",

@@ -500,11 +500,13 @@ def _folder_problems(root: Path, doc: Document) -> list[Problem]:
 
 
 def _build_ruleset(roots: list[Path], documents: list[tuple[Path, Document]]) -> RuleSet:
+    from engine.packs import is_national
+
     constraints, actions, flows = [], [], []
-    builtin = builtin_rules_dir().resolve()
+    builtin = builtin_rules_dir()
     publishers: dict[Path, str] = {}
     for root, doc in documents:
-        pack = "national" if root.resolve() == builtin else root.name
+        pack = "national" if is_national(root, builtin) else root.name
         if doc.data["kind"] == "constraint":
             constraints.append(_constraint(doc, pack))
         elif doc.data["kind"] == "data_flow":
@@ -519,7 +521,28 @@ def _build_ruleset(roots: list[Path], documents: list[tuple[Path, Document]]) ->
         directories=tuple(str(root) for root in roots),
         digest=_ruleset_digest(documents),
         flows=tuple(sorted(flows, key=lambda flow: flow.id)),
+        origins=rule_origins(roots),
     )
+
+
+def rule_origins(roots: Sequence[Path]) -> tuple[str, ...]:
+    """Each rules directory as reports name it, e.g. "national (rules/)": its pack, and
+    where it is in the project around the current directory (so never cached with the rules)."""
+    from engine.packs import is_national
+    from engine.project import find_project_quietly
+
+    builtin = builtin_rules_dir()
+    project = find_project_quietly(Path.cwd())
+    packs = ["national" if is_national(root, builtin) else root.name for root in roots]
+    return tuple(f"{pack} ({_origin_place(root, builtin, project)})" for pack, root in zip(packs, roots))
+
+
+def _origin_place(root: Path, builtin: Path, project: Any) -> str:
+    from engine.project import shown_path
+
+    # the installed copy is "built-in" even from a virtualenv inside the project
+    projects_own = project is not None and root.resolve() in [own.resolve() for own in project.rules]
+    return "built-in" if root.resolve() == builtin.resolve() and not projects_own else shown_path(root, project)
 
 
 def _data_flow(doc: Document, pack: str) -> DataFlow:

@@ -225,6 +225,7 @@ class RuleSet(Struct, frozen=True):
         """Whether ``day`` is after the date the rules' sources were last checked to."""
         return self.sources_checked_to is not None and day > self.sources_checked_to
     flows: tuple[DataFlow, ...] = ()  # the data flows every practice has (rules/data-flows/)
+    origins: tuple[str, ...] = ()  # each directory as reports name it, e.g. "national (rules/)"
 
     def constraint(self, rule_id: str) -> Constraint:
         return next(rule for rule in self.constraints if rule.id == rule_id)

@@ -27,8 +27,16 @@ def layered_roots(directories: Sequence[Path], builtin: Path) -> list[Path]:
     """The directories to load, with the national rules first when a pack layers over them."""
     roots = [Path(d) for d in directories]
     wants_national = any(manifest(root).get("layers_over") == "national" for root in roots)
-    has_national = any(root.resolve() == builtin.resolve() for root in roots)
+    has_national = any(is_national(root, builtin) for root in roots)
     return [builtin, *roots] if wants_national and not has_national else roots
+
+
+def is_national(root: Path, builtin: Path) -> bool:
+    """The built-in rules, or a copy of them being edited: a whole rule set (it has a
+    ``ruleset.yaml``) that is no pack (it has no ``pack.yaml``)."""
+    if root.resolve() == builtin.resolve():
+        return True
+    return (root / "ruleset.yaml").is_file() and not (root / MANIFEST).exists()
 
 
 def manifest(root: Path) -> dict[str, Any]:

@@ -101,3 +101,17 @@ def test_a_rule_directory_holding_a_fifo_is_left_to_the_loader(monkeypatch: pyte
     rules_file = _one_rule_dir(monkeypatch, tmp_path)
     os.mkfifo(rules_file.parent / "odd.yaml")
     assert cache._sources(None) is None
+
+
+def test_a_cached_rule_set_names_its_rules_from_where_gpca_runs_now(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _one_rule_dir(monkeypatch, tmp_path)
+    (tmp_path / "gpca.toml").write_text('rules = ["rules"]\n', "utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "pyproject.toml").write_text('[project]\nname = "other"\n', "utf-8")
+    monkeypatch.chdir(tmp_path)
+    first = cache.load_rules_cached(None)
+    monkeypatch.chdir(tmp_path / "elsewhere")  # a project with no [tool.gpca]: no project
+    second = cache.load_rules_cached(None)
+    assert (first.origins, second.origins) == (("national (rules/)",), ("national (built-in)",))

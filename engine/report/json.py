@@ -19,6 +19,7 @@ def render_json(assessments: list[Assessment], rules: RuleSet) -> str:
     document = {
         "gpca_version": __version__,
         "rules_digest": rules.digest,
+        "rules_used": list(rules.origins),
         "sources_checked_to": rules.sources_checked_to,
         "plans": [_plan(assessment, rules) for assessment in assessments],
         "summary": _summary(assessments),

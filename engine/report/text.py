@@ -76,7 +76,8 @@ def _header(assessment: Assessment, rules: RuleSet) -> str:
         f"{name} (ODS code {ods})",
         f"Plan: {file_name(assessment.plan.path)}",
         f"Assessed as of: {long_date(assessment.as_of)}",
-        f"Rules version: gpca {__version__}, rules {rules.digest[:12] or 'unknown'}",
+        f"Rules version: gpca {__version__}, rules {rules.digest[:12] or 'unknown'}"
+        + (f" from {', '.join(rules.origins)}" if rules.origins else ""),
         f"Overall: {OVERALL_LABELS[overall_key(assessment, rules)]}",
     ]
     lines += wrap(unchecked_note(assessment.as_of, rules), "  ", "Note: ")
