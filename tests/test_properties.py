@@ -100,8 +100,14 @@ def test_durable_rules_and_the_reference_evaluator_agree_on_lists_of_answers(pla
 
 
 def _findings_by_action(plan: Plan) -> dict[str, set[str]]:
+    """Each action's failing findings. A doubt ("cannot tell") is put down to every action
+    that writes an answer the rule reads, whether or not the write can tip it, so removing
+    one action may hand another a doubt it did not carry: that errs towards a question,
+    never towards SAFE, and is left out here."""
     found: dict[str, set[str]] = {}
     for result in EVALUATOR.assess(plan).results:
+        if result.outcome != "fail":
+            continue
         for cause in result.attributed_to:
             if cause != PRACTICE:
                 found.setdefault(cause, set()).add(result.rule_id)
