@@ -10,11 +10,17 @@ from test_cli import run_cli
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_impact_of_a_changed_divisor(tmp_path: Path) -> None:
+def _rules_with_divisor(tmp_path: Path, divisor: int) -> Path:
+    """A copy of the rules whose NHS 111 minimum divides the list size by ``divisor``."""
     new = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", new)
     rule = new / "constraints" / "nhs111-minimum-slots.yaml"
-    rule.write_text(rule.read_text("utf-8").replace("3000]", "2500]"), "utf-8")
+    rule.write_text(rule.read_text("utf-8").replace("3000]", f"{divisor}]"), "utf-8")
+    return new
+
+
+def test_impact_of_a_changed_divisor(tmp_path: Path) -> None:
+    new = _rules_with_divisor(tmp_path, 2500)
     code, out, _ = run_cli(["impact", "--old", str(ROOT / "rules"), "--new", str(new),
                             str(ROOT / "fixtures" / "nhs111")])  # fmt: skip
     assert code == 0
@@ -32,10 +38,7 @@ def test_impact_against_a_git_revision_with_no_change() -> None:
 
 
 def test_a_rule_that_now_passes_is_explained_by_what_kept_it_quiet(tmp_path: Path) -> None:
-    new = tmp_path / "rules"
-    shutil.copytree(ROOT / "rules", new)
-    rule = new / "constraints" / "nhs111-minimum-slots.yaml"
-    rule.write_text(rule.read_text("utf-8").replace("3000]", "7000]"), "utf-8")
+    new = _rules_with_divisor(tmp_path, 7000)
     code, out, _ = run_cli(["impact", "--old", str(ROOT / "rules"), "--new", str(new),
                             str(ROOT / "fixtures" / "nhs111" / "slots-6000-one.yaml")])  # fmt: skip
     rows = [line for line in out.splitlines() if "| rule nhs111-minimum-slots |" in line]
