@@ -526,3 +526,14 @@ def test_assess_says_when_the_date_is_after_the_sources_were_checked(planner: Pl
     plan["assessed_on"] = "2026-11-29"
     _, reply = post_json(planner, "/api/assess", plan)
     assert reply["assessment"]["unchecked_note"] == ""
+
+
+def test_an_actions_remedy_is_said_once_after_its_findings(planner: PlannerServer) -> None:
+    rules = load_rules()
+    instead = rules.action("withdraw-secondary-use-data-sharing").instead
+    _, reply = post_json(planner, "/api/assess", riverside())
+    action = next(a for a in reply["assessment"]["actions"] if a["id"] == "withdraw-secondary-use-data-sharing")
+    assert (action["instead"], [f["remedy"] for f in action["findings"]]) == (instead, [""] * len(action["findings"]))
+    status, _, body = request(planner, "POST", "/api/report", json.dumps(riverside()).encode(),
+                              {"Content-Type": "application/json"})  # fmt: skip
+    assert (status, body.decode().count("What to do instead:</strong> Withdraw only from voluntary")) == (200, 1)

@@ -105,6 +105,8 @@ def _action(action: dict[str, Any], ahead: list[dict[str, Any]]) -> str:
     if not findings:
         lines.append("<p>Nothing this action changes goes against a rule in effect on this date.</p>")
     lines += [_finding(f) for f in findings]
+    if action["instead"]:
+        lines.append(f"<p><strong>What to do instead:</strong> {escape(action['instead'])}</p>")
     lines.append(_timeline(ahead))
     lines.append("</section>")
     return "\n".join(lines)

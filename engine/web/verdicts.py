@@ -62,6 +62,8 @@ def action_dict(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) 
                       else phase_note(action, assessment.as_of, "This action", in_words=True),
         "findings": [finding_dict(r, assessment, rules, action) for r in results],
         "cautions": [finding_dict(r, assessment, rules, action) for r in cautions],
+        # said once, after its findings, however many there are
+        "instead": action.instead if any(r.outcome == "fail" for r in results) else "",
     }
 
 
@@ -76,8 +78,8 @@ def finding_dict(result: RuleResult, assessment: Assessment, rules: RuleSet,
         "severity": result.severity,
         "severity_words": SEVERITY_WORDS[result.severity],
         "message": result.message,
-        # said once: a chosen action's own `instead`, written for it, else the rule's remedy
-        "remedy": (action.instead if action is not None and action.instead else result.remedy) if failed else "",
+        # an action's own `instead` is said once on the action; else the rule's remedy
+        "remedy": result.remedy if failed and (action is None or not action.instead) else "",
         "sources": [
             {"title": s.title, "url": s.url, "confidence": s.confidence}
             for s in constraint.sources

@@ -253,3 +253,12 @@ def test_the_form_can_be_filled_by_keyboard_alone(page: Any) -> None:
     page.keyboard.press("ArrowDown" if page.evaluate("document.activeElement.tagName") == "SELECT" else "Space")
     settled(page)
     assert shown_verdicts(page) == engine_verdicts(stored_plan(page))
+
+
+def test_a_filled_plan_fits_a_phone_without_scrolling_sideways(page: Any) -> None:
+    upload(page, RIVERSIDE)
+    page.check("#show-all")
+    for width in (320, 390):
+        page.set_viewport_size({"width": width, "height": 844})
+        settled(page)
+        assert page.evaluate("document.documentElement.scrollWidth") == width

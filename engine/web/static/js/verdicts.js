@@ -10,6 +10,7 @@ export function actionVerdict(verdict, asOf) {
     verdict.findings.length + verdict.cautions.length === 0
       ? h("p", {}, "Nothing this action changes goes against a rule in effect on this date.") : null,
     [...verdict.findings, ...verdict.cautions].map(finding),
+    verdict.instead ? insteadBox(verdict.instead) : null,
     timeline(verdict.timeline || []),
   ];
 }
@@ -41,7 +42,11 @@ export function finding(item) {
     item.sources.slice(0, 1).map((s) => h("p", { class: "meta" }, `Source (${s.confidence} confidence): `,
       s.url ? h("a", { href: s.url, rel: "noreferrer noopener", target: "_blank" }, s.title) : s.title)),
     readings(item),
-    instead ? h("div", { class: "instead" }, h("p", {}, h("strong", {}, "What to do instead: "), instead)) : null);
+    instead ? insteadBox(instead) : null);
+}
+
+function insteadBox(words) {
+  return h("div", { class: "instead" }, h("p", {}, h("strong", {}, "What to do instead: "), words));
 }
 
 function questionLink(missing) {
