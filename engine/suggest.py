@@ -23,6 +23,7 @@ from jsonschema import Draft202012Validator
 from msgspec import Struct
 
 from engine.apply import apply_effects, conflicting_actions, practice_view
+from engine.compile import paths_in
 from engine.conditions import Scope, holds, rule_outcome
 from engine.dates import shift_days
 from engine.explain import deciding, value_words
@@ -162,6 +163,7 @@ def candidate_changes(evaluator: Evaluator, assessment: Assessment, rule_id: str
               for leaf in deciding(step)]  # fmt: skip
     changes = [c for leaf in leaves for c in _leaf_changes(evaluator, assessment, leaf)]
     causes = [a for a in assessment.result(rule_id).attributed_to if a != PRACTICE]
+    changes += [c for a in causes for c in _narrower(evaluator, assessment.plan, a)]
     changes += [Change("drop", a, None, f"leave out the action {a}") for a in causes]
     return [c for i, c in enumerate(changes) if c not in changes[:i]]  # a value may be a list: unhashable
 
@@ -182,6 +184,18 @@ def _leaf_changes(evaluator: Evaluator, assessment: Assessment, leaf: Step) -> l
                 for v in values if _valid(schema, v)]  # fmt: skip
     return [Change("set", leaf.path, v, f"change {leaf.path} from {value_words(leaf.actual)} to "
                    f"{value_words(v)} ({need})") for v in values]  # fmt: skip
+
+
+def _narrower(evaluator: Evaluator, plan: Plan, action_id: str) -> list[Change]:
+    """The action with another choice of what it covers: each other value of a parameter
+    that selects which of its effects apply (a withdrawal's scope, say)."""
+    action = evaluator.rules.action(action_id)
+    chosen = next(c for c in plan.actions if c.id == action_id)
+    selectors = sorted({name for e in action.effects if e.when is not None for name in paths_in(e.when)})
+    return [Change("param", f"{action_id}.{name}", value,
+                   f"keep the action but set its parameter {action_id}.{name} to {value_words(value)}")
+            for name in selectors for value in action.params.get(name, {}).get("enum", ())
+            if value != chosen.params.get(name)]  # fmt: skip
 
 
 def _param_writer(evaluator: Evaluator, plan: Plan, path: str) -> str | None:

@@ -10,7 +10,7 @@ from strategies import plans
 from test_explain import run
 
 from engine.advise import advise, largest_safe_subset, render_advice
-from engine.load import builtin_schema
+from engine.load import builtin_schema, load_plan
 from engine.model import SAFE_STATUSES, ChosenAction, Plan, replace
 from engine.reference import reference_outcomes
 from engine.suggest import (MAX_CANDIDATES, Change, Fix, apply_change, candidate_changes, findings, fixes,
@@ -159,3 +159,15 @@ def test_a_closure_is_moved_out_of_core_hours_by_its_times() -> None:
     assert [_shift("18:30", 0), _shift("08:00", 1), _shift("08:00", -1), _shift("23:59", 1)] == [
         "18:30", "08:01", "07:59", "00:00"]
     assert _shift("2025-10-01", -1) == "2025-09-30"
+
+
+def test_a_withdrawal_that_reaches_a_statutory_collection_is_offered_a_narrower_scope() -> None:
+    plan = load_plan(ROOT / "examples" / "riverside.yaml", rules())  # scope: every_secondary_use
+    assessment = evaluator().assess(plan)
+    found = fixes_for(evaluator(), assessment, "statutory-collections-continue")
+    assert [[c.words for c in fix.changes] for fix in found] == [
+        ["keep the action but set its parameter withdraw-secondary-use-data-sharing.scope to voluntary_only"],
+        ["leave out the action withdraw-secondary-use-data-sharing"],
+    ]
+    for fix in found:
+        assert_clears_only_its_target(plan, assessment.as_of, fix)
