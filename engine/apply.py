@@ -57,15 +57,13 @@ def apply_effects(
     A value that cannot be known (a missing parameter, or a ``where`` that is unknown
     for an item) is removed, so that constraints reading it answer "cannot tell".
     """
-    by_id = {choice.id: choice for choice in chosen}
-    effects = [(a, e) for a in rules.actions if a.id in by_id for e in a.effects]
     result = dict(view)
     left_unknown: dict[str, str] = {}  # a set-up path -> the action that left it unknown
-    for action, effect in effects:
-        chosen_when = _when(effect, action, by_id[action.id], as_of)
+    for _index, choice, action, effect in chosen_effects(chosen, rules):
+        chosen_when = _when(effect, action, choice, as_of)
         if chosen_when is False:
             continue
-        value = _value_of(effect, action, by_id[action.id]) if chosen_when else MISSING
+        value = _value_of(effect, action, choice) if chosen_when else MISSING
         if effect.for_each is None:
             # Another chosen action's unknown is not settled by this one's answer: which
             # one the practice means is the question (catalogue order decides nothing).
@@ -83,19 +81,24 @@ def conflicting_actions(chosen: Iterable[ChosenAction], rules: RuleSet, as_of: s
     """Chosen actions that set one answer to different values. The plan then says two things
     the practice cannot both do, and whichever came last in the catalogue would hide the
     other's effect, and so the other's risk."""
-    by_id = {choice.id: (index, choice) for index, choice in enumerate(chosen)}
     written: dict[str, tuple[str, Any]] = {}
     problems = []
-    for action in (a for a in rules.actions if a.id in by_id):
-        index, choice = by_id[action.id]
-        for effect in action.effects:
-            value = _value_of(effect, action, choice)
-            if effect.for_each is not None or value is MISSING or _when(effect, action, choice, as_of) is not True:
-                continue
-            first, first_value = written.setdefault(effect.target, (action.id, value))
-            if first != action.id and first_value != value:
-                problems.append(_conflict(first, first_value, action.id, value, effect.target, index, choice))
+    for index, choice, action, effect in chosen_effects(chosen, rules):
+        value = _value_of(effect, action, choice)
+        if effect.for_each is not None or value is MISSING or _when(effect, action, choice, as_of) is not True:
+            continue
+        first, first_value = written.setdefault(effect.target, (action.id, value))
+        if first != action.id and first_value != value:
+            problems.append(_conflict(first, first_value, action.id, value, effect.target, index, choice))
     return problems
+
+
+def chosen_effects(chosen: Iterable[ChosenAction],
+                   rules: RuleSet) -> list[tuple[int, ChosenAction, Action, Effect]]:  # fmt: skip
+    """Each effect of each chosen action, in catalogue order (the order effects apply in),
+    with the choice's place in the plan and the choice itself."""
+    by_id = {choice.id: (index, choice) for index, choice in enumerate(chosen)}
+    return [(*by_id[a.id], a, e) for a in rules.actions if a.id in by_id for e in a.effects]
 
 
 def _conflict(first: str, first_value: Any, second: str, value: Any, target: str, index: int,
@@ -134,12 +137,9 @@ def questions_behind(path: str, chosen: tuple[ChosenAction, ...], rules: RuleSet
     what would settle it (one action's unknown is not settled by another's answer); if
     none surely writes it, the set-up's own answer may stand, and is asked when missing.
     Answering every question asked therefore settles the path."""
-    by_id = {choice.id: (index, choice) for index, choice in enumerate(chosen)}
-    effects = [(a, e) for a in rules.actions if a.id in by_id for e in a.effects]
     asked: list[str] = []
     surely_set = False
-    for action, effect in reversed(effects):
-        index, choice = by_id[action.id]
+    for index, choice, action, effect in reversed(chosen_effects(chosen, rules)):
         applies, missing = _settles(path, effect, action, choice, f"actions[{index}].", view, as_of)
         asked += missing
         surely_set = surely_set or applies is True

@@ -55,17 +55,13 @@ def _action_why(mine: ActionVerdict | None, theirs: ActionVerdict | None, left: 
         return (f"the action is chosen only in the {'second' if mine is None else 'first'} plan",)
     reasons = []
     for rule_id in sorted({*mine.findings, *theirs.findings}):
-        a, b = _outcome(left, rule_id), _outcome(right, rule_id)
+        a, b = left.outcome_of(rule_id, ABSENT), right.outcome_of(rule_id, ABSENT)
         if a != b:
             reasons.append(f"rule {rule_id}: {LABELS[a]} -> {LABELS[b]}")
         elif (rule_id in mine.findings) != (rule_id in theirs.findings):
             side = "second" if rule_id in theirs.findings else "first"
             reasons.append(f"rule {rule_id} ({LABELS[b]}) is put down to the action only in the {side}")
     return tuple(reasons) or (f"its findings are the same ({', '.join(theirs.findings)}), but the rules' severities or readings differ",)
-
-
-def _outcome(assessment: Assessment, rule_id: str) -> str:
-    return next((r.outcome for r in assessment.results if r.rule_id == rule_id), ABSENT)
 
 
 def _rule_differences(left: Assessment, right: Assessment, left_rules: RuleSet,

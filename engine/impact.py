@@ -23,6 +23,8 @@ from engine.report.suite_text import explain_result
 from engine.suite import fixture_files
 from engine.verify import load_cases
 
+NO_SUCH_RULE = "no such rule"  # the outcome a rule has in a rule set that lacks it
+
 
 class Change(Struct, frozen=True):
     plan: str
@@ -111,7 +113,7 @@ def _differences(name: str, before: Assessment | None, after: Assessment | None,
     old_results = {r.rule_id: r for r in before.results}
     for result in after.results:
         old = old_results.get(result.rule_id)
-        was = old.outcome if old else "no such rule"
+        was = old.outcome if old else NO_SUCH_RULE
         if was != result.outcome:
             why = _rule_word(result.rule_id, changed) + "; now " + " ".join(explain_result(result, after, new))
             changes.append(Change(name, f"rule {result.rule_id}", was, result.outcome, why))
@@ -124,12 +126,8 @@ def _differences(name: str, before: Assessment | None, after: Assessment | None,
 
 
 def _why_overall(before: Assessment, after: Assessment, changed: dict[str, str]) -> str:
-    flipped = [r.rule_id for r in after.results if r.outcome != _outcome(before, r.rule_id)]
+    flipped = [r.rule_id for r in after.results if r.outcome != before.outcome_of(r.rule_id, NO_SUCH_RULE)]
     return "rules whose outcome changed: " + (", ".join(flipped) or "none") + _changed_words(flipped, changed)
-
-
-def _outcome(assessment: Assessment, rule_id: str) -> str:
-    return next((r.outcome for r in assessment.results if r.rule_id == rule_id), "no such rule")
 
 
 def _changed_words(rule_ids: list[str], changed: dict[str, str]) -> str:

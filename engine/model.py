@@ -330,6 +330,10 @@ class Assessment(Struct, frozen=True):
     def result(self, rule_id: str) -> RuleResult:
         return next(r for r in self.results if r.rule_id == rule_id)
 
+    def outcome_of(self, rule_id: str, absent: str) -> str:
+        """The rule's outcome, or ``absent`` when the rule set has no such rule."""
+        return next((r.outcome for r in self.results if r.rule_id == rule_id), absent)
+
     @property
     def waived(self) -> frozenset[str]:
         """Rule ids whose finding an applied waiver makes acceptable; still reported."""

@@ -86,11 +86,11 @@ def set_aside(data: dict[str, Any], problems: list[Problem]) -> tuple[dict[str, 
     kept = copy.deepcopy(data)
     shown = []
     for problem in problems:
-        field = problem_dict(problem)["field"]
-        if field == "/practice/name" and _MISSING_KEY.search(problem.message):
+        field, missing = problem_field(problem), _MISSING_KEY.search(problem.message)
+        if field == "/practice/name" and missing:
             kept.setdefault("practice", {})["name"] = UNNAMED  # not an error before the user acts
             continue
-        if not field.startswith(_SET_ASIDE_UNDER) or _MISSING_KEY.search(problem.message):
+        if not field.startswith(_SET_ASIDE_UNDER) or missing:
             return None
         if not _remove(kept, field):
             return None
@@ -99,7 +99,7 @@ def set_aside(data: dict[str, Any], problems: list[Problem]) -> tuple[dict[str, 
 
 
 def _remove(data: Any, pointer: str) -> bool:
-    *parents, last = [part for part in pointer.split("/")[1:]]
+    *parents, last = pointer.split("/")[1:]
     for part in parents:
         data = data[int(part)] if isinstance(data, list) and part.isdigit() else (
             data.get(part) if isinstance(data, dict) else None)  # fmt: skip
@@ -111,12 +111,17 @@ def _remove(data: Any, pointer: str) -> bool:
     return False
 
 
-def problem_dict(problem: Problem) -> dict[str, Any]:
-    """A problem for the page, with ``field``: the pointer of the question it concerns."""
-    field = problem.pointer
+def problem_field(problem: Problem) -> str:
+    """The pointer of the question a problem concerns."""
     missing = _MISSING_KEY.search(problem.message)
     if missing:  # the schema blames the parent; the page shows it at the missing question
-        field = f"{problem.pointer}/{missing.group(1)}"
+        return f"{problem.pointer}/{missing.group(1)}"
+    return problem.pointer
+
+
+def problem_dict(problem: Problem) -> dict[str, Any]:
+    """A problem for the page, with ``field``: the pointer of the question it concerns."""
+    field = problem_field(problem)
     where = problem.location
     return {
         "code": problem.code,

@@ -29,12 +29,13 @@ from engine.web.plans import pointer_of
 def assessment_dict(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
     practice = [r for r in assessment.results
                 if PRACTICE in r.attributed_to and r.outcome in ("fail", "cannot_tell")]  # fmt: skip
+    overall = overall_key(assessment, rules)
     return {
         "as_of": assessment.as_of,
         "as_of_words": long_date(assessment.as_of),
         "overall": assessment.overall,
-        "overall_contested": overall_key(assessment, rules) == CONTESTED,
-        "overall_words": OVERALL_WORDS[overall_key(assessment, rules)],
+        "overall_contested": overall == CONTESTED,
+        "overall_words": OVERALL_WORDS[overall],
         "unchecked_note": unchecked_note(assessment.as_of, rules),
         "action_statuses": [[status, said.counted] for status, said in ACTION_STATUSES.items()],
         "actions": [action_dict(v, assessment, rules) for v in assessment.actions],
