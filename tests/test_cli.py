@@ -81,7 +81,7 @@ def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FakeEngine:
 
 
 def test_version() -> None:
-    assert run_cli(["--version"]) == (0, "gpca 0.1.0\n", "")
+    assert run_cli(["--version"]) == (0, f"gpca {engine.__version__}\n", "")
 
 
 def test_check_of_a_safe_plan_exits_0(fake: FakeEngine) -> None:

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from engine import __version__
 from engine.model import (
     PRACTICE,
     Action,
@@ -219,7 +220,7 @@ RISK_REPORT = """\
 Riverside Surgery (ODS code Y01234)
 Plan: plans/riverside.yaml
 Assessed as of: 1 October 2025
-Rules version: gpca 0.1.0, rules 0123456789ab
+Rules version: gpca <version>, rules 0123456789ab
 Overall: RISK OF BREACH
 
 Your chosen actions
@@ -257,13 +258,13 @@ Not applicable on this date:
 
 2 actions: 0 safe, 0 safe with cautions, 1 risks breach, 1 cannot tell; 4 constraints checked: 0
 pass, 2 fail, 0 caution, 1 cannot tell, 1 not applicable
-"""
+""".replace("<version>", __version__)
 
 SAFE_REPORT = """\
 Riverside Surgery (ODS code Y01234)
 Plan: plans/riverside.yaml
 Assessed as of: 5 November 2024
-Rules version: gpca 0.1.0, rules 0123456789ab
+Rules version: gpca <version>, rules 0123456789ab
 Overall: NO RISK FOUND
 
 Your chosen actions
@@ -278,7 +279,7 @@ Not applicable on this date:
 
 1 action: 1 safe, 0 safe with cautions, 0 risks breach, 0 cannot tell; 2 constraints checked: 1
 pass, 0 fail, 0 caution, 0 cannot tell, 1 not applicable
-"""
+""".replace("<version>", __version__)
 
 DISCLAIMER = "gpca is decision support, not legal advice. Check with your LMC before acting.\n"
 
@@ -348,7 +349,7 @@ def test_json_report_validates_and_keeps_every_result_field() -> None:
         "outcomes": {"pass": 1, "fail": 2, "cannot_tell": 1, "not_applicable": 2},
         "waived_findings": 0,
     }
-    assert (document["gpca_version"], document["rules_digest"]) == ("0.1.0", RULES.digest)
+    assert (document["gpca_version"], document["rules_digest"]) == (__version__, RULES.digest)
     assert [p["overall"] for p in document["plans"]] == ["risk", "no_risk"]
 
 
