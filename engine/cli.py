@@ -95,11 +95,30 @@ def rules_option(command: F) -> F:
 
 
 def _project_rules(ctx: click.Context, _param: click.Parameter, value: tuple[Path, ...]) -> tuple[Path, ...]:
-    """Without --rules, the rules of the project gpca runs in (engine/project.py), if any."""
-    if value:
-        return value
+    """Without --rules, the rules of the project gpca runs in (engine/project.py), if any.
+    A pack given alone inside a project layers over the project's rules: they are the
+    national base being edited, not the copy installed with gpca."""
     project = current_project(ctx)
-    return project.rules if project else ()
+    if not value:
+        return project.rules if project else ()
+    if project is None or not _needs_a_national_base(ctx, value):
+        return value
+    given = {directory.resolve() for directory in value}
+    return (*(d for d in project.rules if d.resolve() not in given), *value)
+
+
+def _needs_a_national_base(ctx: click.Context, directories: tuple[Path, ...]) -> bool:
+    from engine.errors import InputError
+    from engine.load import builtin_rules_dir
+    from engine.packs import is_national, manifest
+
+    builtin = builtin_rules_dir()
+    try:
+        wants = any(manifest(directory).get("layers_over") == "national" for directory in directories)
+    except InputError as error:  # an unreadable pack.yaml: exit 2 here, as the load would
+        _echo_problems(error)
+        ctx.exit(EXIT_INPUT)
+    return wants and not any(is_national(directory, builtin) for directory in directories)
 
 
 def current_project(ctx: click.Context) -> Project | None:

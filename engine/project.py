@@ -1,9 +1,15 @@
-"""The project gpca is run in: ``[tool.gpca]`` in ``pyproject.toml``, or a ``gpca.toml``.
+"""The project gpca is run in: ``[tool.gpca]`` in ``pyproject.toml``, a ``gpca.toml``, or
+by convention a ``rules/`` folder.
 
 As conftest finds its policy, gpca walks up from the current directory to the first
-folder holding either file. A ``pyproject.toml`` without ``[tool.gpca]`` ends the walk
-but makes no project, so a Python project that does not use gpca is never mistaken for
-one above it. ``rules`` and ``fixtures`` are lists of directories relative to that file.
+folder holding either file, or a ``rules/`` folder of gpca rules (a ``ruleset.yaml``, a
+``pack.yaml``, ``constraints/`` or ``actions/`` in it), which is then the project's rules,
+with ``fixtures/`` beside it if there is one: a rules repository with no configuration,
+and the pre-commit hooks run in it, check its own rules rather than the built-in ones. A
+configuration file wins over the convention in the same folder. A ``pyproject.toml``
+without ``[tool.gpca]`` ends the walk (after its folder's ``rules/``) but makes no
+project, so a Python project that does not use gpca is never mistaken for one above it.
+``rules`` and ``fixtures`` are lists of directories relative to that file.
 """
 
 from __future__ import annotations
@@ -19,11 +25,14 @@ from engine.model import Problem, SourceLocation
 
 CONFIG_FILES = ("gpca.toml", "pyproject.toml")
 KEYS = ("rules", "fixtures")
+CONVENTIONAL_RULES = "rules"
+CONVENTIONAL_FIXTURES = "fixtures"
+RULES_MARKERS = ("ruleset.yaml", "pack.yaml", "constraints", "actions")
 
 
 class Project(Struct, frozen=True):
-    root: Path  # the folder holding the configuration file
-    config: Path
+    root: Path  # the folder holding the configuration file, or the conventional rules/
+    config: Path | None  # None for a project found by its rules/ folder alone
     rules: tuple[Path, ...] = ()
     fixtures: tuple[Path, ...] = ()
 
@@ -32,9 +41,22 @@ def find_project(start: Path) -> Project | None:
     """The project whose configuration is nearest above ``start``, if there is one."""
     for folder in [start.resolve(), *start.resolve().parents]:
         found = [folder / name for name in CONFIG_FILES if (folder / name).is_file()]
-        if found:
-            return read_project(found[0])
+        configured = read_project(found[0]) if found else None
+        if configured is not None:
+            return configured
+        conventional = conventional_project(folder)
+        if conventional is not None or found:
+            return conventional
     return None
+
+
+def conventional_project(folder: Path) -> Project | None:
+    """The project of a folder with no configuration but a ``rules/`` folder of gpca rules."""
+    rules = folder / CONVENTIONAL_RULES
+    if not (rules.is_dir() and any((rules / marker).exists() for marker in RULES_MARKERS)):
+        return None
+    fixtures = folder / CONVENTIONAL_FIXTURES
+    return Project(folder, None, (rules,), (fixtures,) if fixtures.is_dir() else ())
 
 
 def find_project_quietly(start: Path) -> Project | None:

@@ -107,6 +107,48 @@ def test_this_repository_names_its_rules_and_fixtures() -> None:
     assert find_project(ROOT / "engine") == Project(ROOT, ROOT / "pyproject.toml", (ROOT / "rules",), (ROOT / "fixtures",))
 
 
+def make_conventional_repository(top: Path) -> Path:
+    """A rules repository with no configuration: a rules/ copy with one title edited, and
+    fixtures/ beside it."""
+    shutil.copytree(ROOT / "rules", top / "rules")
+    shutil.copytree(ROOT / "fixtures" / "nhs111", top / "fixtures" / "nhs111")
+    rule = top / "rules" / NHS111
+    rule.write_text(rule.read_text("utf-8").replace(OLD_TITLE, NEW_TITLE), "utf-8")
+    return top
+
+
+def test_a_rules_folder_with_no_configuration_is_the_project_by_convention(tmp_path: Path) -> None:
+    top = make_conventional_repository(tmp_path).resolve()
+    (top / "fixtures" / "deep").mkdir()
+    assert find_project(top / "fixtures" / "deep") == Project(top, None, (top / "rules",), (top / "fixtures",))
+
+
+@pytest.mark.parametrize("marker", ["ruleset.yaml", "pack.yaml", "constraints", "actions"])
+def test_any_of_the_rule_markers_makes_the_convention(tmp_path: Path, marker: str) -> None:
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / marker).mkdir()
+    assert find_project(tmp_path) == Project(tmp_path.resolve(), None, (tmp_path.resolve() / "rules",), ())
+
+
+def test_a_rules_folder_holding_no_rules_makes_no_project(tmp_path: Path) -> None:
+    (tmp_path / "rules" / "misc").mkdir(parents=True)
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "other"\n', "utf-8")
+    assert find_project(tmp_path) is None
+
+
+def test_a_configuration_wins_over_the_convention_in_its_folder(tmp_path: Path) -> None:
+    make_conventional_repository(tmp_path)
+    (tmp_path / "other").mkdir()
+    (tmp_path / "gpca.toml").write_text('rules = ["other"]\n', "utf-8")
+    assert find_project(tmp_path).rules == (tmp_path.resolve() / "other",)  # type: ignore[union-attr]
+
+
+def test_a_pyproject_without_tool_gpca_beside_rules_keeps_the_convention(tmp_path: Path) -> None:
+    make_conventional_repository(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "a-pack"\n', "utf-8")
+    assert find_project(tmp_path).rules == (tmp_path.resolve() / "rules",)  # type: ignore[union-attr]
+
+
 # --- commands read the project's rules ---------------------------------------------------
 
 
@@ -188,3 +230,53 @@ def test_the_installed_rules_are_built_in_even_from_a_virtualenv_in_the_project(
     monkeypatch.chdir(tmp_path)
     origins = load.rule_origins([installed, tmp_path / "my-rules", ROOT / "packs" / "example-lmc"])
     assert origins == ("national (built-in)", "national (my-rules/)", f"example-lmc ({ROOT}/packs/example-lmc/)")
+
+
+def test_lint_and_test_by_hand_check_a_conventional_repositorys_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cases = len(list((ROOT / "fixtures" / "nhs111").glob("*.yaml")))
+    monkeypatch.chdir(make_conventional_repository(tmp_path))
+    assert NEW_TITLE in run_cli(["rules", "nhs111-minimum-slots"])[1]
+    code, out, _ = run_cli(["test"])
+    assert (code, out.splitlines()[-1]) == (0, f"{cases} passed, 0 failed, 0 errors")
+    rule = tmp_path / "rules" / NHS111
+    rule.write_text(rule.read_text("utf-8").replace("severity: breach", "severity: nonsense"), "utf-8")
+    code, out, _ = run_cli(["lint"])
+    assert code == 1
+    assert f"rules/{NHS111}" in out
+
+
+# --- a pack given alone layers over the project's rules ------------------------------------
+
+
+def test_a_pack_given_alone_layers_over_the_projects_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_project(tmp_path)
+    shutil.copytree(ROOT / "packs" / "example-lmc", tmp_path / "packs" / "example-lmc")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli(["check", "--format", "json", "--rules", "packs/example-lmc",
+                            str(ROOT / "examples" / "riverside.yaml")])  # fmt: skip
+    assert code == 1
+    assert json.loads(out)["rules_used"] == ["national (my-rules/)", "example-lmc (packs/example-lmc/)"]
+    code, out, _ = run_cli(["rules", "--rules", "packs/example-lmc", "nhs111-minimum-slots"])
+    assert code == 0
+    assert NEW_TITLE in out
+
+
+def test_a_pack_given_alone_outside_a_project_layers_over_the_built_in_rules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli(["check", "--format", "json", "--rules", str(ROOT / "packs" / "example-lmc"),
+                            str(ROOT / "examples" / "riverside.yaml")])  # fmt: skip
+    assert code == 1
+    assert json.loads(out)["rules_used"] == ["national (built-in)", f"example-lmc ({ROOT}/packs/example-lmc/)"]
+
+
+def test_a_pack_beside_the_national_rules_it_names_is_not_given_the_projects_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_project(tmp_path)
+    shutil.copytree(ROOT / "rules", tmp_path / "other-national")
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = run_cli(["check", "--format", "json", "--rules", "other-national", "--rules",
+                         str(ROOT / "packs" / "example-lmc"), str(ROOT / "examples" / "riverside.yaml")])  # fmt: skip
+    assert json.loads(out)["rules_used"] == ["national (other-national/)", f"example-lmc ({ROOT}/packs/example-lmc/)"]
