@@ -124,11 +124,11 @@ def _needs_a_national_base(ctx: click.Context, directories: tuple[Path, ...]) ->
 def current_project(ctx: click.Context) -> Project | None:
     """The project around the current directory, read once per command; exit 2 if malformed."""
     from engine.errors import InputError
-    from engine.project import find_project
+    from engine.project import as_seen_from, find_project
 
     if "gpca.project" not in ctx.meta:
         try:
-            ctx.meta["gpca.project"] = find_project(Path.cwd())
+            ctx.meta["gpca.project"] = as_seen_from(find_project(Path.cwd()), Path.cwd())
         except InputError as error:
             _echo_problems(error)
             ctx.exit(EXIT_INPUT)

@@ -14,6 +14,7 @@ project, so a Python project that does not use gpca is never mistaken for one ab
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,18 @@ def conventional_project(folder: Path) -> Project | None:
         return None
     fixtures = folder / CONVENTIONAL_FIXTURES
     return Project(folder, None, (rules,), (fixtures,) if fixtures.is_dir() else ())
+
+
+def as_seen_from(project: Project | None, here: Path) -> Project | None:
+    """``project`` with its rule and fixture folders relative to ``here``, so that messages,
+    GitHub annotations and impact tables name files as the repository does."""
+    if project is None:
+        return None
+    return Project(project.root, project.config, _relative(project.rules, here), _relative(project.fixtures, here))
+
+
+def _relative(folders: tuple[Path, ...], here: Path) -> tuple[Path, ...]:
+    return tuple(Path(os.path.relpath(folder, here)) for folder in folders)
 
 
 def find_project_quietly(start: Path) -> Project | None:
