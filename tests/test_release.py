@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
 import engine
 
@@ -123,3 +124,15 @@ def test_a_malformed_changelog_is_refused(text: str, version: str, message: str)
     with pytest.raises(AssertionError) as refused:
         check_changelog(text, version)
     assert str(refused.value).splitlines()[0] == message
+
+
+def test_the_pre_commit_hooks_check_the_repositorys_own_rules_and_their_example_pins_a_tag() -> None:
+    text = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    hooks = {hook["id"]: hook for hook in yaml.safe_load(text)}
+    # no --rules: the rules of the repository the hook runs in (engine/project.py)
+    assert {name: (hook["entry"], hook.get("args")) for name, hook in hooks.items()} == {
+        "gpca-lint": ("gpca lint", None), "gpca-test": ("gpca test --coverage", None)}  # fmt: skip
+    pinned = re.findall(r"^#\s+rev: (\S+)$", text, re.MULTILINE)
+    assert len(pinned) == 1 and re.fullmatch(r"v\d+\.\d+\.\d+", pinned[0])
+    authors = (ROOT / "docs" / "rule-authors.md").read_text(encoding="utf-8")
+    assert re.findall(r"^    rev: (\S+)$", authors, re.MULTILINE) == pinned
