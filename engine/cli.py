@@ -114,7 +114,7 @@ def _needs_a_national_base(ctx: click.Context, directories: tuple[Path, ...]) ->
 
     builtin = builtin_rules_dir()
     try:
-        wants = any(manifest(directory).get("layers_over") == "national" for directory in directories)
+        wants = any(manifest(folder).get("layers_over") == "national" for folder in directories)
     except InputError as error:  # an unreadable pack.yaml: exit 2 here, as the load would
         _echo_problems(error)
         ctx.exit(EXIT_INPUT)

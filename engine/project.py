@@ -32,7 +32,7 @@ RULES_MARKERS = ("ruleset.yaml", "pack.yaml", "constraints", "actions")
 
 
 class Project(Struct, frozen=True):
-    root: Path  # the folder holding the configuration file, or the conventional rules/
+    root: Path  # the folder holding the configuration file, or the rules/ found by convention
     config: Path | None  # None for a project found by its rules/ folder alone
     rules: tuple[Path, ...] = ()
     fixtures: tuple[Path, ...] = ()
@@ -65,7 +65,8 @@ def as_seen_from(project: Project | None, here: Path) -> Project | None:
     GitHub annotations and impact tables name files as the repository does."""
     if project is None:
         return None
-    return Project(project.root, project.config, _relative(project.rules, here), _relative(project.fixtures, here))
+    rules, fixtures = _relative(project.rules, here), _relative(project.fixtures, here)
+    return Project(project.root, project.config, rules, fixtures)
 
 
 def _relative(folders: tuple[Path, ...], here: Path) -> tuple[Path, ...]:
