@@ -27,6 +27,9 @@ from engine.report.stream import Part
 PLANS_PER_WORKER = 64  # starting a worker (0.3-0.4 s) costs about as much as checking this many plans
 CHUNKS_AHEAD = 4  # chunks in flight per worker: enough to keep it busy, few enough to bound memory
 MOST_PER_CHUNK = 16
+# Far beyond any plan's check (about 0.1 s at 2,000 constraints), even on a loaded machine.
+CHUNK_TIMEOUT_S = 300
+STARTED, DONE = 1, 2
 
 
 class Settings(Struct, frozen=True):
@@ -108,49 +111,79 @@ def _outcome(path: str, said: str, code: int, assessment: Assessment, settings: 
 def _pooled(files: list[Path], settings: Settings, workers: int, work: Any = None) -> Iterator[Checked]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
 
-    work = work or _check_chunk  # a test passes a worker that dies
+    context = multiprocessing.get_context("spawn")
+    # A byte per plan, shared with the workers: 1 once a worker starts on it, 2 once done,
+    # so that when a worker dies the plan it died on can be named.
+    states = context.Array("b", len(files), lock=False)
     size = max(1, min(MOST_PER_CHUNK, len(files) // (workers * CHUNKS_AHEAD)))
-    chunks = (files[start:start + size] for start in range(0, len(files), size))
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_worker, initargs=(settings,))  # fmt: skip
+    chunks = (list(enumerate(files))[start:start + size] for start in range(0, len(files), size))
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                               initargs=(settings, states))  # fmt: skip
     try:
-        first = itertools.islice(chunks, workers * CHUNKS_AHEAD)
-        pending = deque((chunk, pool.submit(work, chunk)) for chunk in first)
-        while pending:
-            chunk, future = pending.popleft()
-            try:
-                results = future.result()
-            except BrokenProcessPool:
-                raise WorkerStopped(_stopped_message(chunk[0])) from None
-            pending.extend((more, pool.submit(work, more)) for more in itertools.islice(chunks, 1))
-            yield from results
+        yield from _in_order(pool, chunks, work or _check_chunk, workers * CHUNKS_AHEAD, files, states)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _stopped_message(first: Path) -> str:
-    return (f"a worker process stopped abruptly while checking {first} or a plan checked at the "
-            "same time; nothing is reported for it or the plans after it")
+def _in_order(pool: Any, chunks: Iterator[list[tuple[int, Path]]], work: Any, ahead: int,
+              files: list[Path], states: Any) -> Iterator[Checked]:  # fmt: skip
+    """The chunks' results in order, with at most ``ahead`` chunks submitted and not yet read."""
+    from concurrent.futures import TimeoutError as Late
+    from concurrent.futures.process import BrokenProcessPool
+
+    pending = deque((chunk, pool.submit(work, chunk)) for chunk in itertools.islice(chunks, ahead))
+    while pending:
+        chunk, future = pending.popleft()
+        try:
+            results = future.result(timeout=CHUNK_TIMEOUT_S)
+        except BrokenProcessPool:
+            raise WorkerStopped(_stopped_message(files, states, chunk[0][1])) from None
+        except Late:
+            _end_workers()
+            raise WorkerStopped(_stopped_message(files, states, chunk[0][1], hung=True)) from None
+        pending.extend((more, pool.submit(work, more)) for more in itertools.islice(chunks, 1))
+        yield from results
 
 
-_worker: tuple[Settings, RuleSet, Any] | None = None  # in a worker: its settings, rules and evaluator
+def _end_workers() -> None:
+    import multiprocessing
+
+    for process in multiprocessing.active_children():
+        process.kill()
 
 
-def _start_worker(settings: Settings) -> None:
+def _stopped_message(files: list[Path], states: Any, waited_for: Path, hung: bool = False) -> str:
+    """Names the plans being checked when the pool broke: the one its worker died on, and
+    any the other workers, ended with the pool, were on; else the plan waited for (a worker
+    that died on starting)."""
+    started = " or ".join(str(path) for path, state in zip(files, states) if state == STARTED)
+    what = f"hung for over {CHUNK_TIMEOUT_S} s" if hung else "stopped abruptly"
+    return f"a worker process {what} while checking {started or waited_for}; nothing is reported for it or later plans"
+
+
+_worker: tuple[Settings, RuleSet, Any, Any] | None = None  # in a worker: settings, rules, evaluator, states
+
+
+def _start_worker(settings: Settings, states: Any) -> None:
     from engine.cache import load_rules_cached
     from engine.evaluate import Evaluator
 
     global _worker
     rules = load_rules_cached([Path(d) for d in settings.rule_dirs] or None)
-    _worker = (settings, rules, Evaluator(rules))
+    _worker = (settings, rules, Evaluator(rules), states)
 
 
-def _check_chunk(paths: list[Path]) -> list[Checked]:
+def _check_chunk(chunk: list[tuple[int, Path]], check: Any = None) -> list[Checked]:
+    """Each plan of ``chunk`` checked (by ``check``, which a test replaces with one that dies)."""
     assert _worker is not None, "the pool's initializer builds the worker's evaluator"
-    settings, rules, evaluator = _worker
-    return [check_plan(path, settings, rules, evaluator) for path in paths]
+    settings, rules, evaluator, states = _worker
+    results = []
+    for index, path in chunk:
+        states[index] = STARTED
+        results.append((check or check_plan)(path, settings, rules, evaluator))
+        states[index] = DONE
+    return results
 
 
 PROGRESS_FROM = 200  # plans: fewer are checked before a bar would tell anyone anything

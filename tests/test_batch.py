@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +43,7 @@ def plan_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The plans of the fixture cases, one file each, and one plan that is not valid."""
     folder = tmp_path_factory.mktemp("plans")
     cases = sorted(FIXTURES.rglob("*.yaml"))
-    plans = [yaml.safe_load(case.read_text(encoding="utf-8")).get("plan") for case in cases]
+    plans = [yaml.load(case.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader).get("plan") for case in cases]
     for index, plan in enumerate([p for p in plans if p][:PLANS]):
         (folder / f"{chr(ord('a') + index % 26)}{index:02d}.yaml").write_text(yaml.safe_dump(plan), encoding="utf-8")
     (folder / BROKEN).write_text("practice: {name: Broken}\nassessed_on: not a date\n", encoding="utf-8")
@@ -121,22 +123,27 @@ def test_a_whole_set_format_is_written_once_at_the_end(plan_dir: Path, monkeypat
     assert events == ["write"]
 
 
-def _stop_at_second_chunk(paths: list[Path]) -> list[Any]:
-    if any(path.name.startswith("b") for path in paths):
+def _die_at(name: str, path: Path, *checking: Any) -> Any:
+    if path.name == name:
         os._exit(134)  # as a durable_rules abort ends a worker
-    return engine.batch._check_chunk(paths)
+    return engine.batch.check_plan(path, *checking)
 
 
 def test_a_worker_that_dies_stops_the_run_naming_the_plan(plan_dir: Path) -> None:
     files = sorted(plan_dir.iterdir())
     settings = Settings((), None, "jsonl", True, False, False)
+    dying = functools.partial(engine.batch._check_chunk, check=functools.partial(_die_at, files[9].name))
     seen = []
     with pytest.raises(WorkerStopped) as stopped:
-        for checked in _pooled(files, settings, 2, _stop_at_second_chunk):
-            seen.append(Path(checked.path).name)
-    assert "a worker process stopped abruptly while checking " in str(stopped.value)
-    assert all(not name.startswith("b") for name in seen)
-    assert str(files[len(seen)]) in str(stopped.value)
+        for checked in _pooled(files, settings, 2, dying):
+            seen.append(checked.path)
+    named, _, rest = str(stopped.value).removeprefix("a worker process stopped abruptly while checking ").partition(";")
+    # The pool ends the other worker too, so the plan it was on is named as well.
+    assert str(files[9]) in named.split(" or ")
+    assert len(named.split(" or ")) <= 2
+    assert rest == " nothing is reported for it or later plans"
+    assert seen == [str(path) for path in files[:len(seen)]]
+    assert len(seen) <= 9
 
 
 def test_a_summary_csv_has_a_row_per_practice_and_chosen_action(plan_dir: Path, tmp_path: Path) -> None:
@@ -205,3 +212,22 @@ def test_no_progress_bar_goes_to_a_pipe(tmp_path: Path) -> None:
             bar.update(6300)
     with open(reader, encoding="utf-8") as drawn:
         assert drawn.read() == ""
+
+
+def _hang_at(name: str, path: Path, *checking: Any) -> Any:
+    if path.name == name:
+        time.sleep(3600)  # as a deadlock in the engine would
+    return engine.batch.check_plan(path, *checking)
+
+
+def test_a_worker_that_hangs_is_ended_and_named(plan_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine.batch, "CHUNK_TIMEOUT_S", 5)
+    files = sorted(plan_dir.iterdir())
+    settings = Settings((), None, "jsonl", True, False, False)
+    hanging = functools.partial(engine.batch._check_chunk, check=functools.partial(_hang_at, files[0].name))
+    started = time.monotonic()
+    with pytest.raises(WorkerStopped) as stopped:
+        list(_pooled(files, settings, 2, hanging))
+    assert str(stopped.value) == (
+        f"a worker process hung for over 5 s while checking {files[0]}; nothing is reported for it or later plans")
+    assert time.monotonic() - started < 60
