@@ -49,3 +49,10 @@ def test_the_columns_and_quoting_are_standard_csv() -> None:
     ]
     assert list(csv.reader(io.StringIO(text)))[1:] == summary_rows(ASSESSMENT)
     assert text.endswith("\r\n")
+
+
+def test_a_name_a_spreadsheet_would_run_as_a_formula_is_kept_as_text() -> None:
+    practice = {"name": '=HYPERLINK("https://example.org","Oak")', "ods_code": "Y05555"}
+    hostile = Assessment(Plan("@plan.yaml", practice, "2025-10-01", (), {}), "2025-10-01", (),
+                         (ActionVerdict("cap-contacts", "safe", findings=()),))  # fmt: skip
+    assert summary_rows(hostile)[0][:3] == ["'=HYPERLINK(\"https://example.org\",\"Oak\")", "Y05555", "'@plan.yaml"]

@@ -14,14 +14,15 @@ from engine.model import ActionVerdict, Assessment, RuleResult
 
 COLUMNS = ("practice", "ods_code", "plan", "action", "status", "rules_at_risk", "open_questions")
 SEPARATOR = ";"  # between ids or paths inside one cell
+FORMULA_STARTS = tuple("=+-@\t\r")
 
 
 def summary_rows(assessment: Assessment) -> list[list[str]]:
     practice = assessment.plan.practice
-    name, ods = str(practice.get("name") or ""), str(practice.get("ods_code") or "")
+    name, ods = _cell(practice.get("name")), _cell(practice.get("ods_code"))
     results = {result.rule_id: result for result in assessment.results}
     return [
-        [name, ods, assessment.plan.path, verdict.action_id, verdict.status,
+        [name, ods, _cell(assessment.plan.path), verdict.action_id, verdict.status,
          SEPARATOR.join(_at_risk(verdict, results)), SEPARATOR.join(_open_questions(verdict, results))]
         for verdict in assessment.actions
     ]  # fmt: skip
@@ -32,6 +33,13 @@ def csv_lines(rows: list[list[str]]) -> str:
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     return out.getvalue()
+
+
+def _cell(value: object) -> str:
+    """The plan's own text for a cell; one a spreadsheet would run as a formula (it starts
+    with =, +, -, @ or a tab or carriage return) is kept as text by a leading quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in FORMULA_STARTS else text
 
 
 def _at_risk(verdict: ActionVerdict, results: dict[str, RuleResult]) -> list[str]:
