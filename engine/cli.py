@@ -30,7 +30,7 @@ EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
 SUPPORTED_PYTHON = (3, 11)  # as pyproject.toml's requires-python
 EXIT_BY_OVERALL = {"no_risk": EXIT_NO_RISK, "risk": EXIT_RISK, "cannot_tell": EXIT_RISK}
-FORMATS = ("text", "json", "markdown", "html", "sarif", "github", "junit")
+FORMATS = ("text", "json", "jsonl", "markdown", "html", "sarif", "github", "junit")
 PLAN_SUFFIXES = (".yaml", ".yml")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -346,7 +346,7 @@ def gpca() -> None:
     type=click.Choice(FORMATS),
     default="text",
     show_default=True,
-    help="text for people, json for programs, markdown or html for a report to share.",
+    help="text for people, json or jsonl (a line per plan) for programs, markdown or html to share.",
 )
 @click.option(
     "--output",
@@ -355,43 +355,84 @@ def gpca() -> None:
     metavar="FORMAT=PATH",
     help="Also write the report in FORMAT (sarif, github, json, ...) to PATH (repeatable).",
 )
+@click.option("--summary", "summary", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH.csv",
+              help="Also write a CSV row per practice and chosen action to PATH.csv.")  # fmt: skip
+@click.option("--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Check plans in N processes (default: one per core; 1: in this process).")  # fmt: skip
 @rules_option
 @debug_option
 @guarded
 def check(
     plans: tuple[Path, ...], as_of: str | None, fmt: str, rule_dirs: tuple[Path, ...],
-    outputs: tuple[str, ...] = (),
+    outputs: tuple[str, ...] = (), summary: Path | None = None, jobs: int | None = None,
 ) -> None:
     """Check each PLAN (a plan file, or a directory of them) and report by action."""
     from engine.cache import load_rules_cached
-    from engine.errors import InputError
-    from engine.evaluate import Evaluator
     from engine.report import render
-    from engine.waive import load_plan_with_waivers, review_waivers
 
     files = _plan_files(plans)
     rules = load_rules_cached(list(rule_dirs) or None)
-    evaluator = Evaluator(rules)
-    assessments, code = [], EXIT_NO_RISK
-    for path in files:
-        try:
-            plan = load_plan_with_waivers(path, rules, as_of)
-            within_known_dates(rules, plan, as_of, fmt=fmt)
-        except InputError as error:
-            _echo_problems(error)
-            code = max(code, EXIT_INPUT)
-            continue
-        _echo_warnings(plan.warnings)
-        assessment = review_waivers(evaluator.assess(plan, as_of=as_of))
-        assessments.append(assessment)
-        code = max(code, EXIT_BY_OVERALL[assessment.overall])
+    code, assessments = _check_each(files, rules, fmt, as_of, rule_dirs, bool(outputs), summary, jobs)
     if assessments and outputs:
         from engine.cli_authoring import write_check_outputs
 
         write_check_outputs(outputs, lambda f: render(f, assessments, rules), tuple(files))
-    if assessments:
-        echo_output(render(fmt, assessments, rules), fmt)
     click.get_current_context().exit(code)
+
+
+def _check_each(files: list[Path], rules: Any, fmt: str, as_of: str | None, rule_dirs: tuple[Path, ...],
+                keep: bool, summary: Path | None, jobs: int | None) -> tuple[int, list[Any]]:  # fmt: skip
+    """Check the plans in order, writing a streamed report as each is done; the exit code,
+    and the assessments when a report needs them all at once."""
+    import os
+
+    from engine.batch import Settings, checked_plans, progress_bar
+    from engine.errors import InputError
+    from engine.report import render
+    from engine.report.stream import STREAMED, Writer
+    from engine.report.summary_csv import csv_lines
+
+    streamed = fmt in STREAMED
+    settings = Settings(tuple(map(str, rule_dirs)), as_of, fmt, streamed, keep or not streamed, summary is not None)
+    writer = Writer(fmt, rules, lambda text: echo_output(text, fmt))
+    code, assessments = EXIT_NO_RISK, []
+    with _summary_file(summary) as rows, progress_bar(len(files), sys.__stderr__) as bar:
+        for checked in checked_plans(files, settings, rules, jobs or os.cpu_count() or 1):
+            click.echo(checked.messages, err=True, nl=False)
+            if checked.fatal:
+                raise InputError(checked.fatal)
+            code = max(code, checked.code)
+            if checked.part is not None:
+                writer.add(checked.part)
+            if checked.assessment is not None:
+                assessments.append(checked.assessment)
+            rows.write(csv_lines(checked.rows))
+            bar.update(1)
+    writer.close()
+    if assessments and not streamed:
+        echo_output(render(fmt, assessments, rules), fmt)
+    return code, assessments
+
+
+def _summary_file(path: Path | None) -> Any:
+    """The CSV summary's file, its heading row written; a sink when none was asked for."""
+    import contextlib
+    import io
+
+    from engine.report.summary_csv import COLUMNS, csv_lines
+
+    if path is None:
+        return contextlib.nullcontext(io.StringIO())
+    try:
+        out = path.open("w", encoding="utf-8", newline="")
+    except OSError as error:
+        from engine.errors import InputError
+        from engine.model import Problem
+
+        message = f"cannot write the summary to {path}: {error.strerror or error}"
+        raise InputError([Problem("unwritable-output", message, hint="check the path")]) from None
+    out.write(csv_lines([list(COLUMNS)]))
+    return out
 
 
 @gpca.command()

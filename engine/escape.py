@@ -62,4 +62,4 @@ _JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 def for_output(text: str, fmt: str) -> str:
     """A rendered report, safe to print or write, in a way that keeps format ``fmt`` valid."""
-    return json_safe(text) if fmt in ("json", "sarif") else terminal_safe(text)
+    return json_safe(text) if fmt in ("json", "jsonl", "sarif") else terminal_safe(text)

@@ -168,7 +168,7 @@ def test_an_unknown_format_is_a_usage_error(fake: FakeEngine) -> None:
     assert code == 2
     assert err.splitlines()[-1] == (
         "Error: Invalid value for '--format': 'xml' is not one of "
-        "'text', 'json', 'markdown', 'html', 'sarif', 'github', 'junit'."
+        "'text', 'json', 'jsonl', 'markdown', 'html', 'sarif', 'github', 'junit'."
     )
 
 

@@ -414,7 +414,7 @@ def test_question_for_reads_the_shipped_plan_schema(monkeypatch: pytest.MonkeyPa
 def test_render_rejects_an_unknown_format() -> None:
     with pytest.raises(KeyError):
         render("yaml", [ASSESSMENT], RULES)
-    assert sorted(REPORTERS) == ["github", "html", "json", "junit", "markdown", "sarif", "text"]
+    assert sorted(REPORTERS) == ["github", "html", "json", "jsonl", "junit", "markdown", "sarif", "text"]
 
 
 @functools.cache

@@ -16,6 +16,7 @@ Reporter = Callable[[list[Assessment], RuleSet], str]
 REPORTERS: dict[str, str] = {
     "text": "engine.report.text:render_text",
     "json": "engine.report.json:render_json",
+    "jsonl": "engine.report.jsonl:render_jsonl",
     "sarif": "engine.report.sarif:render_sarif",
     "github": "engine.report.github:render_github",
     "junit": "engine.report.junit:render_junit_check",

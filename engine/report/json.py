@@ -17,10 +17,7 @@ OVERALLS = ("no_risk", "risk", "cannot_tell")
 
 def render_json(assessments: list[Assessment], rules: RuleSet) -> str:
     document = {
-        "gpca_version": __version__,
-        "rules_digest": rules.digest,
-        "rules_used": list(rules.origins),
-        "sources_checked_to": rules.sources_checked_to,
+        **document_head(rules),
         "plans": [_plan(assessment, rules) for assessment in assessments],
         "summary": _summary(assessments),
     }
@@ -109,3 +106,23 @@ def _summary(assessments: list[Assessment]) -> dict[str, Any]:
         "outcomes": counts((r.outcome for a in assessments for r in a.results), OUTCOMES),
         "waived_findings": sum(waived_findings(a) for a in assessments),
     }
+
+
+def document_head(rules: RuleSet) -> dict[str, Any]:
+    """The report's keys before its plans, for a report written plan by plan."""
+    return {
+        "gpca_version": __version__,
+        "rules_digest": rules.digest,
+        "rules_used": list(rules.origins),
+        "sources_checked_to": rules.sources_checked_to,
+    }
+
+
+def plan_object(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
+    """One plan's entry in the report's "plans" (``$defs/plan`` in the report schema)."""
+    return _plan(assessment, rules)
+
+
+def summary_object(assessments: list[Assessment]) -> dict[str, Any]:
+    """The report's "summary" of ``assessments``; summaries of parts add up to the whole's."""
+    return _summary(assessments)

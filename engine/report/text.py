@@ -213,3 +213,8 @@ def _counted_outcome(result: RuleResult) -> str:
     if result.outcome == "fail" and result.severity not in BREACH_SEVERITIES:
         return "caution"
     return result.outcome
+
+
+def render_plan_text(assessment: Assessment, rules: RuleSet) -> str:
+    """One plan's part of the text report, for a report written plan by plan."""
+    return _plan_report(assessment, rules)

@@ -1,0 +1,233 @@
+"""Checking many plans: worker processes give the very bytes and exit code of one process."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from click.testing import CliRunner
+
+import engine.batch
+import engine.waive
+from engine.batch import Settings, WorkerStopped, _pooled, progress_bar
+from engine.cli import FORMATS, gpca
+from engine.load import load_rules
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "fixtures"
+REPORT_SCHEMA = json.loads((REPO / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
+PLAN_SCHEMA = {**REPORT_SCHEMA, "$ref": "#/$defs/plan"}
+PLAN_SCHEMA.pop("required"), PLAN_SCHEMA.pop("properties"), PLAN_SCHEMA.pop("type")
+PLAN_SCHEMA.pop("additionalProperties")
+PLANS = 24  # enough for several chunks over two workers once PLANS_PER_WORKER is lowered
+BROKEN = "m-broken.yaml"  # sorts among the good plans
+
+
+def run_cli(args: list[str]) -> tuple[int, str, str]:
+    result = CliRunner().invoke(gpca, args, prog_name="gpca", catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def plan_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The plans of the fixture cases, one file each, and one plan that is not valid."""
+    folder = tmp_path_factory.mktemp("plans")
+    cases = sorted(FIXTURES.rglob("*.yaml"))
+    plans = [yaml.load(case.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader).get("plan") for case in cases]
+    for index, plan in enumerate([p for p in plans if p][:PLANS]):
+        (folder / f"{chr(ord('a') + index % 26)}{index:02d}.yaml").write_text(yaml.safe_dump(plan), encoding="utf-8")
+    (folder / BROKEN).write_text("practice: {name: Broken}\nassessed_on: not a date\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def pooled(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Lets a short run use workers, and counts the pools started."""
+    started: list[int] = []
+    real = engine.batch._pooled
+
+    def counting(files: Any, settings: Any, workers: int, *args: Any) -> Any:
+        started.append(workers)
+        return real(files, settings, workers, *args)
+
+    monkeypatch.setattr(engine.batch, "PLANS_PER_WORKER", 4)
+    monkeypatch.setattr(engine.batch, "_pooled", counting)
+    return started
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_two_jobs_print_the_bytes_and_exit_code_of_one(fmt: str, plan_dir: Path, pooled: list[int]) -> None:
+    alone = run_cli(["check", str(plan_dir), "--format", fmt, "--jobs", "1"])
+    assert pooled == []
+    shared = run_cli(["check", str(plan_dir), "--format", fmt, "--jobs", "2"])
+    assert pooled == [2]
+    assert shared == alone
+    assert alone[0] == 2  # the broken plan
+
+
+def test_a_broken_plan_is_reported_in_its_place_among_good_ones(plan_dir: Path, pooled: list[int]) -> None:
+    code, out, err = run_cli(["check", str(plan_dir), "--format", "jsonl", "--jobs", "2"])
+    paths = [json.loads(line)["path"] for line in out.splitlines()]
+    assert code == 2
+    assert len(paths) == PLANS
+    assert paths == sorted(paths)
+    assert BROKEN not in " ".join(paths)
+    said_of = [line.split(":")[0] for line in err.splitlines() if line.startswith(str(plan_dir))]
+    assert said_of == sorted(said_of)
+    assert f"{plan_dir / BROKEN}:1:1: error[plan-schema]: missing required key 'actions'" in err
+
+
+def test_every_jsonl_line_is_a_plan_of_the_report_schema(plan_dir: Path) -> None:
+    code, out, _ = run_cli(["check", str(plan_dir), "--format", "jsonl", "--jobs", "1"])
+    _, whole, _ = run_cli(["check", str(plan_dir), "--format", "json", "--jobs", "1"])
+    lines = out.splitlines()
+    for line in lines:
+        jsonschema.validate(json.loads(line), PLAN_SCHEMA)
+    assert [json.loads(line) for line in lines] == json.loads(whole)["plans"]
+    assert code == 2
+
+
+def test_the_plan_schema_refuses_a_report_that_is_not_one_plan(plan_dir: Path) -> None:
+    _, whole, _ = run_cli(["check", str(plan_dir), "--format", "json", "--jobs", "1"])
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(json.loads(whole), PLAN_SCHEMA)
+
+
+def test_the_report_is_written_before_the_last_plan_is_read(plan_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    events: list[str] = []
+    real_load, real_echo = engine.waive.load_plan_with_waivers, engine.cli.echo_output
+    monkeypatch.setattr(engine.waive, "load_plan_with_waivers", lambda *a: events.append("read") or real_load(*a))
+    monkeypatch.setattr(engine.cli, "echo_output", lambda *a: events.append("write") or real_echo(*a))
+    for fmt in ("text", "json", "jsonl"):
+        events.clear()
+        run_cli(["check", str(plan_dir), "--format", fmt, "--jobs", "1"])
+        assert events.count("read") == PLANS + 1
+        assert events.index("write") == 1, fmt  # straight after the first plan is read
+
+
+def test_a_whole_set_format_is_written_once_at_the_end(plan_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    events: list[str] = []
+    real_echo = engine.cli.echo_output
+    monkeypatch.setattr(engine.cli, "echo_output", lambda *a: events.append("write") or real_echo(*a))
+    run_cli(["check", str(plan_dir), "--format", "sarif", "--jobs", "1"])
+    assert events == ["write"]
+
+
+def _die_at(name: str, path: Path, *checking: Any) -> Any:
+    if path.name == name:
+        os._exit(134)  # as a durable_rules abort ends a worker
+    return engine.batch.check_plan(path, *checking)
+
+
+def test_a_worker_that_dies_stops_the_run_naming_the_plan(plan_dir: Path) -> None:
+    files = sorted(plan_dir.iterdir())
+    settings = Settings((), None, "jsonl", True, False, False)
+    dying = functools.partial(engine.batch._check_chunk, check=functools.partial(_die_at, files[9].name))
+    seen = []
+    with pytest.raises(WorkerStopped) as stopped:
+        for checked in _pooled(files, settings, 2, dying):
+            seen.append(checked.path)
+    named, _, rest = str(stopped.value).removeprefix("a worker process stopped abruptly while checking ").partition(";")
+    # The pool ends the other worker too, so the plan it was on is named as well.
+    assert str(files[9]) in named.split(" or ")
+    assert len(named.split(" or ")) <= 2
+    assert rest == " nothing is reported for it or later plans"
+    assert seen == [str(path) for path in files[:len(seen)]]
+    assert len(seen) <= 9
+
+
+def test_a_summary_csv_has_a_row_per_practice_and_chosen_action(plan_dir: Path, tmp_path: Path) -> None:
+    summary = tmp_path / "summary.csv"
+    code, out, _ = run_cli(["check", str(plan_dir), "--format", "jsonl", "--summary", str(summary), "--jobs", "1"])
+    rows = summary.read_text(encoding="utf-8").splitlines()
+    plans = [json.loads(line) for line in out.splitlines()]
+    assert rows[0] == "practice,ods_code,plan,action,status,rules_at_risk,open_questions"
+    assert len(rows) == 1 + sum(len(plan["actions"]) for plan in plans)
+    assert code == 2
+
+
+def test_a_summary_that_cannot_be_written_is_exit_2(plan_dir: Path, tmp_path: Path) -> None:
+    code, out, err = run_cli(["check", str(plan_dir), "--summary", str(tmp_path / "missing" / "s.csv")])
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error[unwritable-output]: cannot write the summary to {tmp_path / 'missing' / 's.csv'}")
+
+
+@pytest.mark.parametrize("plans, shown", [(201, True), (200, False)])
+def test_a_progress_bar_shows_on_a_terminal_for_a_long_run(plans: int, shown: bool) -> None:
+    main, side = os.openpty()
+    with open(side, "w", encoding="utf-8") as terminal:
+        with progress_bar(plans, terminal) as bar:
+            bar.update(plans)
+    assert ("Checking plans" in _drawn(main)) is shown
+
+
+def _drawn(terminal: int) -> str:
+    """All written to a pty or pipe, read from ``terminal`` until every writer has closed it."""
+    drawn = b""
+    try:
+        while chunk := os.read(terminal, 65536):
+            drawn += chunk
+    except OSError:  # a pty's main side reads EIO, not end of file, once the other side closes
+        pass
+    os.close(terminal)
+    return drawn.decode()
+
+
+def _many_plans(folder: Path, count: int) -> Path:
+    example = (REPO / "examples" / "riverside.yaml").read_text(encoding="utf-8")
+    for index in range(count):
+        (folder / f"plan-{index:04d}.yaml").write_text(example, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_gpca_check_draws_a_bar_only_when_stderr_is_a_terminal(terminal: bool, tmp_path: Path) -> None:
+    folder = _many_plans(tmp_path, engine.batch.PROGRESS_FROM + 1)
+    main, side = os.openpty() if terminal else os.pipe()
+    command = [sys.executable, "-m", "engine", "check", str(folder), "--format", "jsonl", "--jobs", "1"]
+    with tempfile.TemporaryFile() as out:
+        run = subprocess.Popen(command, stdout=out, stderr=side, cwd=REPO)
+        os.close(side)
+        drawn = _drawn(main)
+        assert run.wait(timeout=120) == 1
+        out.seek(0)
+        assert len(out.read().splitlines()) == engine.batch.PROGRESS_FROM + 1
+    assert ("Checking plans" in drawn) is terminal
+
+
+def test_no_progress_bar_goes_to_a_pipe(tmp_path: Path) -> None:
+    reader, writer = os.pipe()
+    with open(writer, "w", encoding="utf-8") as pipe:
+        with progress_bar(6300, pipe) as bar:
+            bar.update(6300)
+    with open(reader, encoding="utf-8") as drawn:
+        assert drawn.read() == ""
+
+
+def _hang_at(name: str, path: Path, *checking: Any) -> Any:
+    if path.name == name:
+        time.sleep(3600)  # as a deadlock in the engine would
+    return engine.batch.check_plan(path, *checking)
+
+
+def test_a_worker_that_hangs_is_ended_and_named(plan_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine.batch, "CHUNK_TIMEOUT_S", 5)
+    files = sorted(plan_dir.iterdir())
+    settings = Settings((), None, "jsonl", True, False, False)
+    hanging = functools.partial(engine.batch._check_chunk, check=functools.partial(_hang_at, files[0].name))
+    started = time.monotonic()
+    with pytest.raises(WorkerStopped) as stopped:
+        list(_pooled(files, settings, 2, hanging))
+    assert str(stopped.value) == (
+        f"a worker process hung for over 5 s while checking {files[0]}; nothing is reported for it or later plans")
+    assert time.monotonic() - started < 60
