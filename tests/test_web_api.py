@@ -65,7 +65,8 @@ def test_the_dates_ahead_are_computed_once_per_plan_and_date(assessments: list[s
     assert len(assessments) > cost  # another date is another timeline
 
 
-def test_the_report_is_the_bytes_gpca_check_writes_as_html(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_report_is_the_bytes_gpca_check_writes_as_html(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     plan = riverside()
     plan["assessed_on"] = "2025-10-01"
     report = API.report(body(plan))
@@ -120,7 +121,8 @@ def test_a_broken_upload_names_the_line_in_words() -> None:
 def test_no_page_message_carries_a_pattern_a_path_or_a_command() -> None:
     schema = API.schema
     said = [field_words(node) for node in _leaves(schema)]
-    assert said and not [s for s in said if any(mark in s for mark in ("^", "$", "setup.", "practice.", "gpca ", "must be"))]
+    marks = ("^", "$", "setup.", "practice.", "gpca ", "must be")
+    assert said and not [s for s in said if any(mark in s for mark in marks)]
 
 
 def _leaves(node: dict[str, Any]) -> list[dict[str, Any]]:
@@ -152,8 +154,18 @@ def test_the_checklist_is_the_reports_grouped_questions_with_links() -> None:
     keys = [(g["key"], [(q["path"], q["pointer"]) for q in g["questions"]]) for g in reply["checklist"]]
     assert keys[0] == ("actions", [("actions[0].urgent_overflow", "/actions/0/urgent_overflow")])
     assert dict(keys)["gp_connect"][0][1] == "/setup/gp_connect/appointment_management_enabled"
-    expected = questions_checklist(API.evaluator.assess(plans.checked_plan(plans.document(plan), RULES)), RULES)
+    assessed = API.evaluator.assess(plans.checked_plan(plans.document(plan), RULES))
+    expected = questions_checklist(assessed, RULES)
     assert [(g["key"], [q["path"] for q in g["questions"]]) for g in reply["checklist"]] == [
         (g.key, [q.path for q in g.questions]) for g in expected]
     first = reply["checklist"][0]["questions"][0]
     assert first["actions"] == ["Limit daily patient contacts per clinician"]
+
+
+def test_a_problem_in_an_entry_whose_id_is_not_text_is_still_worded() -> None:
+    plan = riverside()
+    plan["actions"][0]["id"] = ["limit-daily-contacts"]
+    plan["actions"][0]["max_contacts_per_clinician"] = 0
+    reply = API.assess(body(plan))
+    assert reply.status == 422
+    assert all(p["message"] and "must be" not in p["message"] for p in json.loads(reply.body)["problems"])

@@ -48,7 +48,8 @@ def test_every_page_asset_is_served_from_the_package_under_a_strict_policy() -> 
 
 
 def test_the_wheel_takes_the_whole_engine_package_with_its_static_files() -> None:
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["hatch"]["build"]["targets"]["wheel"]
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    config = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]
     assert config["packages"] == ["engine"] and "exclude" not in config and "only-include" not in config
     ignored = (ROOT / ".gitignore").read_text("utf-8").split()
     vendored = [p.relative_to(ROOT).as_posix() for p in NHSUK.rglob("*") if p.is_file()]

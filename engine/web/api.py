@@ -158,7 +158,8 @@ class Api:
         index = int(own[1])
         entry = entries[index] if isinstance(entries, list) and index < len(entries) else None
         known = {a.id: a for a in self.rules.actions}
-        action = known.get(entry.get("id")) if isinstance(entry, dict) else None
+        action_id = entry.get("id") if isinstance(entry, dict) else None
+        action = known.get(action_id) if isinstance(action_id, str) else None
         node = action.params.get(own[2]) if action else None
         return node if isinstance(node, dict) else None
 

@@ -16,6 +16,7 @@ from engine.model import Problem, RuleSet
 from engine.report.common import long_date
 
 _EXAMPLE = re.compile(r"\(for example ([^)]+)\)")
+ASKED_FORM = "Enter it in the form the question asks for"
 _MISSING_KEY = re.compile(r"missing required key '([^']+)'")
 _YAML_WORDS = (  # what the YAML parser said -> what was wrong, in words
     ("flow sequence", "a list in square brackets was not closed"),
@@ -75,7 +76,7 @@ def field_words(node: dict[str, Any]) -> str:
         return _number_words(node)
     if "pattern" in node:
         example = _EXAMPLE.search(node.get("description", ""))
-        return f"Enter it in the form of the example, like {example[1]}" if example else "Enter it in the form asked for"
+        return f"Enter it in the form of the example, like {example[1]}" if example else ASKED_FORM
     if "maxLength" in node:
         return f"Enter no more than {node['maxLength']:,} characters"
     return "Check this answer: it is not one the planner can read"
