@@ -50,14 +50,24 @@ def answer(port: int, body: bytes) -> float:
     return time.perf_counter() - started
 
 
-def run_clients(port: int, clients: int, answers: int, body: bytes) -> dict[str, Any]:
+def answers_typed(plan: dict[str, Any], count: int) -> list[bytes]:
+    """The plan as the page sends it after each of ``count`` answers: each a new list size,
+    as if typed, so that no two requests are the same plan."""
+    typed = []
+    for number in range(count):
+        plan["practice"]["registered_patients"] = 9000 + number
+        typed.append(json.dumps(plan).encode("utf-8"))
+    return typed
+
+
+def run_clients(port: int, clients: int, answers: int, plan: dict[str, Any]) -> dict[str, Any]:
     """Each of ``clients`` threads posts ``answers`` answers one after another."""
     times: list[float] = []
     failures: list[str] = []
     lock = threading.Lock()
 
     def client() -> None:
-        for _ in range(answers):
+        for body in answers_typed(dict(plan, practice=dict(plan["practice"])), answers):
             try:
                 took = answer(port, body)
             except Exception as error:  # noqa: BLE001 - counted, not raised: it is the measurement
@@ -90,13 +100,13 @@ def main() -> None:
     parser.add_argument("--answers", type=int, default=40, help="answers each client posts")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 20])
     options = parser.parse_args()
-    body = json.dumps(read_yaml(EXAMPLE).data).encode("utf-8")
+    plan = read_yaml(EXAMPLE).data
     server = make_server("127.0.0.1", 0)
     serve_in_thread(server)
     try:
-        answer(server.server_address[1], body)  # the worker's first plan warms its caches
+        answer(server.server_address[1], json.dumps(plan).encode())  # the worker's first plan warms it
         for clients in options.clients:
-            print(json.dumps(run_clients(server.server_address[1], clients, options.answers, body)))
+            print(json.dumps(run_clients(server.server_address[1], clients, options.answers, plan)))
     finally:
         server.shutdown()
         server.server_close()
