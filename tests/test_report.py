@@ -27,6 +27,7 @@ from engine.model import (
     RuleSet,
     Source,
 )
+from engine import questions
 from engine.report import REPORTERS, common, render
 from engine.report.common import question_for
 
@@ -214,7 +215,7 @@ QUESTIONS = {
 
 @pytest.fixture(autouse=True)
 def fixed_questions(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(common, "plan_schema", lambda: QUESTIONS)
+    monkeypatch.setattr(questions, "plan_schema", lambda: QUESTIONS)
 
 RISK_REPORT = """\
 Riverside Surgery (ODS code Y01234)

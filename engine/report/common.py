@@ -15,7 +15,9 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from engine.dates import long_date, span_words
-from engine.model import Action, ActionVerdict, Assessment, Period, Plan, Reading, RuleSet
+from engine.model import Action, ActionVerdict, Assessment, Period, Reading
+# The question wording lives below the reporters, for the checklist; named here as before.
+from engine.questions import ACTION_PARAMETER_PATH, plan_schema, question_for, schema_node  # noqa: F401
 from engine.readings import verdict_key
 
 WIDTH = 100  # of the text reports when standard output is no terminal, in characters
@@ -188,39 +190,6 @@ def run_summary(assessments: list[Assessment]) -> str:
     return f"{plural(len(assessments), 'plan')}: {count_phrase(tally, OVERALL_WORDS)}"
 
 
-def plan_schema() -> dict[str, Any]:
-    from engine.load import builtin_schema
-
-    return builtin_schema("plan.schema.json")
-
-
-def schema_node(path: str) -> dict[str, Any] | None:
-    """The plan schema's node for a plan path (list items as [0] or []), if it has one."""
-    node: dict[str, Any] | None = plan_schema()
-    for part in re.split(r"[.\[\]]+", path):
-        if not part or part.isdigit():
-            continue
-        if "items" in node and "properties" not in node:
-            node = node["items"]
-        node = node.get("properties", {}).get(part)
-        if node is None:
-            return None
-    return node
-
-
-def question_for(path: str, plan: Plan | None = None, rules: RuleSet | None = None) -> str:
-    """The plan schema's description of a dotted plan path, or the path itself; for a
-    chosen action's own parameter (``actions[0].urgent_overflow``), the parameter's
-    description when the plan and rules are given."""
-    own = ACTION_PARAMETER_PATH.fullmatch(path)
-    if own is not None:
-        return _parameter_question(int(own[1]), own[2], plan, rules) or path
-    node = schema_node(path)
-    return path if node is None else str(node.get("description", path))
-
-
-
-
 def earliest_note(rule: Any, practice: dict[str, Any], day: str) -> str:
     """That the rule's national start is only the earliest date it binds the practice, or ""."""
     from engine.binding import national_only
@@ -252,18 +221,3 @@ def reading_heading(reading: Reading) -> str:
     """'NHS England (London), for the commissioner: a breach; notices have been issued'."""
     heading = f"{reading.by}, for {READER_WORDS[reading.reader]}: {POSITION_WORDS[reading.position]}"
     return heading + ("; notices have been issued" if reading.notices_issued else "")
-
-
-ACTION_PARAMETER_PATH = re.compile(r"actions\[(\d+)\]\.([a-z_][a-z0-9_]*)")
-
-
-def _parameter_question(index: int, name: str, plan: Plan | None, rules: RuleSet | None) -> str | None:
-    if plan is None or index >= len(plan.actions):
-        return None
-    action_id = plan.actions[index].id
-    if rules is None:
-        return f"{name.replace('_', ' ')}, for the action {action_id}"
-    description = rules.action(action_id).params.get(name, {}).get("description")
-    return f"For the action {action_id}: {description}" if description else None
-
-

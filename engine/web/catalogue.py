@@ -63,7 +63,8 @@ def needed_questions(data: Any, rules: RuleSet, compiled: CompiledRules) -> list
 
 def _chosen(data: Any, rules: RuleSet) -> list[Action]:
     entries = data.get("actions") if isinstance(data, dict) else None
-    ids = {e.get("id") for e in entries if isinstance(e, dict)} if isinstance(entries, list) else set()
+    ids = {e.get("id") for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)} \
+        if isinstance(entries, list) else set()  # fmt: skip
     return [action for action in rules.actions if action.id in ids]
 
 

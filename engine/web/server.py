@@ -35,7 +35,8 @@ CONNECTION_TIMEOUT = 30.0  # seconds a connection may sit idle or trickle a requ
 _LENGTH = re.compile(r"[0-9]{1,12}")
 STATIC_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
                 ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml"}  # fmt: skip
-POSTS = {"/api/assess": "assess", "/api/upload": "upload", "/api/yaml": "yaml", "/api/report": "report"}
+POSTS = {"/api/assess": "assess", "/api/upload": "upload", "/api/yaml": "yaml", "/api/report": "report",
+         "/api/timeline": "timeline"}
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "

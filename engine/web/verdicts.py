@@ -22,6 +22,7 @@ from engine.report.common import (
     unchecked_note,
     reading_heading,
 )
+from engine.report.text import OVERALL_LABELS
 from engine.readings import CONTESTED, LMC_ADVICE, overall_key, readings_in_order, result_contested, verdict_key
 from engine.web.plans import pointer_of
 
@@ -36,6 +37,7 @@ def assessment_dict(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
         "overall": assessment.overall,
         "overall_contested": overall == CONTESTED,
         "overall_words": OVERALL_WORDS[overall],
+        "overall_label": OVERALL_LABELS[overall],  # the words of `gpca check`'s "Overall:" line
         "unchecked_note": unchecked_note(assessment.as_of, rules),
         "action_statuses": [[status, said.counted] for status, said in ACTION_STATUSES.items()],
         "actions": [action_dict(v, assessment, rules) for v in assessment.actions],
@@ -57,6 +59,8 @@ def action_dict(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) 
         "status": verdict.status,
         "status_words": ACTION_STATUS_WORDS[verdict_key(verdict)],
         "status_title": ACTION_STATUSES[verdict_key(verdict)].title,
+        "status_label": ACTION_STATUSES[verdict_key(verdict)].label,
+        "light": ACTION_STATUSES[verdict_key(verdict)].light,
         "contested": verdict.contested,
         "in_phase": verdict.in_phase,
         "phase_note": "" if verdict.in_phase
@@ -85,7 +89,7 @@ def finding_dict(result: RuleResult, assessment: Assessment, rules: RuleSet,
             {"title": s.title, "url": s.url, "confidence": s.confidence}
             for s in constraint.sources
         ],
-        "missing": [_question(path, assessment, rules) for path in result.missing],
+        "missing": [question_dict(path, assessment, rules) for path in result.missing],
         "earliest_note": earliest_note(constraint, assessment.plan.practice, assessment.as_of),
         "readings": _readings(constraint) if result_contested(result, rules) else [],
     }
@@ -97,7 +101,7 @@ def _readings(constraint: Constraint) -> list[dict[str, Any]]:
             for r in readings_in_order(constraint)]  # fmt: skip
 
 
-def _question(path: str, assessment: Assessment, rules: RuleSet) -> dict[str, str]:
+def question_dict(path: str, assessment: Assessment, rules: RuleSet) -> dict[str, str]:
     """The question that settles ``path``, as the evaluator asked it: a chosen action's
     own parameter (``actions[0].urgent_overflow``) or a set-up field."""
     own = ACTION_PARAMETER_PATH.fullmatch(path)

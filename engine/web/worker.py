@@ -197,7 +197,8 @@ def main(rule_dirs: list[str]) -> None:
     from engine.errors import InputError
     from engine.evaluate import Evaluator
     from engine.load import load_rules
-    from engine.web.api import Api, problems_reply
+    from engine.web.api import Api
+    from engine.web.reply import problems_reply
 
     try:
         api = Api(Evaluator(load_rules([Path(d) for d in rule_dirs] or None)))
@@ -205,7 +206,8 @@ def main(rule_dirs: list[str]) -> None:
         print(str(error), file=sys.stderr)
         raise SystemExit(2) from None
     endpoints = {"catalogue": lambda _body: api.catalogue(), "assess": api.assess,
-                 "upload": api.upload, "yaml": api.yaml, "report": api.report}  # fmt: skip
+                 "upload": api.upload, "yaml": api.yaml, "report": api.report,
+                 "timeline": api.timeline}  # fmt: skip
 
     def answer(endpoint: str, body: bytes) -> bytes:
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,8 @@ import pytest
 from engine.web.server import PlannerServer
 
 CHROMIUM = os.environ.get("GPCA_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"  # scripts/refresh_vendored.py
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 
@@ -55,3 +58,24 @@ def page(browser: Any, planner: PlannerServer) -> Iterator[Any]:
     errors = list(page.errors)
     context.close()
     assert errors == []
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's WCAG 2.2 AA violations on the page as it stands, one line each."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text("utf-8"))  # evaluated by the test, not the page: the CSP stands
+    found = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA)
+    return [f"{v['id']}: {node['target']}" for v in found["violations"] for node in v["nodes"]]
+
+
+def overflowing(page: Any) -> list[str]:
+    """Every visible element that reaches past the viewport's right edge (WCAG 1.4.10, Reflow)."""
+    return page.evaluate("""() => {
+        const width = document.documentElement.clientWidth;
+        const wide = [...document.querySelectorAll('body *')].filter((e) => {
+            const box = e.getBoundingClientRect();
+            return box.width > 1 && box.height > 1 && box.right > width + 0.5;
+        }).map((e) => `${e.tagName.toLowerCase()}#${e.id}.${e.className}`.slice(0, 120));
+        if (document.documentElement.scrollWidth > width) wide.unshift(`page ${document.documentElement.scrollWidth}px`);
+        return wide;
+    }""")

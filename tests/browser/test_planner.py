@@ -2,6 +2,7 @@
 
 Every verdict the page shows is checked against the engine's own on the same plan.
 """
+# The page at phone and desktop widths, with axe-core, is in test_planner_widths.py.
 
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ from engine.web import plans
 ROOT = Path(__file__).resolve().parents[2]
 RIVERSIDE = ROOT / "examples" / "riverside.yaml"
 FIXTURE = ROOT / "fixtures" / "actions" / "several-safe-actions-2024.yaml"
-LABELS = {"Safe": "safe", "Safe, with cautions": "safe_with_cautions", "Risks breach": "risk",
-          "Cannot tell": "cannot_tell"}  # fmt: skip
+LABELS = {"SAFE": "safe", "SAFE, WITH CAUTIONS": "safe_with_cautions", "RISKS BREACH": "risk",
+          "RISKS A NOTICE (CONTESTED)": "risk", "CANNOT TELL": "cannot_tell"}  # fmt: skip
 RULES = load_rules()
 EVALUATOR = Evaluator(RULES)
 
@@ -34,7 +35,7 @@ def settled(page: Any) -> None:
 def shown_verdicts(page: Any) -> dict[str, str]:
     settled(page)
     badges = page.eval_on_selector_all(
-        ".verdict .badge", "els => els.map(e => [e.closest('.action').id.slice(7), e.textContent])")
+        ".verdict .badge", "els => els.map(e => [e.closest('.planner-action').id.slice(7), e.textContent])")
     return {action_id: LABELS[label] for action_id, label in badges}
 
 
@@ -53,6 +54,13 @@ def fill_practice(page: Any, name: str, patients: str, day: str) -> None:
     page.fill("#q-assessed_on-input", day)
 
 
+def choose(page: Any, action_id: str) -> None:
+    """Tick an action; once one is chosen the others are one click away."""
+    if not page.is_visible(f"#action-{action_id}"):
+        page.click("#show-every-action")
+    page.check(f"#choose-{action_id}")
+
+
 def choose_answer(page: Any, question: str, label: str) -> None:
     page.locator(f"#{question}").get_by_label(label, exact=True).check()
 
@@ -67,7 +75,7 @@ def test_filling_a_plan_shows_the_verdicts_of_gpca_check(page: Any) -> None:
     fill_practice(page, "Hillside Practice", "6000", "2024-11-05")
     for action_id in ("withdraw-secondary-use-data-sharing", "switch-off-gp-connect-update-record",
                       "limit-daily-contacts"):  # fmt: skip
-        page.check(f"#choose-{action_id}")
+        choose(page, action_id)
     page.check("#p-withdraw-secondary-use-data-sharing-scope-2")  # every secondary use
     page.click("#q-setup-data_sharing button[data-add]")
     page.fill("#q-setup-data_sharing-0-name-input", "GDPPR")
@@ -84,7 +92,7 @@ def test_only_the_questions_the_chosen_actions_need_are_shown(page: Any) -> None
     fill_practice(page, "Hillside Practice", "6000", "2026-07-01")
     settled(page)
     assert page.locator("#setup-fields .field:visible").count() == 0
-    page.check("#choose-switch-off-gp-connect-update-record")
+    choose(page, "switch-off-gp-connect-update-record")
     settled(page)
     visible = page.eval_on_selector_all("#setup-fields .field:not([hidden])", "els => els.map(e => e.id)")
     assert visible == ["q-setup-gp_connect-update_record_enabled"]
@@ -101,7 +109,7 @@ def test_uploading_a_fixture_plan_fills_the_form_and_its_verdicts(page: Any, tmp
     upload(page, RIVERSIDE)
     assert page.input_value("#q-practice-name-input") == "Riverside Surgery"
     assert shown_verdicts(page) == {v: s for v, s in engine_verdicts(stored_plan(page)).items()}
-    assert page.is_visible("#q-setup-data_sharing-0-name-input")
+    assert page.is_visible("#q-setup-data_sharing-0 summary")  # each agreement folded under its name
 
 
 def test_upload_shows_each_error_at_its_question(page: Any, tmp_path: Path) -> None:
@@ -111,9 +119,9 @@ def test_upload_shows_each_error_at_its_question(page: Any, tmp_path: Path) -> N
     upload(page, broken)
     assert page.is_visible("#error-summary")
     assert page.evaluate("document.activeElement.id") == "error-summary"
-    ods_error = page.inner_text("#q-practice-ods_code-error")
-    assert ods_error == ("Error: 'practice.ods_code' must be text matching ^[A-Z][0-9A-Z]{4,5}$, "
-                         "but got 'y1' (line 14 of the file)")
+    ods_error = page.text_content("#q-practice-ods_code-error")
+    assert ods_error == "Error: Enter it in the form of the example, like Y01234 (line 14 of the file)"
+    assert page.text_content("#error-list li >> nth=0") == "Enter it in the form of the example, like Y01234 (line 14 of the file)"
     assert page.get_attribute("#q-practice-registered_patients-input", "aria-invalid") == "true"
     page.click("#error-list a >> nth=0")
     assert page.evaluate("document.activeElement.closest('.field').id").startswith("q-practice-")
@@ -148,14 +156,21 @@ def test_overflow_to_several_destinations_is_a_list_of_ticked_boxes(page: Any, t
     assert shown == engine_verdicts(stored_plan(page))
 
 
-def test_report_downloads_as_html_that_prints_on_a4(page: Any, tmp_path: Path) -> None:
+def test_the_report_downloaded_is_what_gpca_check_writes_as_html(page: Any, tmp_path: Path,
+                                                                  monkeypatch: Any) -> None:  # fmt: skip
     upload(page, RIVERSIDE)
     with page.expect_download() as download:
         page.click("#download-report")
-    report = tmp_path / "report.html"
+    report = tmp_path / download.value.suggested_filename
     download.value.save_as(report)
+    with page.expect_download() as download:
+        page.click("#download-yaml")
+    download.value.save_as(tmp_path / download.value.suggested_filename)
+    monkeypatch.chdir(tmp_path)  # the replay stamp names the plan file as downloaded
+    result = CliRunner().invoke(gpca, ["check", download.value.suggested_filename, "--format", "html"])
+    assert (report.name, result.exit_code) == ("riverside-surgery-report.html", 1)
+    assert report.read_bytes() == result.output.encode("utf-8")
     html = report.read_text()
-    assert "<h1>Collective-action plan: Riverside Surgery</h1>" in html
     viewer = page.context.new_page()
     viewer.set_content(html)
     viewer.emulate_media(media="print")
@@ -165,10 +180,10 @@ def test_report_downloads_as_html_that_prints_on_a4(page: Any, tmp_path: Path) -
 
 def test_answers_survive_a_reload(page: Any) -> None:
     fill_practice(page, "Hillside Practice", "6000", "2024-11-05")
-    page.check("#choose-limit-daily-contacts")
+    choose(page, "limit-daily-contacts")
     settled(page)
     page.reload()
-    page.wait_for_selector("#actions li")
+    page.wait_for_selector("#actions li", state="attached")
     assert page.input_value("#q-practice-name-input") == "Hillside Practice"
     assert page.is_checked("#choose-limit-daily-contacts")
     assert page.input_value("#p-limit-daily-contacts-max_contacts_per_clinician-input") == "25"
@@ -176,12 +191,14 @@ def test_answers_survive_a_reload(page: Any) -> None:
 
 def test_a_bad_answer_is_shown_at_its_question_and_left_out_of_the_verdicts(page: Any) -> None:
     fill_practice(page, "Hillside Practice", "twenty", "2024-11-05")
-    page.check("#choose-switch-off-gp-connect-update-record")
+    choose(page, "switch-off-gp-connect-update-record")
     settled(page)
-    assert "must be" in page.inner_text("#q-practice-registered_patients-error")
+    assert page.text_content("#q-practice-registered_patients-error") == (
+        "Error: Enter a whole number between 0 and 1,000,000")
     assert shown_verdicts(page) == {"switch-off-gp-connect-update-record": "safe"}
-    assert page.inner_text("#overall").endswith(
-        "Answers with a problem, listed above, are left out until put right: they count as not yet answered.")
+    assert page.text_content("#answer-note") == (
+        "Information: Answers with a problem, listed at the top of the page, are left out until put right: "
+        "they count as not yet answered.")
     page.fill("#q-practice-registered_patients-input", "6000")
     settled(page)
     assert not page.is_visible("#error-summary")
@@ -190,19 +207,103 @@ def test_a_bad_answer_is_shown_at_its_question_and_left_out_of_the_verdicts(page
 def test_no_error_is_shown_before_the_user_acts(page: Any) -> None:
     settled(page)
     assert not page.is_visible("#error-summary")
-    assert page.inner_text("#overall").startswith("No action chosen yet.")
+    assert page.inner_text("#overall").startswith("Overall on ")
+    assert page.inner_text("#overall").endswith("No action chosen yet: choose your actions in section 2.")
 
 
-def test_no_old_verdict_stands_when_the_plan_cannot_be_assessed(page: Any) -> None:
-    fill_practice(page, "Hillside Practice", "6000", "2025-10-01")
-    page.check("#choose-switch-off-gp-connect-update-record")
-    assert shown_verdicts(page) == {"switch-off-gp-connect-update-record": "risk"}
+def wait_until(page: Any, condition: str, seconds: float = 30) -> None:
+    """Poll a condition from the test (the page's CSP refuses wait_for_function's eval)."""
+    for _ in range(int(seconds * 10)):
+        if page.evaluate(condition):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"never true: {condition}")
+
+
+def badges(page: Any) -> list[str]:
+    """Every status tag on the page, wherever it stands: the answer, the cards."""
+    settled(page)
+    return page.eval_on_selector_all(".badge", "els => els.map(e => e.textContent)")
+
+
+def test_no_old_verdict_stands_when_the_date_flips_it_and_the_plan_turns_invalid(page: Any) -> None:
+    fill_practice(page, "Hillside Practice", "6000", "2024-10-01")
+    choose(page, "switch-off-gp-connect-update-record")
+    page.wait_for_selector("#overall:has-text('1 October 2024')")
+    assert (shown_verdicts(page), badges(page)) == ({"switch-off-gp-connect-update-record": "safe"}, ["SAFE", "SAFE"])
+    page.fill("#q-assessed_on-input", "2025-10-01")  # Update Record must stay on from here
+    page.wait_for_selector("#overall:has-text('1 October 2025')")
+    assert badges(page) == ["RISKS BREACH", "RISKS BREACH"]
+    assert page.text_content("#announcer") == "Verdict changed. Switch off GP Connect Update Record: risks breach."
     page.fill("#q-assessed_on-input", "1950-10-01")  # before any rule: the server refuses the plan
-    page.wait_for_selector("#overall:has-text('Verdicts will show once')")
-    assert shown_verdicts(page) == {}
+    page.wait_for_selector("#overall:has-text('No verdict yet')")
+    assert (badges(page), shown_verdicts(page)) == ([], {})
+    assert not page.is_visible("#answer-actions") and not page.is_visible("#questions")
+    assert page.text_content("#announcer") == "Verdicts cleared until the problem at the top of the page is put right."
     page.fill("#q-assessed_on-input", "2024-10-01")
     page.wait_for_selector("#overall:has-text('1 October 2024')")
     assert shown_verdicts(page) == {"switch-off-gp-connect-update-record": "safe"}
+
+
+def test_announcements_say_which_action_changed_and_stay_silent_otherwise(page: Any) -> None:
+    page.evaluate("""() => { window.said = []; new MutationObserver(() => window.said.push(
+        document.getElementById('announcer').textContent)).observe(document.getElementById('announcer'),
+        {childList: true, characterData: true, subtree: true}); }""")
+    fill_practice(page, "Hillside Practice", "6000", "2024-11-05")
+    settled(page)
+    assert page.evaluate("window.said") == []  # no action chosen: nothing to say
+    choose(page, "limit-daily-contacts")
+    wait_until(page, "window.said.length === 1")
+    assert page.evaluate("window.said") == ["Verdict changed. Limit daily patient contacts per clinician: cannot tell."]
+    page.fill("#q-practice-name-input", "Hillside Medical Practice")  # changes no verdict
+    page.wait_for_selector("#actions[aria-busy]", state="attached")
+    settled(page)
+    assert page.evaluate("window.said.length") == 1  # nothing changed: nothing said
+    choose(page, "switch-off-gp-connect-update-record")
+    wait_until(page, "window.said.length === 2")
+    assert page.evaluate("window.said[1]") == "Verdict changed. Switch off GP Connect Update Record: safe."
+
+
+def test_the_answer_comes_first_with_only_the_chosen_actions_shown(page: Any) -> None:
+    upload(page, RIVERSIDE)
+    rows = page.eval_on_selector_all("#answer-actions .nhsuk-summary-list__row",
+                                     "els => els.map(e => e.innerText.replace(/\\s+/g, ' ').trim())")
+    assert rows == ["Limit daily patient contacts per clinician SAFE", "Switch off GP Connect Update Record SAFE",
+                    "Withdraw from data sharing agreements used only for secondary purposes RISKS BREACH"]
+    assert page.inner_text("#overall") == "Overall on 5 November 2024: RISK OF BREACH."
+    assert page.locator(".planner-action:visible").count() == 3
+    page.click("#show-every-action")
+    assert page.locator(".planner-action:visible").count() == len(RULES.actions)
+    page.click("#answer-actions a >> nth=2")
+    assert page.evaluate("document.activeElement.id") == "title-withdraw-secondary-use-data-sharing"
+
+
+def test_the_checklist_links_each_question_still_to_answer(page: Any) -> None:
+    upload(page, RIVERSIDE)
+    page.uncheck("#p-limit-daily-contacts-urgent_overflow-input")
+    settled(page)
+    assert page.inner_text("#questions-count") == "1 question still to answer"
+    titles = page.eval_on_selector_all("#checklist h3", "els => els.map(e => e.textContent)")
+    links = page.eval_on_selector_all("#checklist .nhsuk-task-list__link", "els => els.map(e => e.textContent)")
+    assert (titles, links) == (["The collective actions the practice intends to take"], [
+        "Where do clinically urgent requests go once the daily limit is reached? List every destination."])
+    page.click("#checklist .nhsuk-task-list__link")
+    assert page.evaluate("document.activeElement.id") == "p-limit-daily-contacts-urgent_overflow-input"
+
+
+def test_the_dates_ahead_are_asked_for_only_when_opened(page: Any) -> None:
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url.rsplit("/", 1)[1]))
+    upload(page, RIVERSIDE)
+    assert "timeline" not in asked
+    page.click("#dates-ahead summary")
+    page.wait_for_selector("#dates-ahead-text .planner-dates")
+    assert asked.count("timeline") == 1
+    assert "From 1 October 2025: risks breach" in page.inner_text("#dates-ahead-text")
+    page.fill("#q-practice-name-input", "Riverside Medical Centre")  # a new answer closes it
+    settled(page)
+    assert not page.evaluate("document.getElementById('dates-ahead').open")
+    assert asked.count("timeline") == 1
 
 
 def focused(page: Any) -> dict[str, Any]:
@@ -231,7 +332,7 @@ def type_date(page: Any, day: str, month: str, year: str) -> None:
 
 def test_the_form_can_be_filled_by_keyboard_alone(page: Any) -> None:
     page.keyboard.press("Tab")
-    assert focused(page)["text"] == "Skip to the plan"
+    assert focused(page)["text"] == "Skip to main content"
     page.keyboard.press("Enter")
     name = tab_to(page, lambda f: f["id"] == "q-practice-name-input")
     assert name["outline"] == "solid"  # the focus is visible

@@ -37,3 +37,24 @@ export function longDate(iso) {
   if (Number.isNaN(day.getTime())) return iso;
   return day.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 }
+
+// The NHS design system's details component: a summary that opens to show more.
+export function details(summary, body, attrs = {}) {
+  return h("details", { class: "nhsuk-details", ...attrs },
+    h("summary", { class: "nhsuk-details__summary" }, h("span", { class: "nhsuk-details__summary-text" }, summary)),
+    h("div", { class: "nhsuk-details__text" }, body));
+}
+
+// A status as the NHS design system's tag, in the traffic light's colour gpca gives it.
+const TAG_COLOURS = { green: "green", yellow: "yellow", red: "red", amber: "orange" };
+
+export function tag(label, light) {
+  return h("strong", { class: `nhsuk-tag nhsuk-tag--${TAG_COLOURS[light] || "grey"} badge` }, label);
+}
+
+// Opens every folded section around an element, so that it can be seen and focused.
+export function reveal(element) {
+  for (let folded = element.closest("details"); folded; folded = folded.parentElement.closest("details")) {
+    folded.open = true;
+  }
+}

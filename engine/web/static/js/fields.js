@@ -1,5 +1,6 @@
 // Questions drawn from a JSON Schema node: a schema leaf's `description` is its question.
 // No field is written by hand, so a new field in plan.schema.json appears by itself.
+// The markup is the NHS design system's form group, radios, checkboxes, input and select.
 
 import { h, idFor, words } from "./dom.js";
 
@@ -16,58 +17,64 @@ export function kind(node) {
   return null;
 }
 
+function errorMessage(id) {
+  return h("span", { class: "nhsuk-error-message", id: `${id}-error`, hidden: true });
+}
+
 // `target` says where the answer goes: {pointer} for the plan, {action, param} for a parameter.
 export function field(node, id, target, label) {
   const type = kind(node);
   const question = label || node.description || id;
-  const path = target.pointer ? target.pointer.slice(1).replaceAll("/", ".") : target.param;
-  const hint = h("p", { class: "hint", id: `${id}-hint` }, `In the plan file: ${path}`);
-  const error = h("p", { class: "error-message", id: `${id}-error`, hidden: true });
-  const described = `${id}-hint ${id}-error`;
   const data = target.pointer ? { pointer: target.pointer, kind: type } : { action: target.action, param: target.param, kind: type };
   if (type === "boolean" || type === "enum") {
     const choices = type === "boolean" ? [["true", "Yes"], ["false", "No"]] : node.enum.map((v) => [JSON.stringify(v), words(v)]);
-    return choiceField(id, question, hint, error, described, data, choices);
+    return choiceField(id, question, data, choices);
   }
-  if (type === "choices") return choicesField(id, question, hint, error, described, data, node.items.enum);
+  if (type === "choices") return choicesField(id, question, data, node.items.enum);
+  const width = type === "number" ? "nhsuk-input--width-10" : type === "date" ? "nhsuk-input--width-10" : "";
   const input = h("input", {
-    id: `${id}-input`, name: id, class: "input", "aria-describedby": described, dataset: data,
+    id: `${id}-input`, name: id, class: `nhsuk-input ${width}`.trim(), "aria-describedby": `${id}-error`, dataset: data,
     type: type === "date" ? "date" : "text",
     inputmode: type === "number" ? "numeric" : null,
     autocomplete: "off", spellcheck: type === "text" ? "true" : "false",
   });
-  if (type === "number") input.classList.add("input-short");
-  return h("div", { class: "field", id }, h("label", { for: `${id}-input` }, question), hint, error, input);
+  return h("div", { class: "nhsuk-form-group field", id },
+    h("label", { class: "nhsuk-label", for: `${id}-input` }, question), errorMessage(id), input);
 }
 
 // Short closed lists are radios (one keystroke each); longer ones a select.
-function choiceField(id, question, hint, error, described, data, choices) {
+function choiceField(id, question, data, choices) {
   if (choices.length > 4) {
-    const select = h("select", { id: `${id}-input`, class: "select", "aria-describedby": described, dataset: data },
+    const select = h("select", { id: `${id}-input`, class: "nhsuk-select", "aria-describedby": `${id}-error`, dataset: data },
       h("option", { value: "" }, "Not answered"),
       choices.map(([value, text]) => h("option", { value }, text)));
-    return h("div", { class: "field", id }, h("label", { for: `${id}-input` }, question), hint, error, select);
+    return h("div", { class: "nhsuk-form-group field", id },
+      h("label", { class: "nhsuk-label", for: `${id}-input` }, question), errorMessage(id), select);
   }
   const options = [...choices, ["", "Not answered"]].map(([value, text], index) => {
     const optionId = `${id}-${index}`;
-    return h("div", { class: "radio" },
-      h("input", { type: "radio", id: optionId, name: id, value, dataset: data, "aria-describedby": described }),
-      h("label", { for: optionId }, text));
+    return h("div", { class: "nhsuk-radios__item" },
+      h("input", { class: "nhsuk-radios__input", type: "radio", id: optionId, name: id, value, dataset: data }),
+      h("label", { class: "nhsuk-label nhsuk-radios__label", for: optionId }, text));
   });
-  return h("fieldset", { class: "field", id },
-    h("legend", {}, question), hint, error, h("div", { class: "radios inline" }, options));
+  return h("div", { class: "nhsuk-form-group field", id },
+    h("fieldset", { class: "nhsuk-fieldset", "aria-describedby": `${id}-error` },
+      h("legend", { class: "nhsuk-fieldset__legend nhsuk-fieldset__legend--s" }, question), errorMessage(id),
+      h("div", { class: "nhsuk-radios nhsuk-radios--inline nhsuk-radios--small" }, options)));
 }
 
 // A list of answers from a closed list (several overflow destinations): one checkbox each.
-function choicesField(id, question, hint, error, described, data, values) {
+function choicesField(id, question, data, values) {
   const boxes = values.map((value, index) => {
     const boxId = index === 0 ? `${id}-input` : `${id}-${index}`;
-    return h("div", { class: "checkbox" },
-      h("input", { type: "checkbox", id: boxId, name: id, value: JSON.stringify(value), dataset: data, "aria-describedby": described }),
-      h("label", { for: boxId }, words(value)));
+    return h("div", { class: "nhsuk-checkboxes__item" },
+      h("input", { class: "nhsuk-checkboxes__input", type: "checkbox", id: boxId, name: id, value: JSON.stringify(value), dataset: data }),
+      h("label", { class: "nhsuk-label nhsuk-checkboxes__label", for: boxId }, words(value)));
   });
-  return h("fieldset", { class: "field", id },
-    h("legend", {}, question), hint, error, h("div", { class: "checkboxes" }, boxes));
+  return h("div", { class: "nhsuk-form-group field", id },
+    h("fieldset", { class: "nhsuk-fieldset", "aria-describedby": `${id}-error` },
+      h("legend", { class: "nhsuk-fieldset__legend nhsuk-fieldset__legend--s" }, question), errorMessage(id),
+      h("div", { class: "nhsuk-checkboxes nhsuk-checkboxes--small" }, boxes)));
 }
 
 export function read(control) {
@@ -112,16 +119,20 @@ export function listField(node, pointer, items) {
     const fields = Object.entries(node.items.properties).map(([key, child]) =>
       kind(child) && !["group", "list"].includes(kind(child))
         ? field(child, idFor(`${itemPointer}/${key}`), { pointer: `${itemPointer}/${key}` }) : null);
-    return h("fieldset", { class: "list-item", id: idFor(itemPointer) },
-      h("legend", {}, `${index + 1}${name}`), fields,
-      h("button", { type: "button", class: "button secondary small", dataset: { remove: itemPointer } },
-        `Remove item ${index + 1}${name}`));
+    // Each item is folded away under its name, the way "check your answers" lists them;
+    // a new item, with no name yet, opens to be filled in.
+    return h("details", { class: "nhsuk-details planner-list-item", id: idFor(itemPointer), open: !name },
+      h("summary", { class: "nhsuk-details__summary" },
+        h("span", { class: "nhsuk-details__summary-text" }, `${index + 1}${name || ": not named yet"}`)),
+      h("div", { class: "nhsuk-details__text" }, fields,
+        h("button", { type: "button", class: "nhsuk-button nhsuk-button--secondary nhsuk-button--small", dataset: { remove: itemPointer } },
+          `Remove ${index + 1}${name}`)));
   });
-  return h("fieldset", { class: "field list", id, dataset: { list: pointer } },
-    h("legend", {}, title),
-    h("p", { class: "hint", id: `${id}-hint` }, `In the plan file: ${pointer.slice(1).replaceAll("/", ".")} (a list)`),
-    h("p", { class: "error-message", id: `${id}-error`, hidden: true }),
-    entries.length ? entries : h("p", {}, "None listed yet."),
-    h("button", { type: "button", class: "button secondary", dataset: { add: pointer }, "aria-label": `Add to the list: ${title}` },
-      "Add to the list"));
+  return h("div", { class: "nhsuk-form-group field list", id, dataset: { list: pointer } },
+    h("fieldset", { class: "nhsuk-fieldset" },
+      h("legend", { class: "nhsuk-fieldset__legend nhsuk-fieldset__legend--s" }, title),
+      errorMessage(id),
+      entries.length ? entries : h("p", { class: "nhsuk-body" }, "None listed yet."),
+      h("button", { type: "button", class: "nhsuk-button nhsuk-button--secondary nhsuk-button--small", dataset: { add: pointer } },
+        "Add one", h("span", { class: "nhsuk-u-visually-hidden" }, ` to the list: ${title}`))));
 }

@@ -70,3 +70,8 @@ export function chosenIndex(plan, actionId) {
   const list = Array.isArray(plan.actions) ? plan.actions : [];
   return list.findIndex((entry) => entry && entry.id === actionId);
 }
+
+export function chosenIds(plan) {
+  const list = Array.isArray(plan.actions) ? plan.actions : [];
+  return list.filter((entry) => entry && typeof entry.id === "string").map((entry) => entry.id);
+}
