@@ -11,6 +11,7 @@ and durable_rules has no date type.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -55,7 +56,7 @@ class SourceLocation(Struct, frozen=True):
         return SourceLocation(os.path.relpath(path), self.line, self.column)
 
 
-def nearest_location(locations: dict[str, SourceLocation], pointer: str) -> SourceLocation | None:
+def nearest_location(locations: Mapping[str, SourceLocation], pointer: str) -> SourceLocation | None:
     """The place of the JSON ``pointer``, or of its nearest ancestor in ``locations``."""
     while pointer and pointer not in locations:
         pointer = pointer.rpartition("/")[0]
@@ -264,7 +265,7 @@ class Plan(Struct, frozen=True):
     assessed_on: str
     actions: tuple[ChosenAction, ...]
     setup: dict[str, Any]
-    locations: dict[str, SourceLocation] = field(default_factory=dict)  # JSON pointer -> place
+    locations: Mapping[str, SourceLocation] = field(default_factory=dict)  # JSON pointer -> place
     raw: bytes = b""  # the file as read, for its digest
     waivers: tuple[Waiver, ...] = ()
     warnings: tuple[Problem, ...] = ()  # deprecated fields read (engine/migrate.py)
