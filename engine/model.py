@@ -229,10 +229,30 @@ class RuleSet(Struct, frozen=True):
     origins: tuple[str, ...] = ()  # each directory as reports name it, e.g. "national (rules/)"
 
     def constraint(self, rule_id: str) -> Constraint:
-        return next(rule for rule in self.constraints if rule.id == rule_id)
+        found = _by_id(self.constraints).get(rule_id)
+        return found if found is not None else next(rule for rule in self.constraints if rule.id == rule_id)
 
     def action(self, action_id: str) -> Action:
-        return next(action for action in self.actions if action.id == action_id)
+        found = _by_id(self.actions).get(action_id)
+        return found if found is not None else next(action for action in self.actions if action.id == action_id)
+
+
+# Reporters look up a rule by id for every result of every plan: a scan of the rules each
+# time was a fifth of rendering. A frozen record cannot carry its own index, so it is kept
+# here, per tuple of rules (held, so that its id is not reused), the first of an id winning.
+_INDEXES: dict[int, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+
+
+def _by_id(items: tuple[Any, ...]) -> dict[str, Any]:
+    found = _INDEXES.get(id(items))
+    if found is None or found[0] is not items:
+        if len(_INDEXES) >= 64:
+            _INDEXES.clear()
+        index: dict[str, Any] = {}
+        for item in items:
+            index.setdefault(item.id, item)
+        found = _INDEXES[id(items)] = (items, index)
+    return found[1]
 
 
 class ChosenAction(Struct, frozen=True):
