@@ -188,6 +188,14 @@ class Evaluator:
         return {rule_id: _outcome(rule_id, fired, rule_id in in_effect) for rule_id in self._constraints}
 
     @functools.lru_cache(maxsize=256)  # noqa: B019 - one Evaluator per rule set, kept for its life
+    def _live_shards(self, day: str) -> tuple[Shard, ...]:
+        """The rulesets holding a rule in effect on ``day``: the others could fire nothing
+        that counts (a rule not in effect is not applicable, fired or not), so are not crossed."""
+        live = self._in_effect(day)
+        outcomes = self.compiled.outcomes
+        return tuple(shard for shard in self.compiled.shards if any(outcomes[name][0] in live for name in shard.rules))
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - one Evaluator per rule set, kept for its life
     def _in_effect(self, day: str) -> frozenset[str]:
         return frozenset(rule.id for rule in self.rules.constraints if rule.in_effect(day))
 
@@ -302,12 +310,13 @@ class _Session:
     def __init__(self, evaluator: Evaluator, sid: str, day: str) -> None:
         self.evaluator, self.sid, self.day = evaluator, sid, day
         self.questions: Questions = {}  # (rule id, variant) -> what would settle it
+        self.crossed: set[str] = set()  # the rulesets this session has state in, on this Host
 
     def run(self, variants: list[Variant]) -> Hits:
         facts = [self._fact(view, variant, rule_ids) for view, variant, rule_ids in variants]
         self.asserted: dict[str, Any] = facts[0]
         batches = [(shard.name, [_only(fact, shard) for fact in facts])
-                   for shard in self.evaluator.compiled.shards]  # fmt: skip
+                   for shard in self.evaluator._live_shards(self.day)]  # fmt: skip
         check_facts([fact for _name, batch in batches for fact in batch])  # the last line of defence
         for _attempt in range(ATTEMPTS):
             failure = self._assert(batches) or self._silent(variants)
@@ -323,6 +332,7 @@ class _Session:
         for name, facts in batches:
             try:
                 batch = [{**fact, "sid": self.sid} for fact in facts]
+                self.crossed.add(name)
                 self.evaluator._host.run_facts(name, batch, self.evaluator._record)
             except durable.durable_rules_engine.error as error:
                 return str(error)
@@ -354,11 +364,12 @@ class _Session:
         the old Host is dropped whole and nothing else is lost."""
         self.evaluator._host = self.evaluator._new_host()
         self.sid = str(next(self.evaluator._sessions))
+        self.crossed = set()
 
     def close(self) -> None:
-        for shard in self.evaluator.compiled.shards:
+        for name in sorted(self.crossed):
             try:
-                self.evaluator._host.delete_state(shard.name, self.sid)
+                self.evaluator._host.delete_state(name, self.sid)
             except Exception:  # noqa: BLE001 - a session that never stored state has nothing to delete
                 pass
 
