@@ -82,9 +82,10 @@ def raw_durable(evaluator: Evaluator) -> Any:
     host = _ThreadlessHost()
     fired: list[str] = []
     shards = evaluator.compiled.shards
+    definition = evaluator.compiled.definition
     host.register_rulesets({  # a dict each: durable_rules takes "run" out of the one it is given
-        shard.name: {SEEN: {"all": [{"m": {"$ex": {"variant": 1}}}], "run": _recorder(fired, SEEN)}, **{rule: {**evaluator.compiled.definition[rule], "run": _recorder(fired, rule)}
-                                    for rule in shard.rules}}
+        shard.name: {SEEN: {"all": [{"m": {"$ex": {"variant": 1}}}], "run": _recorder(fired, SEEN)},
+                     **{rule: {**definition[rule], "run": _recorder(fired, rule)} for rule in shard.rules}}
         for shard in shards
     })  # fmt: skip
     sessions = itertools.count(1)

@@ -4,8 +4,9 @@ One durable_rules ``Host`` per loaded rule set, holding the rulesets the rules a
 into (engine/shard.py), each asserted only the fact keys it reads; no thread of its own
 calls into the C engine. Each ruleset's facts go in as one JSON text, and each rule that
 fires is read by gpca's own loop for its rule name and variant only (``_run_actions``),
-not decoded whole and written back as durable_rules' own actions do. Each plan gets a fresh session whose state is deleted
-afterwards (a Host keeps at most 1024 live states). The set-up as the practice is
+not decoded whole and written back as durable_rules' own actions do. Each plan gets a
+fresh session whose state is deleted afterwards (a Host keeps at most 1024 live states);
+a ruleset with no rule in effect on the plan's date is not crossed into at all. The set-up as the practice is
 ("baseline") and with every chosen action applied ("planned") are asserted as two facts
 of one session, so attribution costs one crossing, not one per action.
 """
@@ -193,7 +194,8 @@ class Evaluator:
         that counts (a rule not in effect is not applicable, fired or not), so are not crossed."""
         live = self._in_effect(day)
         outcomes = self.compiled.outcomes
-        return tuple(shard for shard in self.compiled.shards if any(outcomes[name][0] in live for name in shard.rules))
+        shards = self.compiled.shards
+        return tuple(shard for shard in shards if any(outcomes[name][0] in live for name in shard.rules))
 
     @functools.lru_cache(maxsize=256)  # noqa: B019 - one Evaluator per rule set, kept for its life
     def _in_effect(self, day: str) -> frozenset[str]:

@@ -17,7 +17,8 @@ from jsonschema import FormatChecker
 
 Check = Callable[[Any], bool | None]
 
-_ANNOTATIONS = frozenset({"description", "title", "deprecated", "$schema", "$id", "default", "examples", "$comment"})
+_ANNOTATIONS = frozenset(
+    {"description", "title", "deprecated", "$schema", "$id", "default", "examples", "$comment"})
 _TYPES: dict[str, Callable[[Any], bool]] = {
     "string": lambda value: isinstance(value, str),
     "integer": lambda value: (isinstance(value, int) and not isinstance(value, bool))
@@ -172,7 +173,11 @@ def _dependent_required(word: dict[str, list[str]]) -> Check:
 
 def _properties(word: dict[str, Any], additional: Any, formats: FormatChecker | None) -> Check:
     known = {key: _compile(sub, formats) for key, sub in word.items()}
-    extra = None if additional is True else _compile(additional, formats) if additional is not False else False
+    extra: Check | bool | None = None  # None: any key may follow; False: none may
+    if additional is False:
+        extra = False
+    elif additional is not True:
+        extra = _compile(additional, formats)
 
     def check(value: Any) -> bool | None:
         if not isinstance(value, dict):

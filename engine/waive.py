@@ -62,7 +62,8 @@ def load_plan_with_waivers(path: str | Path, rules: RuleSet, as_of: str | None =
     document = read_yaml(path)  # read and parsed once, for the plan and its waivers alike
     if isinstance(document.data, dict) and {"plan", "expect"} <= document.data.keys():
         document = document.part("/plan")
-    return with_waivers(load.plan_from_document(document, rules, as_of), document, rules)  # via the module: tests stand in for it
+    plan = load.plan_from_document(document, rules, as_of)  # via the module: tests stand in for it
+    return with_waivers(plan, document, rules)
 
 
 def review_waivers(assessment: Assessment) -> Assessment:
