@@ -271,14 +271,17 @@ def _run_actions(ruleset: Any, facts: list[dict[str, Any]], record: Any) -> None
         raise InternalError(f"durable_rules could not handle a fact of ruleset '{ruleset._name}'")
     if code == 2:
         raise InternalError(f"durable_rules had already seen a fact of ruleset '{ruleset._name}'")
-    started = _C.start_action_for_state(handle, 0 if code == 3 else state_handle)
+    if code == 3:  # as durable_rules' own Ruleset reads this code: no state to act on
+        state_handle = 0
+    started = _C.start_action_for_state(handle, state_handle)
     if not started:
         return
     state, message = started[0], started[1]
     while message:
         try:
-            for rule, match in _FIRING.decode(message).items():
-                record(rule, match.m.variant)
+            # an action is one rule's: durable_rules' own loop, too, takes the first only
+            rule, match = next(iter(_FIRING.decode(message).items()))
+            record(rule, match.m.variant)
         except Exception as error:  # a firing gpca cannot read: never a verdict to guess at
             _C.abandon_action(handle, state_handle)
             raise InternalError(f"a durable_rules action failed: {error!r}") from error
