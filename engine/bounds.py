@@ -38,6 +38,8 @@ DEEPEST = 8  # objects and lists within one another, from the fact down
 
 def check_facts(facts: list[dict[str, Any]]) -> None:
     """Raise ``InputError`` naming each value durable_rules is not known to take."""
+    if _facts_within(facts):
+        return  # the usual case, found without naming the path of every value on the way
     problems = [_problem(path, why) for path, why in _facts_faults(facts)]
     if problems:
         raise InputError(problems[:10])
@@ -58,6 +60,54 @@ def _facts_faults(facts: list[dict[str, Any]]) -> Iterator[tuple[str, str]]:
             walked.add((key, id(value)))
             yield from _key_faults(key, str(key))
             yield from _faults(value, str(key), 1)
+
+
+def _facts_within(facts: list[dict[str, Any]]) -> bool:
+    """Whether ``_facts_faults`` would find nothing; False for anything unusual, which the
+    full walk then words."""
+    walked: set[tuple[str, int]] = set()
+    for fact in facts:
+        if len(fact) > MOST_KEYS:
+            return False
+        for key, value in fact.items():
+            if (key, id(value)) in walked:
+                continue
+            walked.add((key, id(value)))
+            if type(key) is not str or not _text_within(key) or not _within(value, 1):
+                return False
+    return True
+
+
+def _within(value: Any, depth: int) -> bool:
+    if depth > DEEPEST:
+        return False
+    kind = type(value)
+    if kind is str:
+        return _text_within(value)
+    if kind is bool or value is None:
+        return True
+    if kind is int:
+        return -LARGEST_NUMBER < value < LARGEST_NUMBER
+    if kind is float:
+        return (value == 0 or SMALLEST_FRACTION <= abs(value)) and abs(value) < LARGEST_NUMBER
+    if kind is dict:
+        return len(value) <= MOST_KEYS and all(
+            type(key) is str and _text_within(key) and _within(item, depth + 1) for key, item in value.items())
+    if kind is list:
+        return len(value) <= MOST_ITEMS and all(_within(item, depth + 1) for item in value)
+    return False
+
+
+def _text_within(text: str) -> bool:
+    if len(text) > LONGEST_STRING:
+        return False
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def check_literals(definition: Any, name: str = "") -> None:

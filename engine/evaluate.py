@@ -2,8 +2,11 @@
 
 One durable_rules ``Host`` per loaded rule set, holding the rulesets the rules are split
 into (engine/shard.py), each asserted only the fact keys it reads; no thread of its own
-calls into the C engine. Each plan gets a fresh session whose state is deleted
-afterwards (a Host keeps at most 1024 live states). The set-up as the practice is
+calls into the C engine. Each ruleset's facts go in as one JSON text, and each rule that
+fires is read by gpca's own loop for its rule name and variant only (``_run_actions``),
+not decoded whole and written back as durable_rules' own actions do. Each plan gets a
+fresh session whose state is deleted afterwards (a Host keeps at most 1024 live states);
+a ruleset with no rule in effect on the plan's date is not crossed into at all. The set-up as the practice is
 ("baseline") and with every chosen action applied ("planned") are asserted as two facts
 of one session, so attribution costs one crossing, not one per action.
 """
@@ -12,12 +15,15 @@ from __future__ import annotations
 
 import functools
 import itertools
+import json
 import logging
 import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import msgspec
 from durable import engine as durable
+from msgspec import Struct
 
 from engine.apply import apply_effects, conflicting_actions, practice_view, questions_behind
 from engine.attribute import BASELINE, PLANNED, Hits, Scene, Variant, attribute_findings
@@ -80,6 +86,10 @@ class _QuietHost(durable.Host):
     def _run(self) -> None:
         pass
 
+    def run_facts(self, name: str, facts: list[dict[str, Any]], record: Any) -> None:
+        """Assert ``facts`` into the ruleset ``name`` and ``record(rule, variant)`` each firing."""
+        _run_actions(self.get_ruleset(name), facts, record)
+
 
 class Evaluator:
     def __init__(self, rules: RuleSet) -> None:
@@ -107,16 +117,23 @@ class Evaluator:
         }
         # durable_rules drops a whole batch's actions when any fact in it matches no
         # rule (MessageNotHandledException), so every fact must match at least this one.
+        # (Made to wait for a second fact that never comes, so that it never fired, it
+        # crashed durable_rules on a plan with an empty set-up: double free.)
         definition[SEEN] = {"all": [{"m": {"$ex": {"variant": 1}}}], "run": _ignore}
         return definition
 
     def _recorder(self, rule_id: str, outcome: str) -> Any:
         hits = self._hits
 
-        def record(c: Any) -> None:
+        def record(c: Any) -> None:  # only if durable_rules ran its own actions (it does not)
             hits.append((rule_id, outcome, c.m.variant))
 
         return record
+
+    def _record(self, rule: str, variant: str) -> None:
+        if rule != SEEN:
+            rule_id, outcome = self.compiled.outcomes[rule]
+            self._hits.append((rule_id, outcome, variant))
 
     def assess(self, plan: Plan, as_of: str | None = None, attribute: bool = True) -> Assessment:
         """The plan's verdicts on the date; ``attribute=False`` skips attribution (benchmarks)."""
@@ -172,6 +189,15 @@ class Evaluator:
         return {rule_id: _outcome(rule_id, fired, rule_id in in_effect) for rule_id in self._constraints}
 
     @functools.lru_cache(maxsize=256)  # noqa: B019 - one Evaluator per rule set, kept for its life
+    def _live_shards(self, day: str) -> tuple[Shard, ...]:
+        """The rulesets holding a rule in effect on ``day``: the others could fire nothing
+        that counts (a rule not in effect is not applicable, fired or not), so are not crossed."""
+        live = self._in_effect(day)
+        outcomes = self.compiled.outcomes
+        shards = self.compiled.shards
+        return tuple(shard for shard in shards if any(outcomes[name][0] in live for name in shard.rules))
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - one Evaluator per rule set, kept for its life
     def _in_effect(self, day: str) -> frozenset[str]:
         return frozenset(rule.id for rule in self.rules.constraints if rule.in_effect(day))
 
@@ -222,6 +248,47 @@ def _ignore(c: Any) -> None:
     pass
 
 
+class _Fact(Struct):
+    variant: str
+
+
+class _Match(Struct):
+    m: _Fact
+
+
+_FIRING = msgspec.json.Decoder(dict[str, _Match])  # {rule name: {"m": the fact}}, the rest skipped
+_C = durable.durable_rules_engine
+
+
+def _run_actions(ruleset: Any, facts: list[dict[str, Any]], record: Any) -> None:
+    """Assert ``facts`` and take each rule that fires, as durable_rules' own Host does
+    (assert, then start, update and complete each action in turn), but read of each
+    firing only its rule and its fact's variant: no ``Closure``, no action callbacks, no
+    JSON decoded whole and written back. An action's state is handed back as it came."""
+    handle = ruleset._handle
+    code, state_handle = _C.assert_facts(handle, json.dumps(facts, ensure_ascii=False))
+    if code == 1:
+        raise InternalError(f"durable_rules could not handle a fact of ruleset '{ruleset._name}'")
+    if code == 2:
+        raise InternalError(f"durable_rules had already seen a fact of ruleset '{ruleset._name}'")
+    if code == 3:  # as durable_rules' own Ruleset reads this code: no state to act on
+        state_handle = 0
+    started = _C.start_action_for_state(handle, state_handle)
+    if not started:
+        return
+    state, message = started[0], started[1]
+    while message:
+        try:
+            # an action is one rule's: durable_rules' own loop, too, takes the first only
+            rule, match = next(iter(_FIRING.decode(message).items()))
+            record(rule, match.m.variant)
+        except Exception as error:  # a firing gpca cannot read: never a verdict to guess at
+            _C.abandon_action(handle, state_handle)
+            raise InternalError(f"a durable_rules action failed: {error!r}") from error
+        _C.update_state(handle, state)
+        message = _C.complete_and_start_action(handle, state_handle)
+
+
 def _outcome(rule_id: str, fired: set[tuple[str, str]], in_effect: bool) -> Outcome:
     if not in_effect:
         return "not_applicable"
@@ -248,12 +315,13 @@ class _Session:
     def __init__(self, evaluator: Evaluator, sid: str, day: str) -> None:
         self.evaluator, self.sid, self.day = evaluator, sid, day
         self.questions: Questions = {}  # (rule id, variant) -> what would settle it
+        self.crossed: set[str] = set()  # the rulesets this session has state in, on this Host
 
     def run(self, variants: list[Variant]) -> Hits:
         facts = [self._fact(view, variant, rule_ids) for view, variant, rule_ids in variants]
         self.asserted: dict[str, Any] = facts[0]
         batches = [(shard.name, [_only(fact, shard) for fact in facts])
-                   for shard in self.evaluator.compiled.shards]  # fmt: skip
+                   for shard in self.evaluator._live_shards(self.day)]  # fmt: skip
         check_facts([fact for _name, batch in batches for fact in batch])  # the last line of defence
         for _attempt in range(ATTEMPTS):
             failure = self._assert(batches) or self._silent(variants)
@@ -269,11 +337,10 @@ class _Session:
         for name, facts in batches:
             try:
                 batch = [{**fact, "sid": self.sid} for fact in facts]
-                state = self.evaluator._host.assert_facts(name, batch)
+                self.crossed.add(name)
+                self.evaluator._host.run_facts(name, batch, self.evaluator._record)
             except durable.durable_rules_engine.error as error:
                 return str(error)
-            if isinstance(state, dict) and "exception" in state:
-                raise InternalError(f"a durable_rules action failed: {state['exception']}")
         return FAILURES[0] if FAILURES else None
 
     def _silent(self, variants: list[Variant]) -> str | None:
@@ -302,11 +369,12 @@ class _Session:
         the old Host is dropped whole and nothing else is lost."""
         self.evaluator._host = self.evaluator._new_host()
         self.sid = str(next(self.evaluator._sessions))
+        self.crossed = set()
 
     def close(self) -> None:
-        for shard in self.evaluator.compiled.shards:
+        for name in sorted(self.crossed):
             try:
-                self.evaluator._host.delete_state(shard.name, self.sid)
+                self.evaluator._host.delete_state(name, self.sid)
             except Exception:  # noqa: BLE001 - a session that never stored state has nothing to delete
                 pass
 

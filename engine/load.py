@@ -12,7 +12,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +114,7 @@ class _FastLoader(CParser, _Loader):  # type: ignore[misc]
 class Document(Struct, frozen=True):
     path: str
     data: Any
-    locations: dict[str, SourceLocation]
+    locations: Mapping[str, SourceLocation]  # a Locations when read from a file
     raw: bytes  # the file's bytes
 
     @property
@@ -130,11 +130,33 @@ class Document(Struct, frozen=True):
         data = self.data
         for step in pointer.strip("/").split("/"):
             data = data[int(step)] if isinstance(data, list) else data[step]
-        locations = {
-            key[len(pointer):]: place for key, place in self.locations.items()
-            if key == pointer or key.startswith(pointer + "/")
-        }  # fmt: skip
-        return Document(self.path, data, locations, self.raw)
+        return Document(self.path, data, _Below(self.locations, pointer), self.raw)
+
+
+class _Below(Mapping[str, SourceLocation]):
+    """The places below ``pointer`` in ``locations``, their pointers relative to it."""
+
+    def __init__(self, locations: Mapping[str, SourceLocation], pointer: str) -> None:
+        self._locations, self._pointer = locations, pointer
+
+    def __getitem__(self, pointer: str) -> SourceLocation:
+        if pointer and not pointer.startswith("/"):
+            raise KeyError(pointer)
+        return self._locations[self._pointer + pointer]
+
+    def __contains__(self, pointer: object) -> bool:
+        return isinstance(pointer, str) and (pointer == "" or pointer.startswith("/")) and (
+            self._pointer + pointer in self._locations)
+
+    def __iter__(self) -> Iterator[str]:
+        prefix = self._pointer
+        return (key[len(prefix):] for key in self._locations if key == prefix or key.startswith(prefix + "/"))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __repr__(self) -> str:
+        return f"_Below({dict(self.items())!r})"
 
 
 class _Trouble(Exception):
@@ -289,8 +311,8 @@ def _compose_and_construct(
         node = loader.get_single_node()
         if not isinstance(node, MappingNode):
             raise _Trouble(_not_a_mapping(node, name))
-        locations = _Walker(name).walk(node)  # before building: it refuses cycles and floods
-        return loader.construct_document(node), locations
+        unmerged = _Checker(name).check(node)  # before building: it refuses cycles and floods
+        return loader.construct_document(node), Locations(node, name, unmerged)
     finally:
         loader.dispose()
 
@@ -319,19 +341,103 @@ def _syntax_problem(error: yaml.MarkedYAMLError, name: str) -> Problem:
     return Problem("yaml-syntax", f"this is not valid YAML: {problem}", where, hint=hint)
 
 
-class _Walker:
-    """Walks the node tree: records locations, refuses duplicate keys, cycles and floods."""
+class Locations(Mapping[str, SourceLocation]):
+    """A document's JSON pointer -> 1-based place, found in its node tree only when asked.
 
-    def __init__(self, name: str) -> None:
+    Most plans are read, checked and reported with no problem to show, so no place is
+    worked out up front: looking one up walks down the tree along the pointer, and only
+    listing them all walks the whole tree. Either gives the place the first walk of the
+    tree would have recorded (a key's own entry before what a merge key lends it).
+    """
+
+    def __init__(self, root: Node, name: str, unmerged: Unmerged) -> None:
+        self._root, self._name, self._unmerged = root, name, unmerged
+        self._table: dict[str, SourceLocation] | None = None
+
+    def __getitem__(self, pointer: str) -> SourceLocation:
+        place = self._find(pointer) if isinstance(pointer, str) else None
+        if place is None:
+            raise KeyError(pointer)
+        return place
+
+    def __contains__(self, pointer: object) -> bool:
+        return isinstance(pointer, str) and self._find(pointer) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __repr__(self) -> str:
+        return f"Locations({self._all()!r})"
+
+    def _all(self) -> dict[str, SourceLocation]:
+        if self._table is None:
+            self._table = _Walker(self._name, self._unmerged).walk(self._root)
+        return self._table
+
+    def _find(self, pointer: str) -> SourceLocation | None:
+        if self._table is not None:
+            return self._table.get(pointer)
+        if pointer == "":
+            return _at(self._root.start_mark, self._name)
+        if not pointer.startswith("/"):
+            return None
+        standing: list[Node] = [self._root]  # the nodes at the pointer so far, in walk order
+        place: Node | None = None
+        for step in pointer[1:].split("/"):
+            found = [match for node in standing for match in _step(node, step, self._unmerged)]
+            if not found:
+                return None
+            standing, place = [child for child, _ in found], found[0][1]
+        return _at(place.start_mark, self._name) if place is not None else None
+
+
+def _step(node: Node, step: str, unmerged: Unmerged) -> list[tuple[Node, Node]]:
+    """The children of ``node`` at the pointer segment ``step``, each with the node its
+    place is read from (a key, or a list item), in the order a walk of the tree meets them."""
+    if isinstance(node, SequenceNode):
+        index = int(step) if step.isdigit() and str(int(step)) == step else -1
+        return [(node.value[index], node.value[index])] if 0 <= index < len(node.value) else []
+    if not isinstance(node, MappingNode):
+        return []
+    pairs = _pairs(node, unmerged)
+    found = [(value, key) for key, value in pairs if key.tag != _MERGE and _escaped(key.value) == step]
+    for key, value in pairs:
+        if key.tag == _MERGE:
+            for item in value.value if isinstance(value, SequenceNode) else [value]:
+                found += _step(item, step, unmerged)
+    return found
+
+
+# Building the data rewrites each mapping that has a merge key (``<<: *base``) in place,
+# its merged keys copied in; the places are those of the mapping as written.
+Unmerged = dict[int, tuple[MappingNode, list[tuple[Node, Node]]]]
+
+
+def _pairs(node: MappingNode, unmerged: Unmerged) -> list[tuple[Node, Node]]:
+    kept = unmerged.get(id(node))
+    return kept[1] if kept is not None else node.value
+
+
+def _escaped(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+class _Checker:
+    """Walks the node tree: refuses duplicate keys, half characters, cycles and floods."""
+
+    def __init__(self, name: str, unmerged: Unmerged | None = None) -> None:
         self.name = name
-        self.locations: dict[str, SourceLocation] = {}
         self.visited = 0
         self.on_path: set[int] = set()
+        self.unmerged: Unmerged = {} if unmerged is None else unmerged
 
-    def walk(self, root: Node) -> dict[str, SourceLocation]:
-        self.locations[""] = _at(root.start_mark, self.name)
+    def check(self, root: Node) -> Unmerged:
+        """Refuses the tree, or gives the mappings with a merge key as they are written."""
         self._visit(root, "", 0)
-        return self.locations
+        return self.unmerged
 
     def _visit(self, node: Node, pointer: str, depth: int) -> None:
         self.visited += 1
@@ -355,22 +461,12 @@ class _Walker:
 
     def _children(self, node: Node, pointer: str) -> list[tuple[Node, str]]:
         if isinstance(node, SequenceNode):
-            return [self._record(item, join_pointer(pointer, index), item)
-                    for index, item in enumerate(node.value)]
+            return [(item, pointer) for item in node.value]
         entries = [(key, value) for key, value in node.value if key.tag != _MERGE]
-        merged = [value for key, value in node.value if key.tag == _MERGE]
         self._refuse_duplicates([key for key, _ in entries])
-        children = [self._record(value, join_pointer(pointer, key.value), key)
-                    for key, value in entries]
-        # Merged mappings lend their keys to this one, so they share its pointer.
-        for value in merged:
-            items = value.value if isinstance(value, SequenceNode) else [value]
-            children.extend((item, pointer) for item in items)
-        return children
-
-    def _record(self, child: Node, pointer: str, place: Node) -> tuple[Node, str]:
-        self.locations.setdefault(pointer, _at(place.start_mark, self.name))
-        return child, pointer
+        if len(entries) < len(node.value):
+            self.unmerged[id(node)] = (node, list(node.value))
+        return [(value, pointer) for _, value in entries] + _merged(node.value, pointer)
 
     def _refuse_surrogates(self, node: ScalarNode) -> None:
         """A ``\\ud83d`` escape is half a character (JSON's way to write an emoji), not text."""
@@ -394,6 +490,42 @@ class _Walker:
                 where = _at(key.start_mark, self.name)
                 raise _Trouble(Problem("duplicate-key", message, where, hint=hint))
             seen[key.value] = key
+
+
+def _merged(pairs: list[tuple[Node, Node]], pointer: str) -> list[tuple[Node, str]]:
+    """Merged mappings lend their keys to this one, so they share its pointer."""
+    children = []
+    for key, value in pairs:
+        if key.tag == _MERGE:
+            items = value.value if isinstance(value, SequenceNode) else [value]
+            children.extend((item, pointer) for item in items)
+    return children
+
+
+class _Walker(_Checker):
+    """The checker's walk, recording the place of every pointer it meets (the first)."""
+
+    def __init__(self, name: str, unmerged: Unmerged) -> None:
+        super().__init__(name, unmerged)
+        self.locations: dict[str, SourceLocation] = {}
+
+    def walk(self, root: Node) -> dict[str, SourceLocation]:
+        self.locations[""] = _at(root.start_mark, self.name)
+        self._visit(root, "", 0)
+        return self.locations
+
+    def _children(self, node: Node, pointer: str) -> list[tuple[Node, str]]:
+        if isinstance(node, SequenceNode):
+            return [self._record(item, join_pointer(pointer, index), item)
+                    for index, item in enumerate(node.value)]
+        pairs = _pairs(node, self.unmerged)
+        entries = [(key, value) for key, value in pairs if key.tag != _MERGE]
+        children = [self._record(value, join_pointer(pointer, key.value), key) for key, value in entries]
+        return children + _merged(pairs, pointer)
+
+    def _record(self, child: Node, pointer: str, place: Node) -> tuple[Node, str]:
+        self.locations.setdefault(pointer, _at(place.start_mark, self.name))
+        return child, pointer
 
 
 # --- built-in data ---------------------------------------------------------------------

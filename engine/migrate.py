@@ -7,7 +7,6 @@ says what to write instead. The rules read only the new fields.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from engine.escape import echoed
@@ -27,16 +26,26 @@ def migrate_shapes(data: Any, locations: dict[str, SourceLocation]) -> tuple[Any
     parameter) becomes a list of one, with a warning for each."""
     if not isinstance(data, dict):
         return data, ()
-    data = copy.deepcopy(data)
+    # Only the mappings rewritten are copied: the rest is shared, never changed.
     warnings = []
-    capacity = (data.get("setup") or {}).get("capacity") if isinstance(data.get("setup"), dict) else None
-    if isinstance(capacity, dict):
+    setup = data.get("setup")
+    capacity = setup.get("capacity") if isinstance(setup, dict) else None
+    if isinstance(capacity, dict) and _single(capacity):
+        capacity = dict(capacity)
+        data = {**data, "setup": {**setup, "capacity": capacity}}
         warnings += _listed(capacity, "/setup/capacity", "setup.capacity", locations)
     actions = data.get("actions")
-    for index, entry in enumerate(actions if isinstance(actions, list) else ()):
-        if isinstance(entry, dict):
-            warnings += _listed(entry, f"/actions/{index}", f"actions[{index}]", locations)
+    if isinstance(actions, list) and any(isinstance(entry, dict) and _single(entry) for entry in actions):
+        actions = [dict(entry) if isinstance(entry, dict) else entry for entry in actions]
+        data = {**data, "actions": actions}
+        for index, entry in enumerate(actions):
+            if isinstance(entry, dict):
+                warnings += _listed(entry, f"/actions/{index}", f"actions[{index}]", locations)
     return data, tuple(warnings)
+
+
+def _single(mapping: dict[str, Any]) -> bool:
+    return any(isinstance(mapping.get(field), str) for field in LISTED)
 
 
 def _listed(mapping: dict[str, Any], pointer: str, path: str, locations: dict[str, SourceLocation]) -> list[Problem]:
@@ -56,8 +65,10 @@ def migrate_setup(setup: dict[str, Any], locations: dict[str, SourceLocation],
     access = setup.get("access")
     if not isinstance(access, dict):
         return setup, ()
-    setup = copy.deepcopy(setup)
-    access = setup["access"]
+    if not any(field in access for field in (*ACCESS_ROUTES, "subcontracted_cover")):
+        return setup, ()
+    access = dict(access)  # only its own keys are rewritten
+    setup = {**setup, "access": access}
     warnings = [*_migrate_routes(access, locations), *_migrate_cover(access, locations)]
     return setup, tuple(warnings)
 

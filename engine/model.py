@@ -11,6 +11,7 @@ and durable_rules has no date type.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -55,7 +56,7 @@ class SourceLocation(Struct, frozen=True):
         return SourceLocation(os.path.relpath(path), self.line, self.column)
 
 
-def nearest_location(locations: dict[str, SourceLocation], pointer: str) -> SourceLocation | None:
+def nearest_location(locations: Mapping[str, SourceLocation], pointer: str) -> SourceLocation | None:
     """The place of the JSON ``pointer``, or of its nearest ancestor in ``locations``."""
     while pointer and pointer not in locations:
         pointer = pointer.rpartition("/")[0]
@@ -228,10 +229,30 @@ class RuleSet(Struct, frozen=True):
     origins: tuple[str, ...] = ()  # each directory as reports name it, e.g. "national (rules/)"
 
     def constraint(self, rule_id: str) -> Constraint:
-        return next(rule for rule in self.constraints if rule.id == rule_id)
+        found = _by_id(self.constraints).get(rule_id)
+        return found if found is not None else next(rule for rule in self.constraints if rule.id == rule_id)
 
     def action(self, action_id: str) -> Action:
-        return next(action for action in self.actions if action.id == action_id)
+        found = _by_id(self.actions).get(action_id)
+        return found if found is not None else next(action for action in self.actions if action.id == action_id)
+
+
+# Reporters look up a rule by id for every result of every plan: a scan of the rules each
+# time was a fifth of rendering. A frozen record cannot carry its own index, so it is kept
+# here, per tuple of rules (held, so that its id is not reused), the first of an id winning.
+_INDEXES: dict[int, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+
+
+def _by_id(items: tuple[Any, ...]) -> dict[str, Any]:
+    found = _INDEXES.get(id(items))
+    if found is None or found[0] is not items:
+        if len(_INDEXES) >= 64:
+            _INDEXES.clear()
+        index: dict[str, Any] = {}
+        for item in items:
+            index.setdefault(item.id, item)
+        found = _INDEXES[id(items)] = (items, index)
+    return found[1]
 
 
 class ChosenAction(Struct, frozen=True):
@@ -264,7 +285,7 @@ class Plan(Struct, frozen=True):
     assessed_on: str
     actions: tuple[ChosenAction, ...]
     setup: dict[str, Any]
-    locations: dict[str, SourceLocation] = field(default_factory=dict)  # JSON pointer -> place
+    locations: Mapping[str, SourceLocation] = field(default_factory=dict)  # JSON pointer -> place
     raw: bytes = b""  # the file as read, for its digest
     waivers: tuple[Waiver, ...] = ()
     warnings: tuple[Problem, ...] = ()  # deprecated fields read (engine/migrate.py)

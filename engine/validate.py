@@ -28,6 +28,7 @@ from engine.errors import (
     split_pointer,
 )
 from engine.escape import echoed
+from engine.fastschema import Check, compile_schema
 from engine.model import Action, Problem, RuleSet, SourceLocation
 
 RULE_KINDS = ("constraint", "action", "data_flow")
@@ -74,7 +75,9 @@ def validate_ruleset_manifest(doc: load.Document) -> list[Problem]:
 
 def validate_plan_document(doc: load.Document, rules: RuleSet) -> list[Problem]:
     """Problems with a plan: its shape, its action ids and each action's parameters."""
-    problems = _schema_problems(doc, _plan_validator(), doc.data, "plan-schema")
+    quick = _plan_quick_check()
+    valid = quick is not None and quick(doc.data) is True  # else jsonschema finds and words each problem
+    problems = [] if valid else _schema_problems(doc, _plan_validator(), doc.data, "plan-schema")
     actions = doc.data.get("actions") if isinstance(doc.data, dict) else None
     if isinstance(actions, list):
         problems += _action_problems(doc, actions, rules)
@@ -228,6 +231,11 @@ def _plan_validator() -> Draft202012Validator:
     return Draft202012Validator(load.builtin_schema("plan.schema.json"), format_checker=_FORMATS)
 
 
+@functools.cache
+def _plan_quick_check() -> Check | None:
+    return compile_schema(load.builtin_schema("plan.schema.json"), _FORMATS)
+
+
 # --- plan checks ---------------------------------------------------------------------
 
 
@@ -263,18 +271,37 @@ def _unknown_action(doc: load.Document, action_id: str, pointer: str, known: lis
 def _entry_problems(
     doc: load.Document, entry: dict[str, Any], pointer: str, action: Action
 ) -> list[Problem]:
-    properties = {"id": {"type": "string"}, **action.params}
-    schema = {
-        "type": "object",
-        "properties": properties,
-        "required": list(action.required_params),
-        "additionalProperties": False,
-    }
-    validator = Draft202012Validator(schema, format_checker=_FORMATS)
+    quick = _entry_quick_check(action)
+    if quick is not None and quick(entry) is True:
+        return []
+    validator = Draft202012Validator(_entry_schema(action), format_checker=_FORMATS)
     return _schema_problems(
         doc, validator, entry, "action-params", pointer,
         unknown=lambda key, key_pointer: _unknown_param(doc, action, key, key_pointer),
     )
+
+
+_ENTRY_CHECKS: dict[int, tuple[Action, Check | None]] = {}  # id -> (the action, held; its check)
+
+
+def _entry_quick_check(action: Action) -> Check | None:
+    """The quick check of an entry choosing ``action``, compiled once per action."""
+    found = _ENTRY_CHECKS.get(id(action))
+    if found is None or found[0] is not action:
+        if len(_ENTRY_CHECKS) >= 1024:
+            _ENTRY_CHECKS.clear()
+        found = _ENTRY_CHECKS[id(action)] = (action, compile_schema(_entry_schema(action), _FORMATS))
+    return found[1]
+
+
+def _entry_schema(action: Action) -> dict[str, Any]:
+    """The schema of an entry choosing ``action``: its id and its parameters, no other key."""
+    return {
+        "type": "object",
+        "properties": {"id": {"type": "string"}, **action.params},
+        "required": list(action.required_params),
+        "additionalProperties": False,
+    }
 
 
 def _unknown_param(doc: load.Document, action: Action, key: str, pointer: str) -> Problem:

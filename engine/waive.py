@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from engine import load
-from engine.load import Document, plan_from_document, read_yaml
+from engine.load import Document, read_yaml
 from engine.errors import InputError, did_you_mean
 from engine.model import Assessment, Plan, Problem, RuleSet, Waiver, WaiverStatus, replace
 
@@ -59,11 +59,11 @@ def _rule_problems(waiver: Waiver, index: int, rules: RuleSet, document: Documen
 def load_plan_with_waivers(path: str | Path, rules: RuleSet, as_of: str | None = None) -> Plan:
     """``load_plan``, keeping the plan's waivers; a fixture file gives its ``plan``.
     ``as_of`` stands for a plan's missing ``assessed_on``."""
-    document = read_yaml(path)
+    document = read_yaml(path)  # read and parsed once, for the plan and its waivers alike
     if isinstance(document.data, dict) and {"plan", "expect"} <= document.data.keys():
         document = document.part("/plan")
-        return with_waivers(plan_from_document(document, rules, as_of), document, rules)
-    return with_waivers(load.load_plan(path, rules, as_of), document, rules)  # via the module: tests stand in for it
+    plan = load.plan_from_document(document, rules, as_of)  # via the module: tests stand in for it
+    return with_waivers(plan, document, rules)
 
 
 def review_waivers(assessment: Assessment) -> Assessment:

@@ -156,3 +156,28 @@ def test_schema_valid_extremes_never_crash_the_engine(tmp_path_factory: pytest.T
     codes = set(re.findall(r"error\[([a-z-]+)\]", run.err))
     assert codes <= {"engine-bounds", "date-out-of-range", "closure-day", "conflicting-actions"}, run.err[-2000:]
     assert (run.code == 2) == bool(codes), run.err[-2000:]
+
+
+EDGES = [1e15, -1e15, 999_999_999_999_999, 1e-4, -1e-4, 9.9e-5, 0.0, -0.0, float("nan"), "\ud800", "é",
+         "x" * (LONGEST_STRING + 1), [[[[[[[1]]]]]]], [[[[[[[[1]]]]]]]], list(range(10_000)),
+         list(range(10_001)), dict.fromkeys(map(str, range(128)), 1), dict.fromkeys(map(str, range(129)), 1),
+         {"\udc00": 1}, {1: 1}]  # fmt: skip
+_EDGES = st.one_of(st.none(), st.booleans(), st.integers(-(10**16), 10**16), st.floats(), st.sampled_from(EDGES),
+                   st.text(max_size=5))  # fmt: skip
+_NESTED = st.recursive(_EDGES, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+    st.one_of(st.text(max_size=3), st.just("\udc00"), st.integers(0, 2)), inner, max_size=3), max_leaves=12)
+
+
+@given(st.lists(st.dictionaries(st.text(max_size=3), _NESTED, max_size=4), max_size=3))
+def test_the_quick_check_passes_exactly_the_facts_the_full_walk_finds_nothing_in(facts: list[dict[str, Any]]) -> None:
+    from engine.bounds import _facts_faults, _facts_within
+
+    assert _facts_within(facts) == (not list(_facts_faults(facts)))
+
+
+@pytest.mark.parametrize("edge", EDGES, ids=range(len(EDGES)))
+def test_the_quick_check_agrees_with_the_full_walk_at_each_edge(edge: Any) -> None:
+    from engine.bounds import _facts_faults, _facts_within
+
+    facts = [{"k": edge}, {"k": [edge]}, {"k": {"x": edge}}]
+    assert [_facts_within([f]) for f in facts] == [not list(_facts_faults([f])) for f in facts]

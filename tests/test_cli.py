@@ -18,6 +18,7 @@ import engine.load
 import engine.report.common
 from engine.cli import gpca
 from engine.errors import InputError
+from engine.load import Document
 from engine.model import Assessment, Plan, Problem, RuleResult, RuleSet, replace
 
 INTERNAL = (
@@ -49,11 +50,12 @@ class FakeEngine:
     def load_rules(self, directories: list[Path] | None) -> RuleSet:
         return RULES
 
-    def load_plan(self, path: Path, rules: RuleSet, as_of: str | None = None) -> Plan:
-        self.loaded.append(path.name)
-        if path.name not in self.by_name:
-            raise InputError([Problem("plan-schema", f"{path.name} is not a plan")])
-        return replace(PLAN, path=path.name)
+    def plan_from_document(self, document: Document, rules: RuleSet, as_of: str | None = None) -> Plan:
+        name = Path(document.path).name
+        self.loaded.append(name)
+        if name not in self.by_name:
+            raise InputError([Problem("plan-schema", f"{name} is not a plan")])
+        return replace(PLAN, path=name)
 
     def evaluator(self, rules: RuleSet) -> Any:
         engine_ = self
@@ -72,7 +74,7 @@ def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FakeEngine:
         {"safe.yaml": SAFE_ASSESSMENT, "risk.yaml": ASSESSMENT, "ct.yaml": CANNOT_TELL}
     )
     monkeypatch.setattr(engine.load, "load_rules", engine_.load_rules)
-    monkeypatch.setattr(engine.load, "load_plan", engine_.load_plan)
+    monkeypatch.setattr(engine.load, "plan_from_document", engine_.plan_from_document)
     monkeypatch.setattr(engine.evaluate, "Evaluator", engine_.evaluator)
     monkeypatch.chdir(tmp_path)
     for name in ("safe.yaml", "risk.yaml", "ct.yaml", "bad.yaml"):

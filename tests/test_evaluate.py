@@ -136,14 +136,13 @@ def test_flatten_joins_nested_keys_and_drops_nulls() -> None:
 
 def _dropping(evaluator: Evaluator, host: object) -> object:
     """A Host that loses every firing, as durable_rules now and then does."""
-    real = host.assert_facts
+    real = host.run_facts
 
-    def assert_facts(name: str, facts: list[dict]) -> object:
-        state = real(name, facts)
+    def run_facts(name: str, facts: list[dict], record: object) -> None:
+        real(name, facts, record)
         evaluator._hits.clear()
-        return state
 
-    host.assert_facts = assert_facts
+    host.run_facts = run_facts
     return host
 
 
@@ -270,3 +269,31 @@ def test_a_doubt_two_actions_could_each_tip_is_each_actions() -> None:
     assert outcomes(assessment)["needs-software"] == ("cannot_tell", ("off-a", "off-b"))
     assert [(v.action_id, v.status) for v in assessment.actions] == [("off-a", "cannot_tell"), ("off-b", "cannot_tell")]
     assert reference_attribution(rules, chosen)["needs-software"] == ("off-a", "off-b")
+
+
+def test_a_firing_gpca_cannot_record_is_an_internal_error_and_the_host_still_evaluates(monkeypatch) -> None:
+    evaluator = Evaluator(RULES)
+    chosen = plan({"nhs111": {"slots": 2}}, practice={"patients": 9027})
+
+    def broken(rule: str, variant: str) -> None:
+        raise KeyError(rule)
+
+    monkeypatch.setattr(evaluator, "_record", broken)
+    with pytest.raises(InternalError) as raised:
+        evaluator.assess(chosen)
+    assert str(raised.value).startswith("a durable_rules action failed: KeyError(")
+    monkeypatch.undo()
+    assert evaluator.assess(chosen).result("slots").outcome == "fail"
+
+
+def test_each_ruleset_is_crossed_into_once_per_plan_and_no_firing_is_decoded_by_json(monkeypatch) -> None:
+    import engine.evaluate as evaluate
+    from durable import engine as durable
+
+    evaluator = Evaluator(RULES)
+    calls: list[str] = []
+    monkeypatch.setattr(durable, "json", None)  # durable_rules' own JSON round trip per firing
+    real_dumps = evaluate.json.dumps
+    monkeypatch.setattr(evaluate.json, "dumps", lambda *a, **k: calls.append("dumps") or real_dumps(*a, **k))
+    outcome = evaluator.assess(plan({"nhs111": {"slots": 2}}, practice={"patients": 9027})).result("slots").outcome
+    assert (outcome, len(calls)) == ("fail", len(evaluator.compiled.shards))

@@ -547,3 +547,76 @@ def test_an_empty_list_heading_is_still_refused(sample_rules: Path, tmp_path: Pa
     assert [(p.code, p.message) for p in caught.value.problems] == [
         ("plan-schema", "'setup.access.closures' must be a list, but got nothing (null)")
     ]
+
+
+# --- locations, worked out when asked -----------------------------------------------------
+
+
+def _places_walked_before_building(path: Path) -> dict[str, SourceLocation]:
+    """Every place as the whole tree, walked before the data is built, records it."""
+    from engine.load import _Loader, _Walker  # the walk read_yaml once did up front
+
+    loader = _Loader(path.read_text("utf-8"))
+    try:
+        return _Walker(str(path), {}).walk(loader.get_single_node())
+    finally:
+        loader.dispose()
+
+
+def _lookups(places: dict[str, SourceLocation]) -> list[str]:
+    """Each pointer the file has, and pointers just below and beside them that it has not."""
+    return [probe for pointer in places for probe in (pointer, pointer + "/0", pointer + "/nope", pointer + "x")]
+
+
+def _assert_lookups_match_the_walk(path: Path) -> None:
+    walked = _places_walked_before_building(path)
+    locations = read_yaml(path).locations
+    looked_up = {probe: locations.get(probe) for probe in _lookups(walked)}
+    assert looked_up == {probe: walked.get(probe) for probe in _lookups(walked)}
+    assert dict(locations.items()) == walked
+
+
+@pytest.mark.parametrize(
+    "name", sorted(str(p.relative_to(REPO)) for pattern in ("examples/*.yaml", "fixtures/**/*.yaml", "rules/**/*.yaml")
+                   for p in REPO.glob(pattern))[:400],  # fmt: skip
+)
+def test_each_place_looked_up_is_the_one_the_whole_walk_records(name: str) -> None:
+    _assert_lookups_match_the_walk(REPO / name)
+
+
+def _yaml_with_merges(draw: st.DrawFn) -> str:
+    """A mapping of anchored bases and entries that merge them (one or a list), override
+    some of their keys and nest further, so a key's place may be its own or lent."""
+    keys = st.sampled_from(["a", "b", "c", "a/b", "t~"])
+    bases = draw(st.lists(st.dictionaries(keys, st.integers(0, 9), max_size=3), min_size=1, max_size=3))
+    lines = [f"base{i}: &b{i} {{{', '.join(f'{k!r}: {v}' for k, v in base.items())}}}"
+             for i, base in enumerate(bases)]  # fmt: skip
+    for entry in range(draw(st.integers(1, 3))):
+        lines.append(f"e{entry}:")
+        merged = draw(st.lists(st.integers(0, len(bases) - 1), max_size=2, unique=True))
+        if len(merged) == 1:
+            lines.append(f"  <<: *b{merged[0]}")
+        elif merged:
+            lines.append(f"  <<: [{', '.join(f'*b{i}' for i in merged)}]")
+        for key in draw(st.lists(keys, max_size=3, unique=True)):
+            nested = draw(st.booleans())
+            lines.append(f"  {key!r}:" + ("\n    - x: 1\n    - *b0" if nested else " 7"))
+    return "\n".join(lines) + "\n"
+
+
+@given(st.composite(_yaml_with_merges)())
+def test_places_with_merge_keys_are_those_the_whole_walk_records(text: str) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "p.yaml"
+        path.write_text(text, encoding="utf-8")
+        _assert_lookups_match_the_walk(path)
+
+
+def test_a_fixtures_plan_keeps_the_places_below_it(tmp_path: Path) -> None:
+    path = write(tmp_path, "case.yaml", "plan:\n  setup:\n    x: 1\nexpect: {}\n")
+    part = read_yaml(path).part("/plan")
+    assert (dict(part.locations.items()), "setup" in part.locations) == (
+        {"": SourceLocation(str(path), 1, 1), "/setup": SourceLocation(str(path), 2, 3),
+         "/setup/x": SourceLocation(str(path), 3, 5)}, False)  # fmt: skip

@@ -638,3 +638,38 @@ def test_every_line_of_a_rule_in_full_fits_any_width(width: int) -> None:
         return any(len(word) > room for word in line.split())
 
     assert [line for line in text.splitlines() if len(line) > width and not unfittable(line)] == []
+
+
+_WORDS = st.lists(st.text("ab-/é ", min_size=1, max_size=30).map(lambda w: w.strip() or "x"), max_size=25)
+
+
+@given(_WORDS, st.one_of(st.integers(-2, 2), st.integers(-80, 80)), st.sampled_from(["", "  ", "    - "]),
+       st.sampled_from(["", "  ", "Plan: "]))  # fmt: skip
+def test_wrap_lays_out_text_as_textwrap_does(words: list[str], offset: int, indent: str, first: str) -> None:
+    import textwrap
+
+    text = " ".join(" ".join(words).split())
+    width = max(10, len(first) + len(text) + offset)  # often just too narrow, or just wide enough
+    expected = textwrap.wrap(text, width=width, initial_indent=first, subsequent_indent=indent,
+                             break_long_words=False, break_on_hyphens=False)  # fmt: skip
+    assert list(common.wrapped(text, width, first, indent)) == expected
+
+
+_ANSWERS = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(st.dictionaries(st.text(max_size=6), _ANSWERS, max_size=4))
+def test_json_report_is_written_as_the_json_module_writes_it(practice: dict[str, object]) -> None:
+    from engine.model import replace
+    from engine.report.json import assessment_json
+
+    assessment = replace(ASSESSMENT, plan=replace(PLAN, practice={**PLAN.practice, **practice}))
+    written = render("json", [assessment, SAFE_ASSESSMENT], RULES)
+    assert written == json.dumps(json.loads(written), indent=2, ensure_ascii=False) + "\n"
+    line = assessment_json(assessment, RULES)
+    assert line.decode() == json.dumps(json.loads(line), ensure_ascii=False, separators=(",", ":"))
+    assert json.loads(line) == json.loads(written)["plans"][0]

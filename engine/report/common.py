@@ -6,6 +6,7 @@ evaluator has already decided.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -93,14 +94,16 @@ def text_width() -> int:
 
 def wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
     """``text`` with its whitespace collapsed, wrapped to the width; ``first`` indents line one."""
-    return textwrap.wrap(
-        " ".join(text.split()),
-        width=text_width(),
-        initial_indent=indent if first is None else first,
-        subsequent_indent=indent,
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
+    return list(wrapped(" ".join(text.split()), text_width(), indent if first is None else first, indent))
+
+
+@functools.lru_cache(maxsize=4096)  # a report says the same few sentences again and again
+def wrapped(text: str, width: int, first: str, indent: str) -> tuple[str, ...]:
+    """Collapsed ``text`` as ``textwrap.wrap`` lays it out, never breaking a word."""
+    if text and len(first) + len(text) <= width:
+        return (first + text,)  # what textwrap makes of a line that fits, without its work
+    return tuple(textwrap.wrap(text, width=width, initial_indent=first, subsequent_indent=indent,
+                               break_long_words=False, break_on_hyphens=False))  # fmt: skip
 
 
 _MARKER = re.compile(r"^( *)((?:[-*]|\d+\.|\[[a-z]+\]) )?")

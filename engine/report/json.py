@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
+
+import msgspec
 
 from engine import __version__
 from engine.model import ActionVerdict, Assessment, Reading, RuleResult, RuleSet, Waiver, WaiverStatus
@@ -16,15 +19,43 @@ OVERALLS = ("no_risk", "risk", "cannot_tell")
 
 
 def render_json(assessments: list[Assessment], rules: RuleSet) -> str:
+    plans = [plan_object(assessment, rules) for assessment in assessments]
     document = {
         **document_head(rules),
-        "plans": [_plan(assessment, rules) for assessment in assessments],
+        "plans": plans,
         "summary": _summary(assessments),
     }
+    if all(_c_encodable(plan["practice"]) for plan in plans):
+        return msgspec.json.format(msgspec.json.encode(document), indent=2).decode() + "\n"
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _plan(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
+def assessment_json(assessment: Assessment, rules: RuleSet) -> bytes:
+    """One plan's object of the report, as one line of UTF-8 JSON in the report's key order."""
+    plan = plan_object(assessment, rules)
+    if _c_encodable(plan["practice"]):
+        return msgspec.json.encode(plan)
+    return json.dumps(plan, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _c_encodable(value: Any) -> bool:
+    """Whether msgspec writes ``value`` byte for byte as the json module does. Only a plan's
+    own answers can differ: a float it writes with an exponent (1e16, where json writes
+    1e+16), or an integer beyond 64 bits; everything else gpca writes is text, whole
+    numbers or truth values."""
+    if isinstance(value, dict):
+        return all(_c_encodable(item) for item in value.values())
+    if isinstance(value, list):
+        return all(_c_encodable(item) for item in value)
+    if isinstance(value, float):
+        return math.isfinite(value) and "e" not in repr(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return -(2**63) <= value < 2**64
+    return True
+
+
+def plan_object(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
+    """One plan's object of the report, as plain data in the report's key order."""
     plan = assessment.plan
     return {
         "path": plan.path,
@@ -116,11 +147,6 @@ def document_head(rules: RuleSet) -> dict[str, Any]:
         "rules_used": list(rules.origins),
         "sources_checked_to": rules.sources_checked_to,
     }
-
-
-def plan_object(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
-    """One plan's entry in the report's "plans" (``$defs/plan`` in the report schema)."""
-    return _plan(assessment, rules)
 
 
 def summary_object(assessments: list[Assessment]) -> dict[str, Any]:
