@@ -233,7 +233,7 @@ def _plan_validator() -> Draft202012Validator:
 
 @functools.cache
 def _plan_quick_check() -> Check | None:
-    return compile_schema(load.builtin_schema("plan.schema.json"), _FORMATS)
+    return compile_schema(load.builtin_schema("plan.schema.json"))
 
 
 # --- plan checks ---------------------------------------------------------------------
@@ -290,7 +290,7 @@ def _entry_quick_check(action: Action) -> Check | None:
     if found is None or found[0] is not action:
         if len(_ENTRY_CHECKS) >= 1024:
             _ENTRY_CHECKS.clear()
-        found = _ENTRY_CHECKS[id(action)] = (action, compile_schema(_entry_schema(action), _FORMATS))
+        found = _ENTRY_CHECKS[id(action)] = (action, compile_schema(_entry_schema(action)))
     return found[1]
 
 
