@@ -328,6 +328,18 @@ def test_text_report_shows_the_header_without_an_ods_code() -> None:
     assert lines[0] == "Hill Practice (ODS code not given)"
 
 
+def test_json_report_gives_the_checklist_of_questions_still_to_answer() -> None:
+    document = json.loads(render("json", [ASSESSMENT, SAFE_ASSESSMENT], RULES))
+    jsonschema.Draft202012Validator(REPORT_SCHEMA).validate(document)
+    waiting = {"actions": ["limit-daily-contacts"], "rules": ["online-consultation-core-hours"]}
+    assert [plan["questions"] for plan in document["plans"]] == [[
+        {"key": "online", "title": "Online consultation and online access", "questions": [
+            {"path": "setup.online.oc_switch_off", "question": "When is it off?", **waiting}]},
+        {"key": "data_sharing", "title": "The data sharing agreements and collections the practice is party to",
+         "questions": [{"path": "setup.data_sharing[0].status", "question": "Is it continuing?", **waiting}]},
+    ], []]  # fmt: skip
+
+
 def test_json_report_validates_and_keeps_every_result_field() -> None:
     document = json.loads(render("json", [ASSESSMENT, SAFE_ASSESSMENT], RULES))
     jsonschema.Draft202012Validator(REPORT_SCHEMA).validate(document)
