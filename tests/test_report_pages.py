@@ -122,3 +122,13 @@ def test_no_report_lists_a_cannot_tell_rule_by_rule_on_page_one(fmt: str) -> Non
     assert "We cannot tell until the plan answers" not in page_one
     assert re.findall(r"What to do( instead)?:\s*(?:<|\n|$)", page_one) == []
     assert page_one.count("Has the practice closed its list formally?") == 1
+
+
+def test_two_plans_in_one_report_keep_their_links_apart() -> None:
+    html = render("html", [sparse(), riverside()], rules())
+    links = re.findall(r'<a href="#([^"]+)">', html)
+    assert links == ["action-limit-daily-contacts", "action-switch-off-gp-connect-update-record",
+                     "action-freeze-new-data-sharing", "questions", "plan-2-action-limit-daily-contacts",
+                     "plan-2-action-switch-off-gp-connect-update-record",
+                     "plan-2-action-withdraw-secondary-use-data-sharing"]  # fmt: skip
+    assert [link for link in links if html.count(f' id="{link}"') != 1] == []
