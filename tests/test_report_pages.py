@@ -132,3 +132,12 @@ def test_two_plans_in_one_report_keep_their_links_apart() -> None:
                      "plan-2-action-switch-off-gp-connect-update-record",
                      "plan-2-action-withdraw-secondary-use-data-sharing"]  # fmt: skip
     assert [link for link in links if html.count(f' id="{link}"') != 1] == []
+
+
+def test_an_action_that_risks_a_notice_says_so_beside_its_light() -> None:
+    markdown = render("markdown", [assess("fixtures/capacity/overflow-to-nhs111-2025.yaml")], rules())
+    lines = markdown.splitlines()
+    detail = lines[lines.index("### Limit daily patient contacts per clinician") + 2]
+    assert detail == ("🔴 RISKS A NOTICE (CONTESTED): It risks a notice: the commissioner reads what it changes as "
+                      "a breach, and the profession disputes that.")
+    assert "- 🔴 [RISKS A NOTICE (CONTESTED): Limit daily patient contacts per clinician]" in markdown

@@ -42,6 +42,14 @@ ASK = ("Before acting, talk to your LMC (Local Medical Committee): they advise p
        "collective action and can check this plan with you.")  # fmt: skip
 DISCLAIMER = "gpca is decision support, not legal advice. Check with your LMC before acting."
 QUESTIONS = "questions"  # the anchor of the checklist
+NOTHING = "Nothing this action changes goes against a rule in effect on this date."
+STATUS_SENTENCES = {  # what an action's status means, beside its light
+    "safe_with_cautions": "It goes against guidance or advice, but against no contract or local contract.",
+    "risk": "It makes a requirement of the contract or a local contract fail.",
+    "contested": "It risks a notice: the commissioner reads what it changes as a breach, and the profession "
+                 "disputes that.",
+    "cannot_tell": "It bears on requirements gpca cannot judge without more answers.",
+}
 
 
 class Light(Struct, frozen=True):
@@ -149,12 +157,7 @@ def _action_detail(verdict: ActionVerdict, assessment: Assessment, rules: RuleSe
 
 def _action_words(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) -> str:
     """The action's status in a sentence, and that it is off the menu on the date."""
-    if verdict.findings or verdict.cautions:
-        words = {"safe_with_cautions": "It goes against guidance or advice, but no contract or local contract.",
-                 "risk": "It makes a requirement of the contract or a local contract fail.",
-                 "cannot_tell": "It bears on requirements gpca cannot judge without more answers."}[verdict.status]  # fmt: skip
-    else:
-        words = "Nothing this action changes goes against a rule in effect on this date."
+    words = STATUS_SENTENCES.get(verdict_key(verdict), NOTHING) if verdict.findings or verdict.cautions else NOTHING
     if not verdict.in_phase:
         words += f" It is not on {_menu(rules, verdict.action_id)} on {long_date(assessment.as_of)}."
     return words
