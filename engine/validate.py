@@ -371,7 +371,8 @@ def _unknown_keys(
 
 def _cut_number_hint(key: str, mapping: Any) -> str | None:
     """``{patients: 12,400}`` is read as ``patients: 12`` and a key ``400``: say why."""
-    if not (key.isdigit() and isinstance(mapping, dict) and mapping.get(int(key), mapping.get(key)) is None):
+    if not (key.isascii() and key.isdigit() and isinstance(mapping, dict)
+            and mapping.get(int(key), mapping.get(key)) is None):  # "²" is a digit, but no int
         return None
     keys = [str(k) for k in mapping]
     before = mapping[list(mapping)[keys.index(key) - 1]] if keys.index(key) > 0 else None

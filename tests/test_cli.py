@@ -371,7 +371,12 @@ def test_real_check_finds_update_record_switched_off_after_october_2025(real: Pa
     assert code == 1, err
     lines = out.splitlines()
     assert lines[4] == "Overall: RISK OF BREACH"
-    assert lines[7:11] == [
+    assert lines[7:9] == [
+        "  RISKS BREACH: Switch off GP Connect Update Record (switch-off-gp-connect-update-record)",
+        "Questions still to answer: none",
+    ]
+    assert lines[10:15] == [
+        "What gpca found for your chosen actions",
         "  RISKS BREACH: Switch off GP Connect Update Record (switch-off-gp-connect-update-record)",
         "    Note: this action is not on the BMA menu on 1 October 2025; from 1 October 2025 it is "
         "superseded",

@@ -61,6 +61,6 @@ def test_an_overall_risk_only_on_contested_points_is_a_contested_risk_of_a_notic
 def test_every_format_says_when_the_overall_risk_is_contested() -> None:
     contested = assess("fixtures/core/lunchtime-closure-2024.yaml")
     assert "Overall: RISK OF A NOTICE (CONTESTED)\n" in render_text([contested], rules())
-    assert "Overall: risk of a notice (contested)." in render_markdown([contested], rules())
+    assert "Overall: RISK OF A NOTICE (CONTESTED)\n" in render_markdown([contested], rules())
     plan = json.loads(render_json([contested], rules()))["plans"][0]
     assert (plan["overall"], plan["overall_contested"]) == ("risk", True)

@@ -226,6 +226,11 @@ Overall: RISK OF BREACH
 
 Your chosen actions
   RISKS BREACH: Switch off GP Connect Update Record (switch-off-gp-connect-update-record)
+  CANNOT TELL: Limit daily patient contacts per clinician (limit-daily-contacts)
+Questions still to answer: 2, listed below
+
+What gpca found for your chosen actions
+  RISKS BREACH: Switch off GP Connect Update Record (switch-off-gp-connect-update-record)
     Note: this action is not on the BMA menu on 1 October 2025; from 1 October 2025 it is superseded
     (Contractually required to be on).
     - Keep GP Connect Update Record switched on (gp-connect-update-record-enabled)
@@ -237,13 +242,8 @@ Your chosen actions
       Keep Update Record on and review incoming messages.
 
   CANNOT TELL: Limit daily patient contacts per clinician (limit-daily-contacts)
-    - Keep online consultation open in core hours (online-consultation-core-hours)
-      We cannot tell until the plan answers:
-        * When is it off? (setup.online.oc_switch_off)
-        * Is it continuing? (setup.data_sharing[0].status)
-      Severity: goes against NHS England/ICB guidance
-      Source (medium confidence): Lincolnshire LMC: NHS 111 remote appointment booking
-        https://lincslmc.co.uk/nhs-111-remote-appointment-booking
+    We cannot tell whether 1 rule would be broken until the plan answers 2 questions listed below
+    (gpca explain shows each rule).
 
 Already the case, whatever you choose
   - Offer at least the contractual minimum of NHS 111 direct-booking slots (nhs111-minimum-slots)
@@ -254,8 +254,16 @@ Already the case, whatever you choose
     What to do instead:
       Offer at least 3 slots a day for Riverside Surgery.
 
+Questions still to answer (2)
+  Online consultation and online access
+    * When is it off? (setup.online.oc_switch_off)
+      Unblocks: Limit daily patient contacts per clinician
+  The data sharing agreements and collections the practice is party to
+    * Is it continuing? (setup.data_sharing[0].status)
+      Unblocks: Limit daily patient contacts per clinician
+
 Not applicable on this date:
-  - data-sharing-dpn: not in effect on 1 October 2025
+  - 1 rule not in effect on 1 October 2025 (gpca rules lists each rule's dates)
 
 2 actions: 0 safe, 0 safe with cautions, 1 risks breach, 1 cannot tell; 4 constraints checked: 0
 pass, 2 fail, 0 caution, 1 cannot tell, 1 not applicable
@@ -270,13 +278,13 @@ Overall: NO RISK FOUND
 
 Your chosen actions
   SAFE: Switch off GP Connect Update Record (switch-off-gp-connect-update-record)
-    Nothing this action changes goes against a rule in effect on this date.
+Questions still to answer: none
 
 Already the case, whatever you choose
   Nothing: the practice as it is meets every rule checked.
 
 Not applicable on this date:
-  - gp-connect-update-record-enabled: in effect from 1 October 2025
+  - 1 rule not in effect on 5 November 2024 (gpca rules lists each rule's dates)
 
 1 action: 1 safe, 0 safe with cautions, 0 risks breach, 0 cannot tell; 2 constraints checked: 1
 pass, 0 fail, 0 caution, 0 cannot tell, 1 not applicable
@@ -310,13 +318,27 @@ def test_text_report_notes_an_action_off_the_menu_in_no_phase() -> None:
     verdict = ActionVerdict("switch-off-gp-connect-update-record", "safe", (), in_phase=False)
     gap = Assessment(PLAN, "2025-06-01", SAFE_ASSESSMENT.results, (verdict,))
     lines = render("text", [gap], RULES).splitlines()
-    assert lines[8] == "    Note: this action is not on the BMA menu on 1 June 2025."
+    assert lines[10:13] == ["What gpca found for your chosen actions",
+                            "  SAFE: Switch off GP Connect Update Record (switch-off-gp-connect-update-record)",
+                            "    Note: this action is not on the BMA menu on 1 June 2025."]
 
 
 def test_text_report_shows_the_header_without_an_ods_code() -> None:
     plan = Plan("p.yaml", {"name": "Hill Practice"}, "2025-10-01", (), {})
     lines = render("text", [Assessment(plan, "2025-10-01", (), ())], RULES).splitlines()
     assert lines[0] == "Hill Practice (ODS code not given)"
+
+
+def test_json_report_gives_the_checklist_of_questions_still_to_answer() -> None:
+    document = json.loads(render("json", [ASSESSMENT, SAFE_ASSESSMENT], RULES))
+    jsonschema.Draft202012Validator(REPORT_SCHEMA).validate(document)
+    waiting = {"actions": ["limit-daily-contacts"], "rules": ["online-consultation-core-hours"]}
+    assert [plan["questions"] for plan in document["plans"]] == [[
+        {"key": "online", "title": "Online consultation and online access", "questions": [
+            {"path": "setup.online.oc_switch_off", "question": "When is it off?", **waiting}]},
+        {"key": "data_sharing", "title": "The data sharing agreements and collections the practice is party to",
+         "questions": [{"path": "setup.data_sharing[0].status", "question": "Is it continuing?", **waiting}]},
+    ], []]  # fmt: skip
 
 
 def test_json_report_validates_and_keeps_every_result_field() -> None:
@@ -564,7 +586,8 @@ def test_an_action_with_only_guidance_cautions_is_safe_with_cautions_in_every_fo
     jsonschema.validate(document, REPORT_SCHEMA)
     assert document["plans"][0]["actions"][0]["status"] == "safe_with_cautions"
     assert document["summary"]["actions"]["safe_with_cautions"] == 1
-    assert "| 🟡 SAFE, WITH CAUTIONS | Limit daily patient contacts" in check_as("markdown", cautioned)[1]
+    assert ("- 🟡 [SAFE, WITH CAUTIONS: Limit daily patient contacts per clinician](#action-limit-daily-contacts)"
+            in check_as("markdown", cautioned)[1])
     assert '<span class="light safe_with_cautions">SAFE, WITH CAUTIONS</span>' in check_as("html", cautioned)[1]
     sarif = json.loads(check_as("sarif", cautioned)[1])
     assert [(a["action"], a["status"]) for a in sarif["runs"][0]["properties"]["actions"]] == [

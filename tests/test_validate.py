@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from engine.load import Document, read_yaml
@@ -328,6 +328,7 @@ RULE_KEYS = st.sampled_from(["id", "kind", "params", "effects", "effective", "be
 
 
 @given(data=st.dictionaries(RULE_KEYS, json_values))
+@example(data={"effective": [{"²": None}]})  # a key that is a digit to str.isdigit, but no int
 def test_validate_rule_never_raises(data: dict[str, Any]) -> None:
     for kind in ("constraint", "action", data.get("kind")):
         problems = validate_rule_document(Document("r.yaml", {**data, "kind": kind}, {}, ""))

@@ -15,8 +15,9 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
+from engine.checklist import OpenQuestion, QuestionGroup
 from engine.dates import long_date, span_words
-from engine.model import Action, ActionVerdict, Assessment, Period, Reading
+from engine.model import PRACTICE, Action, ActionVerdict, Assessment, Period, Reading, RuleSet
 # The question wording lives below the reporters, for the checklist; named here as before.
 from engine.questions import ACTION_PARAMETER_PATH, plan_schema, question_for, schema_node  # noqa: F401
 from engine.readings import verdict_key
@@ -77,6 +78,13 @@ PHASE_STATUS_WORDS = {
 _UNREADABLE_STATUSES = {"superseded_by_menu": PHASE_STATUS_WORDS["superseded_by_menu"]}
 OVERALL_WORDS = {"no_risk": "no risk", "risk": "risk", "cannot_tell": "cannot tell",
                  "contested": "risk of a notice (contested)"}
+# The overall verdict as `gpca check` says it, heading every report.
+OVERALL_LABELS = {
+    "no_risk": "NO RISK FOUND",
+    "risk": "RISK OF BREACH",
+    "contested": "RISK OF A NOTICE (CONTESTED)",
+    "cannot_tell": "CANNOT TELL (some answers are missing)",
+}
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
 
 
@@ -224,3 +232,17 @@ def reading_heading(reading: Reading) -> str:
     """'NHS England (London), for the commissioner: a breach; notices have been issued'."""
     heading = f"{reading.by}, for {READER_WORDS[reading.reader]}: {POSITION_WORDS[reading.position]}"
     return heading + ("; notices have been issued" if reading.notices_issued else "")
+
+
+def unblocks_words(question: OpenQuestion, assessment: Assessment, rules: RuleSet) -> str:
+    """What answering a checklist question unblocks: the chosen actions by title, and how
+    many rules about the practice as a whole."""
+    titles = [rules.action(action_id).title for action_id in question.actions]
+    practice = [r for r in question.rules if PRACTICE in assessment.result(r).attributed_to]
+    if practice or not titles:
+        titles.append(f"{plural(len(practice) or len(question.rules), 'rule')} about the practice as a whole")
+    return "; ".join(titles)
+
+
+def questions_count(checklist: tuple[QuestionGroup, ...]) -> int:
+    return sum(len(group.questions) for group in checklist)

@@ -7,7 +7,7 @@ from html import escape as html_escape
 from engine.escape import plain
 from engine.model import Assessment, RuleSet
 from engine.report.common import ACTION_STATUS_LABELS
-from engine.report.pages import Block, Cell, Light, document
+from engine.report.pages import Block, Cell, Light, Link, document
 
 STYLE = """
 @page { size: A4; margin: 15mm; }
@@ -20,6 +20,8 @@ pre { white-space: pre-wrap; font-size: 8.5pt; background: #f4f4f4; padding: 6px
 .light::before { content: "\\25CF\\00A0"; font-size: 14pt; }
 .safe::before { color: #1a7f37; } .risk::before, .contested::before { color: #c62828; } .cannot_tell::before { color: #e08a00; }
 .safe_with_cautions::before { color: #9a7d00; }
+.answer { list-style: none; padding-left: 0; font-size: 12pt; } .answer li { margin: 0.2em 0; }
+details > summary { cursor: pointer; font-weight: bold; }
 .page-break { break-before: page; page-break-before: always; }
 tr, pre { break-inside: avoid; page-break-inside: avoid; }
 @media print { body { max-width: none; } * { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
@@ -48,7 +50,23 @@ def _block(block: Block) -> str:
         return f"<pre>{html_escape(payload)}</pre>"  # plan values in it were made plain
     if kind == "table":
         return _table(*payload)
+    if kind == "heading":
+        return f'<h{payload.level} id="{payload.anchor}">{escape(payload.text)}</h{payload.level}>'
+    if kind == "links":
+        return '<ul class="answer">' + "".join(f"<li>{_link(link)}</li>" for link in payload) + "</ul>"
+    if kind == "light":
+        light, text = payload
+        return f"<p>{_cell(light)} {escape(text)}</p>"
+    if kind == "details":
+        summary, blocks = payload
+        inner = "\n".join(_block(b) for b in blocks)
+        return f"<details><summary>{escape(summary)}</summary>\n{inner}\n</details>"
     return '<div class="page-break"></div>'
+
+
+def _link(link: Link) -> str:
+    text = f'<a href="#{link.anchor}">{escape(link.text)}</a>' if link.anchor else escape(link.text)
+    return f'<span class="light {link.light.status}"></span>{text}' if link.light else text
 
 
 def _table(headings: list[str], rows: list[list[Cell]]) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 import msgspec
 
 from engine import __version__
+from engine.checklist import QuestionGroup, questions_checklist
 from engine.model import ActionVerdict, Assessment, Reading, RuleResult, RuleSet, Waiver, WaiverStatus
 from engine.readings import CONTESTED, overall_key, readings_in_order, result_contested
 from engine.report.common import STATUS_VALUES, counts, earliest_note, unchecked_note
@@ -70,7 +71,15 @@ def plan_object(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
         "waivers": [_waiver_status(status) for status in assessment.waivers],
         "actions": [_action(verdict, rules) for verdict in assessment.actions],
         "results": [_result(result, assessment, rules) for result in assessment.results],
+        "questions": [_group(group) for group in questions_checklist(assessment, rules)],
     }
+
+
+def _group(group: QuestionGroup) -> dict[str, Any]:
+    """A group of the checklist: each open question once, with the actions and rules it unblocks."""
+    questions = [{"path": q.path, "question": q.question, "actions": list(q.actions), "rules": list(q.rules)}
+                 for q in group.questions]  # fmt: skip
+    return {"key": group.key, "title": group.title, "questions": questions}
 
 
 def _action(verdict: ActionVerdict, rules: RuleSet) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import re
 from engine.escape import plain
 from engine.model import Assessment, RuleSet
 from engine.report.common import ACTION_STATUSES
-from engine.report.pages import Block, Cell, Light, document
+from engine.report.pages import Block, Cell, Heading, Light, Link, document
 
 LIGHT_WORDS = {status: f"{said.mark} {said.label}" for status, said in ACTION_STATUSES.items()}
 HEADINGS = {"h1": "#", "h2": "##", "h3": "###"}
@@ -30,7 +30,23 @@ def _block(block: Block) -> str:
         return f"```text\n{payload}\n```"
     if kind == "table":
         return _table(*payload)
+    if kind == "heading":
+        return f'<a id="{payload.anchor}"></a>\n\n{"#" * payload.level} {_inline(payload.text)}'
+    if kind == "links":
+        return "\n".join(f"- {_link(link)}" for link in payload)
+    if kind == "light":
+        light, text = payload
+        return f"{LIGHT_WORDS[light.status]}: {_inline(text)}"
+    if kind == "details":
+        summary, blocks = payload
+        return "\n\n".join([_inline(summary) + ":", *(_block(b) for b in blocks)])
     return "---"  # a page break
+
+
+def _link(link: Link) -> str:
+    """A line of the answer; its light's mark first, its text a link when it has a place."""
+    text = f"[{_inline(link.text)}](#{link.anchor})" if link.anchor else _inline(link.text)
+    return f"{LIGHT_WORDS[link.light.status].split()[0]} {text}" if link.light else text
 
 
 def _table(headings: list[str], rows: list[list[Cell]]) -> str:

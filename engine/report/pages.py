@@ -8,21 +8,27 @@ outcomes come from the assessment, and traces are checked against it (engine/tra
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from msgspec import Struct
 
 from engine import __version__
+from engine.checklist import QuestionGroup, questions_checklist
 from engine.explain import rule_explanation
-from engine.model import PRACTICE, SAFE_STATUSES, ActionVerdict, Assessment, Constraint, RuleSet
+from engine.model import PRACTICE, SAFE_STATUSES, ActionVerdict, Assessment, Constraint, RuleResult, RuleSet
 from engine.readings import LMC_ADVICE, overall_key, readings_in_order, result_contested, verdict_key
 from engine.report.common import (
+    ACTION_STATUS_LABELS,
     ACTION_STATUSES,
+    OVERALL_LABELS,
     SEVERITY_WORDS,
     earliest_note,
     long_date,
-    question_for,
+    plural,
+    questions_count,
     reading_heading,
+    unblocks_words,
     unchecked_note,
 )
 from engine.trace import trace_rule
@@ -35,14 +41,42 @@ OVERALL = {"no_risk": "no risk found", "risk": "risk of breach",
 ASK = ("Before acting, talk to your LMC (Local Medical Committee): they advise practices on "
        "collective action and can check this plan with you.")  # fmt: skip
 DISCLAIMER = "gpca is decision support, not legal advice. Check with your LMC before acting."
+QUESTIONS = "questions"  # the anchor of the checklist
+NOTHING = "Nothing this action changes goes against a rule in effect on this date."
+STATUS_SENTENCES = {  # what an action's status means, beside its light
+    "safe_with_cautions": "It goes against guidance or advice, but against no contract or local contract.",
+    "risk": "It makes a requirement of the contract or a local contract fail.",
+    "contested": "It risks a notice: the commissioner reads what it changes as a breach, and the profession "
+                 "disputes that.",
+    "cannot_tell": "It bears on requirements gpca cannot judge without more answers.",
+}
 
 
 class Light(Struct, frozen=True):
     status: str  # safe | risk | contested | cannot_tell
 
 
+class Link(Struct, frozen=True):
+    """A line of the answer: its text links to the part of the page it summarises."""
+
+    text: str
+    anchor: str
+    light: Light | None = None
+
+
+class Heading(Struct, frozen=True):
+    """A heading that links point to."""
+
+    level: int  # 2 or 3
+    text: str
+    anchor: str
+
+
 Cell = str | Light
-Block = tuple[str, Any]  # (h1|h2|h3|p|ul|table|pre|page-break, payload)
+# (h1|h2|h3|p|ul|table|pre|page-break, payload); ("heading", Heading); ("links", list[Link]);
+# ("light", (Light, text)): a status and what it means; ("details", (summary, list[Block])):
+# detail folded away in HTML, a plain section in Markdown.
+Block = tuple[str, Any]
 
 
 def document(assessments: list[Assessment], rules: RuleSet) -> list[Block]:
@@ -50,45 +84,107 @@ def document(assessments: list[Assessment], rules: RuleSet) -> list[Block]:
     for index, assessment in enumerate(assessments):
         if index:
             blocks.append(("page-break", None))
-        blocks += practice_page(assessment, rules)
+        blocks += practice_page(assessment, rules, f"plan-{index + 1}-" if index else "")
         blocks += [("page-break", None), *adviser_appendix(assessment, rules)]
     return blocks + [("p", DISCLAIMER)]
 
 
-def practice_page(assessment: Assessment, rules: RuleSet) -> list[Block]:
+def practice_page(assessment: Assessment, rules: RuleSet, prefix: str = "") -> list[Block]:
+    """The answer first (the overall verdict, a line a chosen action, the questions left),
+    then each chosen action, the findings whatever the plan chooses, the checklist, whom to
+    ask and the records to keep. ``prefix`` keeps the links of several plans apart."""
     practice = assessment.plan.practice
     name = practice.get("name") or "Unnamed practice"
+    checklist = questions_checklist(assessment, rules)
     blocks: list[Block] = [
         ("h1", f"{name}: collective-action plan check"),
-        ("p", f"Assessed as of {long_date(assessment.as_of)}. Overall: {OVERALL[overall_key(assessment, rules)]}."),
+        ("p", f"Assessed as of {long_date(assessment.as_of)}."),
+        ("p", f"Overall: {OVERALL_LABELS[overall_key(assessment, rules)]}"),
+        ("links", _answer(assessment, rules, checklist, prefix)),
     ]
     if unchecked_note(assessment.as_of, rules):
         blocks.append(("p", unchecked_note(assessment.as_of, rules)))
     if assessment.waived:
         blocks.append(("p", f"Leaving out waived findings: {OVERALL[unwaived_overall(assessment)]}."))
     blocks.append(("h2", "Your chosen actions"))
-    if assessment.actions:
-        rows = [_action_row(v, assessment, rules) for v in assessment.actions]
-        blocks.append(("table", (["", "Action", "In plain words", "What to do instead"], rows)))
-    else:
+    for verdict in assessment.actions:
+        blocks += _action_detail(verdict, assessment, rules, checklist, prefix)
+    if not assessment.actions:
         blocks.append(("p", "The plan chooses no actions."))
     blocks += _practice_findings(assessment, rules)
+    blocks += _checklist(checklist, assessment, rules, prefix)
     blocks += [("h2", "Whom to ask"), ("p", ASK)]
     blocks += _records(assessment, rules)
     return blocks
 
 
-def _action_row(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) -> list[Cell]:
+def _answer(assessment: Assessment, rules: RuleSet, checklist: tuple[QuestionGroup, ...],
+            prefix: str) -> list[Link]:  # fmt: skip
+    """A line a chosen action, with its status, and the number of questions left."""
+    lines = [Link(f"{ACTION_STATUS_LABELS[verdict_key(v)]}: {rules.action(v.action_id).title}",
+                  _action_anchor(prefix, v.action_id), Light(verdict_key(v))) for v in assessment.actions]  # fmt: skip
+    asked = questions_count(checklist)
+    if asked:
+        return lines + [Link(f"{plural(asked, 'question')} still to answer", prefix + QUESTIONS)]
+    return lines + [Link("No questions still to answer", "")]
+
+
+def _action_anchor(prefix: str, action_id: str) -> str:
+    return prefix + "action-" + re.sub(r"[^a-z0-9-]+", "-", action_id.lower())
+
+
+def _action_detail(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet,
+                   checklist: tuple[QuestionGroup, ...], prefix: str) -> list[Block]:  # fmt: skip
+    """One chosen action: its status in plain words; each finding that fails with its
+    source and confidence; how many questions its doubts wait on; what to do instead."""
     action = rules.action(verdict.action_id)
-    words = [_finding_words(assessment, rule_id, rules) for rule_id in verdict.findings + verdict.cautions]
-    plain = " ".join(words) or "Nothing this action changes goes against a rule in effect on this date."
+    blocks: list[Block] = [("heading", Heading(3, action.title, _action_anchor(prefix, action.id))),
+                           ("light", (Light(verdict_key(verdict)), _action_words(verdict, assessment, rules)))]  # fmt: skip
+    told = [assessment.result(r) for r in dict.fromkeys(verdict.findings + verdict.cautions)
+            if assessment.result(r).outcome != "cannot_tell"]  # fmt: skip
+    if told:
+        blocks.append(("ul", [_told(result, assessment, rules) for result in told]))
+    waiting = sum(assessment.result(r).outcome == "cannot_tell" for r in verdict.findings)
+    if waiting:
+        asked = sum(action.id in q.actions for group in checklist for q in group.questions)
+        blocks.append(("p", f"We cannot tell whether {plural(waiting, 'rule')} would be broken until the plan "
+                            f"answers {plural(asked, 'question')}, listed under \"Questions still to answer\"."))  # fmt: skip
+    instead = _instead(verdict, assessment, action.instead)
+    if instead:
+        blocks.append(("p", f"What to do instead: {instead}"))
+    return blocks
+
+
+def _action_words(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) -> str:
+    """The action's status in a sentence, and that it is off the menu on the date."""
+    words = STATUS_SENTENCES.get(verdict_key(verdict), NOTHING) if verdict.findings or verdict.cautions else NOTHING
     if not verdict.in_phase:
-        plain += f" It is not on the BMA menu on {long_date(assessment.as_of)}."
-    instead = ""
-    if verdict.status not in SAFE_STATUSES:
-        remedies = [assessment.result(r).remedy for r in verdict.findings if assessment.result(r).remedy]
-        instead = action.instead or " ".join(dict.fromkeys(remedies))  # said once: see _finding in text.py
-    return [Light(verdict_key(verdict)), f"{action.title} ({action.id})", plain, instead]
+        words += f" It is not on {_menu(rules, verdict.action_id)} on {long_date(assessment.as_of)}."
+    return words
+
+
+def _menu(rules: RuleSet, action_id: str) -> str:
+    publisher = rules.action(action_id).publisher
+    return f"the menu of {publisher}" if publisher else "the BMA menu"
+
+
+def _instead(verdict: ActionVerdict, assessment: Assessment, action_instead: str) -> str:
+    """What to do instead of an action that is not safe: its own advice, else its findings'
+    remedies, each once; "" when there is none, so no label stands empty."""
+    if verdict.status in SAFE_STATUSES:
+        return ""
+    remedies = [assessment.result(r).remedy for r in verdict.findings if assessment.result(r).remedy.strip()]
+    return action_instead or " ".join(dict.fromkeys(remedies))
+
+
+def _told(result: RuleResult, assessment: Assessment, rules: RuleSet) -> str:
+    """A finding that fails, in full: what, at what stake, from which source, how sure."""
+    rule = rules.constraint(result.rule_id)
+    reading = ", on the commissioner's reading" if result_contested(result, rules) else ""
+    source = rule.sources[0] if rule.sources else None
+    cited = f" Source ({source.confidence} confidence): {source.title} <{source.place}>." if source else ""
+    return (f"{rule.title}: {_finding_words(assessment, result.rule_id, rules)} "
+            f"Severity: {SEVERITY_WORDS[result.severity]}{reading}.{cited}")
 
 
 def _finding_words(assessment: Assessment, rule_id: str, rules: RuleSet) -> str:
@@ -97,9 +193,6 @@ def _finding_words(assessment: Assessment, rule_id: str, rules: RuleSet) -> str:
     waived = f" ({waiver_words(waiver)})" if waiver is not None else ""
     earliest = earliest_note(rules.constraint(rule_id), assessment.plan.practice, assessment.as_of)
     waived += f" {earliest}" if earliest else ""
-    if result.outcome == "cannot_tell":
-        questions = "; ".join(question_for(p, assessment.plan, rules) for p in result.missing)
-        return f"We cannot tell until the plan answers: {questions}{waived}"
     if result_contested(result, rules):
         return f"{result.message}{waived} {_readings_words(rules.constraint(rule_id))}"
     return result.message + waived
@@ -112,12 +205,35 @@ def _readings_words(rule: Constraint) -> str:
 
 
 def _practice_findings(assessment: Assessment, rules: RuleSet) -> list[Block]:
+    """Findings whatever the plan chooses: each that fails in full, with what to do; the
+    doubts counted, since their questions are in the checklist."""
     found = [r for r in assessment.results if PRACTICE in r.attributed_to]
     if not found:
         return []
-    items = [f"{_label(r.outcome)} {rules.constraint(r.rule_id).title}: "
-             f"{_finding_words(assessment, r.rule_id, rules)}{_what_to_do(r.remedy)}" for r in found]  # fmt: skip
-    return [("h2", "Already the case, whatever you choose"), ("ul", items)]
+    told = [r for r in found if r.outcome == "fail"]
+    blocks: list[Block] = [("h2", "Already the case, whatever you choose")]
+    if told:
+        blocks.append(("ul", [f"{_label(r.outcome)} {_told(r, assessment, rules)}{_what_to_do(r.remedy)}"
+                              for r in told]))  # fmt: skip
+    waiting = sum(r.outcome == "cannot_tell" for r in found)
+    if waiting:
+        blocks.append(("p", f"We cannot tell whether {plural(waiting, 'more rule' if told else 'rule')} would be "
+                            "broken until the plan answers the questions below."))  # fmt: skip
+    return blocks
+
+
+def _checklist(checklist: tuple[QuestionGroup, ...], assessment: Assessment, rules: RuleSet,
+               prefix: str) -> list[Block]:  # fmt: skip
+    """Each open question once, under the part of the plan it belongs to, with what it unblocks."""
+    if not checklist:
+        return []
+    blocks: list[Block] = [("heading", Heading(2, "Questions still to answer", prefix + QUESTIONS)),
+                           ("p", "Answer these in the plan; each is asked once, with what it unblocks.")]  # fmt: skip
+    for group in checklist:
+        items = [f"{q.question} ({q.path}). Unblocks: {unblocks_words(q, assessment, rules)}."
+                 for q in group.questions]  # fmt: skip
+        blocks += [("h3", group.title), ("ul", items)]
+    return blocks
 
 
 def _what_to_do(remedy: str) -> str:
@@ -140,10 +256,10 @@ def _records(assessment: Assessment, rules: RuleSet) -> list[Block]:
 
 
 def adviser_appendix(assessment: Assessment, rules: RuleSet) -> list[Block]:
-    blocks: list[Block] = [("h1", "Appendix for the adviser"), ("h2", "Reasoning (traces)")]
-    for rule_id in _traced(assessment, rules):
-        trace = trace_rule(assessment, rules, rule_id)
-        blocks.append(("pre", "\n".join(rule_explanation(trace, assessment, rules))))
+    traces: list[Block] = [("pre", "\n".join(rule_explanation(trace_rule(assessment, rules, rule_id), assessment, rules)))
+                           for rule_id in _traced(assessment, rules)]  # fmt: skip
+    blocks: list[Block] = [("h1", "Appendix for the adviser"), ("h2", "Reasoning (traces)"),
+                           ("details", (f"Each rule's reasoning ({plural(len(traces), 'rule')})", traces))]  # fmt: skip
     blocks += [("h2", "Sources and confidence"), ("table", _sources(assessment, rules))]
     blocks += _contested_points(assessment, rules)
     blocks += [("h2", "Assumptions"), ("ul", _assumptions(assessment, rules))]
@@ -186,8 +302,9 @@ def _assumptions(assessment: Assessment, rules: RuleSet) -> list[str]:
         for name, schema in rules.action(choice.id).params.items():
             if name not in choice.params and "default" in schema:
                 notes.append(f"{choice.id}: {name} not given; the default {schema['default']} is assumed.")
-    missing = sorted({p for r in assessment.results for p in r.missing})
-    notes += [f"Not answered: {question_for(p, assessment.plan, rules)} ({p})" for p in missing]
+    if any(r.outcome == "cannot_tell" for r in assessment.results):
+        notes.append("The questions still to answer are listed on page one, each once; the reasoning "
+                     "above shows which rule waits on which.")  # fmt: skip
     return notes
 
 

@@ -14,9 +14,11 @@ from engine.model import (
     RuleResult,
     RuleSet,
 )
+from engine.checklist import QuestionGroup, questions_checklist
 from engine.report.common import (
     ACTION_STATUS_COUNTED,
     ACTION_STATUS_LABELS,
+    OVERALL_LABELS,
     OVERALL_WORDS,
     SEVERITY_WORDS,
     count_phrase,
@@ -26,10 +28,11 @@ from engine.report.common import (
     periods_words,
     phase_note,
     plural,
-    question_for,
+    questions_count,
     reading_heading,
     run_summary,
     status_counts,
+    unblocks_words,
     unchecked_note,
     wrap,
 )
@@ -37,12 +40,6 @@ from engine.readings import LMC_ADVICE, overall_key, readings_in_order, result_c
 from engine.waive import applied_waiver, unwaived_overall, waived_findings, waiver_lines, waiver_words
 
 DISCLAIMER = "gpca is decision support, not legal advice. Check with your LMC before acting."
-OVERALL_LABELS = {
-    "no_risk": "NO RISK FOUND",
-    "risk": "RISK OF BREACH",
-    "contested": "RISK OF A NOTICE (CONTESTED)",
-    "cannot_tell": "CANNOT TELL (some answers are missing)",
-}
 
 
 def render_text(assessments: list[Assessment], rules: RuleSet) -> str:
@@ -54,18 +51,19 @@ def render_text(assessments: list[Assessment], rules: RuleSet) -> str:
 
 
 def _plan_report(assessment: Assessment, rules: RuleSet) -> str:
+    checklist = questions_checklist(assessment, rules)
     sections = [
         _header(assessment, rules),
-        _actions_section(assessment, rules),
+        _answer(assessment, rules, checklist),
+        _actions_section(assessment, rules, checklist),
         _practice_section(assessment, rules),
+        _checklist_section(assessment, rules, checklist),
+        _not_applicable(assessment, rules),
     ]
-    not_applicable = _not_applicable(assessment, rules)
-    if not_applicable:
-        sections.append(not_applicable)
     if assessment.waivers:
         sections.append(_waivers_section(assessment))
     sections.append(_summary(assessment))
-    return "\n\n".join(sections)
+    return "\n\n".join(section for section in sections if section)
 
 
 def _header(assessment: Assessment, rules: RuleSet) -> str:
@@ -84,24 +82,45 @@ def _header(assessment: Assessment, rules: RuleSet) -> str:
     return "\n".join(lines)
 
 
-def _actions_section(assessment: Assessment, rules: RuleSet) -> str:
+def _answer(assessment: Assessment, rules: RuleSet, checklist: tuple[QuestionGroup, ...]) -> str:
+    """The answer first: one line a chosen action, and how many questions are left."""
+    lines = ["Your chosen actions"]
+    for verdict in assessment.actions:
+        action = rules.action(verdict.action_id)
+        lines += wrap(f"{ACTION_STATUS_LABELS[verdict_key(verdict)]}: {action.title} ({action.id})", "    ", "  ")
     if not assessment.actions:
-        return "Your chosen actions\n  The plan chooses no actions."
-    blocks = [_action_block(verdict, assessment, rules) for verdict in assessment.actions]
-    return "Your chosen actions\n" + "\n\n".join(blocks)
+        lines.append("  The plan chooses no actions.")
+    asked = questions_count(checklist)
+    lines.append(f"Questions still to answer: {asked}, listed below" if asked else "Questions still to answer: none")
+    return "\n".join(lines)
 
 
-def _action_block(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet) -> str:
+def _actions_section(assessment: Assessment, rules: RuleSet, checklist: tuple[QuestionGroup, ...]) -> str:
+    """The chosen actions that have something to say: their findings, the menu they left."""
+    blocks = [_action_block(verdict, assessment, rules, checklist) for verdict in assessment.actions
+              if verdict.findings or verdict.cautions or not verdict.in_phase]  # fmt: skip
+    return "What gpca found for your chosen actions\n" + "\n\n".join(blocks) if blocks else ""
+
+
+def _action_block(verdict: ActionVerdict, assessment: Assessment, rules: RuleSet,
+                  checklist: tuple[QuestionGroup, ...]) -> str:  # fmt: skip
     action = rules.action(verdict.action_id)
     lines = wrap(f"{ACTION_STATUS_LABELS[verdict_key(verdict)]}: {action.title} ({action.id})", "    ", "  ")
     if not verdict.in_phase:
         lines += wrap(phase_note(action, assessment.as_of, "Note: this action"), "    ")
     finding_ids = list(dict.fromkeys(verdict.findings + verdict.cautions))
+    told = [rule_id for rule_id in finding_ids if assessment.result(rule_id).outcome != "cannot_tell"]
     if not finding_ids:
         lines.append("    Nothing this action changes goes against a rule in effect on this date.")
-    for rule_id in finding_ids:
+    for rule_id in told:
         lines += _finding(assessment.result(rule_id), assessment, rules, action)
-    if action.instead and any(assessment.result(r).outcome == "fail" for r in finding_ids):
+    waiting = len(finding_ids) - len(told)
+    if waiting:
+        asked = sum(action.id in q.actions for group in checklist for q in group.questions)
+        lines += wrap(f"We cannot tell whether {plural(waiting, 'rule')} would be broken until the plan "
+                      f"answers {plural(asked, 'question')} listed below (gpca explain shows each rule).",
+                      "    ")  # fmt: skip
+    if action.instead and told and any(assessment.result(r).outcome == "fail" for r in told):
         lines += ["    What to do instead:", *wrap(action.instead, "      ")]
     return "\n".join(lines)
 
@@ -119,11 +138,7 @@ def _finding(
     waiver = applied_waiver(assessment, result.rule_id)
     if waiver is not None:
         lines += wrap(plain(waiver_words(waiver)), body)
-    if result.outcome == "cannot_tell":
-        lines.append(f"{body}We cannot tell until the plan answers:")
-        for path in result.missing:
-            lines += wrap(f"* {question_for(path, assessment.plan, rules)} ({path})", deeper + "  ", deeper)
-    elif result.message:
+    if result.message:
         lines += wrap(result.message, body)
     reading = ", on the commissioner's reading" if result_contested(result, rules) else ""
     lines += wrap(f"Severity: {SEVERITY_WORDS[result.severity]}{reading}", body)
@@ -156,29 +171,52 @@ def _readings(constraint: Constraint, indent: str) -> list[str]:
 
 
 def _practice_section(assessment: Assessment, rules: RuleSet) -> str:
+    """Findings whatever the plan chooses: those that fail in full; the doubts, counted,
+    since their questions are in the checklist."""
     title = "Already the case, whatever you choose"
-    findings = [
-        r
-        for r in assessment.results
-        if PRACTICE in r.attributed_to and r.outcome in ("fail", "cannot_tell")
-    ]
+    findings = [r for r in assessment.results if PRACTICE in r.attributed_to and r.outcome in ("fail", "cannot_tell")]
+    told = [r for r in findings if r.outcome == "fail"]
     if not findings:
         return f"{title}\n  Nothing: the practice as it is meets every rule checked."
     lines = [title]
-    for result in findings:
+    for result in told:
         lines += _finding(result, assessment, rules, None, "  ")
+    waiting = len(findings) - len(told)
+    if waiting:
+        lines += wrap(f"We cannot tell whether {plural(waiting, 'more rule')} would be broken until the plan "
+                      "answers the questions below.", "    ", "  ")  # fmt: skip
+    return "\n".join(lines)
+
+
+def _checklist_section(assessment: Assessment, rules: RuleSet, checklist: tuple[QuestionGroup, ...]) -> str:
+    """Each open question once, under the part of the plan it belongs to, with what it unblocks."""
+    if not checklist:
+        return ""
+    lines = [f"Questions still to answer ({questions_count(checklist)})"]
+    for group in checklist:
+        lines.append(f"  {group.title}")
+        for question in group.questions:
+            lines += wrap(f"* {question.question} ({question.path})", "      ", "    ")
+            lines += wrap(f"Unblocks: {unblocks_words(question, assessment, rules)}", "      ")
     return "\n".join(lines)
 
 
 def _not_applicable(assessment: Assessment, rules: RuleSet) -> str:
-    lines = []
-    for result in assessment.results:
-        if result.outcome != "not_applicable":
-            continue
-        effective = periods_words(rules.constraint(result.rule_id).effective)
-        why = result.reason or f"in effect {effective}"
-        lines += wrap(f"- {result.rule_id}: {why}", "    ", "  ")
-    return "\n".join(["Not applicable on this date:", *lines]) if lines else ""
+    """The rules that do not apply: those out of their period counted (`gpca rules` lists
+    their dates), the others with their reason, one a line."""
+    results = [r for r in assessment.results if r.outcome == "not_applicable"]
+    if not results:
+        return ""
+    out_of_period = [r.rule_id for r in results if not rules.constraint(r.rule_id).in_effect(assessment.as_of)]
+    lines = ["Not applicable on this date:"]
+    if out_of_period:
+        lines += wrap(f"- {plural(len(out_of_period), 'rule')} not in effect on {long_date(assessment.as_of)} "
+                      "(gpca rules lists each rule's dates)", "    ", "  ")  # fmt: skip
+    for result in results:
+        if result.rule_id not in out_of_period:
+            effective = periods_words(rules.constraint(result.rule_id).effective)
+            lines += wrap(f"- {result.rule_id}: {result.reason or f'in effect {effective}'}", "    ", "  ")
+    return "\n".join(lines)
 
 
 def _summary(assessment: Assessment) -> str:
