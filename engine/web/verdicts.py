@@ -22,7 +22,7 @@ from engine.report.common import (
     unchecked_note,
     reading_heading,
 )
-from engine.report.text import OVERALL_LABELS
+from engine.report.common import OVERALL_LABELS
 from engine.readings import CONTESTED, LMC_ADVICE, overall_key, readings_in_order, result_contested, verdict_key
 from engine.web.plans import pointer_of
 
