@@ -13,6 +13,7 @@ from engine.report.common import (
     ACTION_PARAMETER_PATH,
     ACTION_STATUS_WORDS,
     ACTION_STATUSES,
+    OVERALL_LABELS,
     OVERALL_WORDS,
     SEVERITY_WORDS,
     earliest_note,
@@ -22,7 +23,6 @@ from engine.report.common import (
     unchecked_note,
     reading_heading,
 )
-from engine.report.common import OVERALL_LABELS
 from engine.readings import CONTESTED, LMC_ADVICE, overall_key, readings_in_order, result_contested, verdict_key
 from engine.web.plans import pointer_of
 
