@@ -37,8 +37,9 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.generate import country_plans  # noqa: E402
 from benchmarks.run import raw_durable  # noqa: E402
-from engine.evaluate import Evaluator  # noqa: E402
-from engine.load import builtin_schema, load_plan, load_rules  # noqa: E402
+from engine.core.evaluate import Evaluator  # noqa: E402
+from engine.inputs.load import load_plan, load_rules
+from engine.inputs.read import builtin_schema
 
 MIB = 1024 * 1024
 TARGET_WALL_S = 10.0

@@ -7,7 +7,7 @@ import math
 import random
 from typing import Any
 
-from engine.model import ChosenAction, Plan, RuleSet
+from engine.core.model import ChosenAction, Plan, RuleSet
 
 FIRST_DAY = datetime.date(2023, 1, 1).toordinal()
 LAST_DAY = datetime.date(2027, 12, 31).toordinal()

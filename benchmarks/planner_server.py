@@ -28,7 +28,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from engine.load import read_yaml  # noqa: E402
+from engine.inputs.read import read_yaml  # noqa: E402
 from engine.web import make_server  # noqa: E402
 from engine.web.server import serve_in_thread  # noqa: E402
 

@@ -35,8 +35,9 @@ from durable import engine as durable  # noqa: E402
 
 from benchmarks.generate import random_plans  # noqa: E402
 from benchmarks.run import _recorder  # noqa: E402
-from engine.evaluate import SEEN, Evaluator, _only  # noqa: E402
-from engine.load import builtin_schema, load_rules  # noqa: E402
+from engine.core.evaluate import SEEN, Evaluator, _only  # noqa: E402
+from engine.inputs.load import load_rules
+from engine.inputs.read import builtin_schema
 
 RULES = REPO / "rules"
 _ID = re.compile(r"^id: (\S+)", re.MULTILINE)

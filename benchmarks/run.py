@@ -34,9 +34,10 @@ sys.path.insert(0, str(REPO))
 from durable import engine as durable  # noqa: E402
 
 from benchmarks.generate import random_plans  # noqa: E402
-from engine.evaluate import SEEN, Evaluator, _only  # noqa: E402
-from engine.load import builtin_schema, load_rules  # noqa: E402
-from engine.reference import reference_outcomes  # noqa: E402
+from engine.core.evaluate import SEEN, Evaluator, _only  # noqa: E402
+from engine.core.reference import reference_outcomes  # noqa: E402
+from engine.inputs.load import load_rules
+from engine.inputs.read import builtin_schema
 
 EXAMPLE = REPO / "examples" / "riverside.yaml"
 
@@ -161,7 +162,7 @@ def engine_share(count: int) -> dict[str, float]:
     import cProfile
     import pstats
 
-    import engine.evaluate as evaluate
+    import engine.core.evaluate as evaluate
 
     rules = load_rules(None)
     evaluator = Evaluator(rules)

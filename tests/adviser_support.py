@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from engine import __version__
-from engine.evaluate import Evaluator
-from engine.load import load_rules
-from engine.model import Assessment, Plan, RuleSet, replace
-from engine.verify import load_case
-from engine.waive import with_waivers
+from engine.authoring.verify import load_case
+from engine.core.evaluate import Evaluator
+from engine.core.model import Assessment, Plan, RuleSet, replace
+from engine.inputs.load import load_rules
+from engine.inputs.waive import with_waivers
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -56,6 +56,6 @@ def check_golden(name: str, text: str, update: bool) -> None:
 def share_evaluator(monkeypatch: "pytest.MonkeyPatch") -> None:
     """CLI commands build an Evaluator per run; each holds a durable_rules Host with its
     own threads, and hundreds of them in one test process crash durable_rules."""
-    import engine.evaluate
+    import engine.core.evaluate
 
-    monkeypatch.setattr(engine.evaluate, "Evaluator", lambda _rules: evaluator())
+    monkeypatch.setattr(engine.core.evaluate, "Evaluator", lambda _rules: evaluator())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.model import (
+from engine.core.model import (
     Action,
     ChosenAction,
     Constraint,

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from engine.load import read_yaml
+from engine.inputs.read import read_yaml
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LOGIC = ("/effective", "/let", "/applies_when", "/fails_when")

@@ -7,8 +7,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from engine.apply import conflicting_actions
-from engine.model import ChosenAction, Plan, RuleSet
+from engine.core.apply import conflicting_actions
+from engine.core.model import ChosenAction, Plan, RuleSet
 
 FIRST_DAY = datetime.date(2018, 1, 1)
 LAST_DAY = datetime.date(2027, 12, 31)

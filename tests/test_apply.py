@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from engine.apply import conflicting_actions, plan_view
-from engine.errors import InputError
-from engine.evaluate import Evaluator
-from engine.load import load_rules
-from engine.model import ChosenAction, DataFlow, Period, Plan, Source
+from engine.core.apply import conflicting_actions, plan_view
+from engine.core.errors import InputError
+from engine.core.evaluate import Evaluator
+from engine.core.model import ChosenAction, DataFlow, Period, Plan, Source
+from engine.inputs.load import load_rules
 
 SOURCE = Source("A source", "https://example.org", "a quote", "high", "because")
 GDPPR = DataFlow("gdppr", "GDPPR", "statutory_dpn", "secondary", (Period(None, None),), (SOURCE,))

@@ -17,11 +17,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-import engine.batch
-import engine.waive
-from engine.batch import Settings, WorkerStopped, _pooled, progress_bar
-from engine.cli import FORMATS, gpca
-from engine.load import load_rules
+import engine.cli.batch
+import engine.cli.practice
+import engine.inputs.waive
+from engine.cli import gpca
+from engine.cli.batch import Settings, WorkerStopped, _pooled, progress_bar
+from engine.cli.options import FORMATS
+from engine.inputs.load import load_rules
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
@@ -54,14 +56,14 @@ def plan_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def pooled(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Lets a short run use workers, and counts the pools started."""
     started: list[int] = []
-    real = engine.batch._pooled
+    real = engine.cli.batch._pooled
 
     def counting(files: Any, settings: Any, workers: int, *args: Any) -> Any:
         started.append(workers)
         return real(files, settings, workers, *args)
 
-    monkeypatch.setattr(engine.batch, "PLANS_PER_WORKER", 4)
-    monkeypatch.setattr(engine.batch, "_pooled", counting)
+    monkeypatch.setattr(engine.cli.batch, "PLANS_PER_WORKER", 4)
+    monkeypatch.setattr(engine.cli.batch, "_pooled", counting)
     return started
 
 
@@ -105,9 +107,9 @@ def test_the_plan_schema_refuses_a_report_that_is_not_one_plan(plan_dir: Path) -
 
 def test_the_report_is_written_before_the_last_plan_is_read(plan_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     events: list[str] = []
-    real_load, real_echo = engine.waive.load_plan_with_waivers, engine.cli.echo_output
-    monkeypatch.setattr(engine.waive, "load_plan_with_waivers", lambda *a: events.append("read") or real_load(*a))
-    monkeypatch.setattr(engine.cli, "echo_output", lambda *a: events.append("write") or real_echo(*a))
+    real_load, real_echo = engine.inputs.waive.load_plan_with_waivers, engine.cli.practice.echo_output
+    monkeypatch.setattr(engine.inputs.waive, "load_plan_with_waivers", lambda *a: events.append("read") or real_load(*a))
+    monkeypatch.setattr(engine.cli.practice, "echo_output", lambda *a: events.append("write") or real_echo(*a))
     for fmt in ("text", "json", "jsonl"):
         events.clear()
         run_cli(["check", str(plan_dir), "--format", fmt, "--jobs", "1"])
@@ -117,8 +119,8 @@ def test_the_report_is_written_before_the_last_plan_is_read(plan_dir: Path, monk
 
 def test_a_whole_set_format_is_written_once_at_the_end(plan_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     events: list[str] = []
-    real_echo = engine.cli.echo_output
-    monkeypatch.setattr(engine.cli, "echo_output", lambda *a: events.append("write") or real_echo(*a))
+    real_echo = engine.cli.practice.echo_output
+    monkeypatch.setattr(engine.cli.practice, "echo_output", lambda *a: events.append("write") or real_echo(*a))
     run_cli(["check", str(plan_dir), "--format", "sarif", "--jobs", "1"])
     assert events == ["write"]
 
@@ -126,13 +128,13 @@ def test_a_whole_set_format_is_written_once_at_the_end(plan_dir: Path, monkeypat
 def _die_at(name: str, path: Path, *checking: Any) -> Any:
     if path.name == name:
         os._exit(134)  # as a durable_rules abort ends a worker
-    return engine.batch.check_plan(path, *checking)
+    return engine.cli.batch.check_plan(path, *checking)
 
 
 def test_a_worker_that_dies_stops_the_run_naming_the_plan(plan_dir: Path) -> None:
     files = sorted(plan_dir.iterdir())
     settings = Settings((), None, "jsonl", True, False, False)
-    dying = functools.partial(engine.batch._check_chunk, check=functools.partial(_die_at, files[9].name))
+    dying = functools.partial(engine.cli.batch._check_chunk, check=functools.partial(_die_at, files[9].name))
     seen = []
     with pytest.raises(WorkerStopped) as stopped:
         for checked in _pooled(files, settings, 2, dying):
@@ -192,7 +194,7 @@ def _many_plans(folder: Path, count: int) -> Path:
 
 @pytest.mark.parametrize("terminal", [True, False])
 def test_gpca_check_draws_a_bar_only_when_stderr_is_a_terminal(terminal: bool, tmp_path: Path) -> None:
-    folder = _many_plans(tmp_path, engine.batch.PROGRESS_FROM + 1)
+    folder = _many_plans(tmp_path, engine.cli.batch.PROGRESS_FROM + 1)
     main, side = os.openpty() if terminal else os.pipe()
     command = [sys.executable, "-m", "engine", "check", str(folder), "--format", "jsonl", "--jobs", "1"]
     with tempfile.TemporaryFile() as out:
@@ -201,7 +203,7 @@ def test_gpca_check_draws_a_bar_only_when_stderr_is_a_terminal(terminal: bool, t
         drawn = _drawn(main)
         assert run.wait(timeout=120) == 1
         out.seek(0)
-        assert len(out.read().splitlines()) == engine.batch.PROGRESS_FROM + 1
+        assert len(out.read().splitlines()) == engine.cli.batch.PROGRESS_FROM + 1
     assert ("Checking plans" in drawn) is terminal
 
 
@@ -217,14 +219,14 @@ def test_no_progress_bar_goes_to_a_pipe(tmp_path: Path) -> None:
 def _hang_at(name: str, path: Path, *checking: Any) -> Any:
     if path.name == name:
         time.sleep(3600)  # as a deadlock in the engine would
-    return engine.batch.check_plan(path, *checking)
+    return engine.cli.batch.check_plan(path, *checking)
 
 
 def test_a_worker_that_hangs_is_ended_and_named(plan_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine.batch, "CHUNK_TIMEOUT_S", 5)
+    monkeypatch.setattr(engine.cli.batch, "CHUNK_TIMEOUT_S", 5)
     files = sorted(plan_dir.iterdir())
     settings = Settings((), None, "jsonl", True, False, False)
-    hanging = functools.partial(engine.batch._check_chunk, check=functools.partial(_hang_at, files[0].name))
+    hanging = functools.partial(engine.cli.batch._check_chunk, check=functools.partial(_hang_at, files[0].name))
     started = time.monotonic()
     with pytest.raises(WorkerStopped) as stopped:
         list(_pooled(files, settings, 2, hanging))

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import iso_dates
 
-from engine.binding import binding_start, binds, national_only, not_binding_reason, not_yet_binding
-from engine.model import Period
+from engine.core.binding import binding_start, binds, national_only, not_binding_reason, not_yet_binding
+from engine.core.model import Period
 
 NATIONAL = "2026-04-01"
 RULE = constraint("a-duty", {"path": "setup.x", "eq": False}, effective=(Period(NATIONAL, None),),

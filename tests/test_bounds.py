@@ -11,9 +11,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.bounds import LONGEST_STRING, check_facts, out_of_bounds
-from engine.errors import InputError
-from engine.load import load_rules
+from engine.core.bounds import LONGEST_STRING, check_facts, out_of_bounds
+from engine.core.errors import InputError
+from engine.inputs.load import load_rules
 from tests.hostile.engine_support import ROOT, gpca
 
 PLAN_SCHEMA = json.loads((ROOT / "schemas" / "plan.schema.json").read_text())
@@ -170,14 +170,14 @@ _NESTED = st.recursive(_EDGES, lambda inner: st.lists(inner, max_size=3) | st.di
 
 @given(st.lists(st.dictionaries(st.text(max_size=3), _NESTED, max_size=4), max_size=3))
 def test_the_quick_check_passes_exactly_the_facts_the_full_walk_finds_nothing_in(facts: list[dict[str, Any]]) -> None:
-    from engine.bounds import _facts_faults, _facts_within
+    from engine.core.bounds import _facts_faults, _facts_within
 
     assert _facts_within(facts) == (not list(_facts_faults(facts)))
 
 
 @pytest.mark.parametrize("edge", EDGES, ids=range(len(EDGES)))
 def test_the_quick_check_agrees_with_the_full_walk_at_each_edge(edge: Any) -> None:
-    from engine.bounds import _facts_faults, _facts_within
+    from engine.core.bounds import _facts_faults, _facts_within
 
     facts = [{"k": edge}, {"k": [edge]}, {"k": {"x": edge}}]
     assert [_facts_within([f]) for f in facts] == [not list(_facts_faults([f])) for f in facts]

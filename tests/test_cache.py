@@ -7,7 +7,8 @@ import msgspec
 import msgspec.structs
 import pytest
 
-from engine import __version__, cache, load
+from engine import __version__
+from engine.inputs import cache, load
 
 
 def test_a_second_load_comes_from_the_cache_and_an_edit_misses_it(

@@ -9,10 +9,10 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.checklist import OpenQuestion, QuestionGroup, group_key, questions_checklist
-from engine.evaluate import Evaluator
-from engine.load import load_plan, load_rules
-from engine.model import ActionVerdict, Assessment, ChosenAction, RuleResult
+from engine.advice.checklist import OpenQuestion, QuestionGroup, group_key, questions_checklist
+from engine.core.evaluate import Evaluator
+from engine.core.model import ActionVerdict, Assessment, ChosenAction, RuleResult
+from engine.inputs.load import load_plan, load_rules
 from tests.builders import action, plan, ruleset
 
 ROOT = Path(__file__).resolve().parent.parent

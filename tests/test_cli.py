@@ -13,13 +13,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_report import ASSESSMENT, PLAN, RULES, SAFE_ASSESSMENT
 
-import engine.evaluate
-import engine.load
-import engine.report.common
+import engine.core.evaluate
+import engine.inputs.load
+import engine.advice.words
 from engine.cli import gpca
-from engine.errors import InputError
-from engine.load import Document
-from engine.model import Assessment, Plan, Problem, RuleResult, RuleSet, replace
+from engine.core.errors import InputError
+from engine.core.model import Assessment, Plan, Problem, RuleResult, RuleSet, replace
+from engine.inputs.read import Document
 
 INTERNAL = (
     "gpca hit an internal error (a bug): RuntimeError: the rules exploded. "
@@ -73,9 +73,9 @@ def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FakeEngine:
     engine_ = FakeEngine(
         {"safe.yaml": SAFE_ASSESSMENT, "risk.yaml": ASSESSMENT, "ct.yaml": CANNOT_TELL}
     )
-    monkeypatch.setattr(engine.load, "load_rules", engine_.load_rules)
-    monkeypatch.setattr(engine.load, "plan_from_document", engine_.plan_from_document)
-    monkeypatch.setattr(engine.evaluate, "Evaluator", engine_.evaluator)
+    monkeypatch.setattr(engine.inputs.load, "load_rules", engine_.load_rules)
+    monkeypatch.setattr(engine.inputs.load, "plan_from_document", engine_.plan_from_document)
+    monkeypatch.setattr(engine.core.evaluate, "Evaluator", engine_.evaluator)
     monkeypatch.chdir(tmp_path)
     for name in ("safe.yaml", "risk.yaml", "ct.yaml", "bad.yaml"):
         Path(name).write_text("{}\n", encoding="utf-8")
@@ -178,7 +178,7 @@ def test_an_input_error_in_the_rules_exits_2(
     fake: FakeEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     problem = Problem("duplicate-id", "two rules are named 'x'", hint="rename one of them")
-    monkeypatch.setattr(engine.load, "load_rules", _raiser(InputError([problem])))
+    monkeypatch.setattr(engine.inputs.load, "load_rules", _raiser(InputError([problem])))
     code, out, err = run_cli(["check", "safe.yaml"])
     assert code == 2
     assert (out, err) == (
@@ -190,7 +190,7 @@ def test_an_input_error_in_the_rules_exits_2(
 def test_a_bug_exits_3_with_one_line_and_no_traceback(
     fake: FakeEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(engine.load, "load_rules", _raiser(RuntimeError("the rules exploded.")))
+    monkeypatch.setattr(engine.inputs.load, "load_rules", _raiser(RuntimeError("the rules exploded.")))
     assert run_cli(["check", "safe.yaml"]) == (3, "", INTERNAL + "\n")
     assert run_cli(["rules"]) == (3, "", INTERNAL + "\n")
 
@@ -198,7 +198,7 @@ def test_a_bug_exits_3_with_one_line_and_no_traceback(
 def test_debug_shows_the_traceback_of_a_bug(
     fake: FakeEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(engine.load, "load_rules", _raiser(RuntimeError("the rules exploded.")))
+    monkeypatch.setattr(engine.inputs.load, "load_rules", _raiser(RuntimeError("the rules exploded.")))
     for args in (["--debug", "actions"], ["actions", "--debug"]):
         code, out, err = run_cli(args)
         assert code == 3
@@ -212,7 +212,7 @@ def test_debug_shows_the_traceback_of_a_bug(
 
 
 def test_an_interrupt_exits_130(fake: FakeEngine, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine.load, "load_rules", _raiser(KeyboardInterrupt()))
+    monkeypatch.setattr(engine.inputs.load, "load_rules", _raiser(KeyboardInterrupt()))
     assert run_cli(["check", "safe.yaml"]) == (130, "", "Interrupted.\n")
 
 
@@ -261,7 +261,7 @@ def test_rules_lists_the_constraints_as_a_table(fake: FakeEngine) -> None:
 def test_on_a_wide_terminal_rules_puts_the_titles_beside_wrapped_to_its_width(
     fake: FakeEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(engine.report.common, "text_width", lambda: 130)
+    monkeypatch.setattr(engine.advice.words, "text_width", lambda: 130)
     code, out, err = run_cli(["rules"])
     assert code == 0, err
     assert out.splitlines()[:5] == [
@@ -529,9 +529,9 @@ def test_as_of_makes_assessed_on_optional(tmp_path: Path) -> None:
 
 def test_test_with_an_output_in_a_missing_folder_is_exit_2_before_running(tmp_path: Path,
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    import engine.suite
+    import engine.authoring.suite
 
-    monkeypatch.setattr(engine.suite, "run_suite", _raiser(AssertionError("the suite ran")))
+    monkeypatch.setattr(engine.authoring.suite, "run_suite", _raiser(AssertionError("the suite ran")))
     target = tmp_path / "missing" / "x.xml"
     assert run_cli(["test", "--output", f"junit={target}"]) == (
         2, "", f"error[unwritable-output]: --output '{target}': there is no folder '{tmp_path}/missing'\n"

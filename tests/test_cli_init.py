@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import engine.cli_init
+import engine.cli.init
 from engine.cli import gpca
-from engine.load import builtin_plan_template
+from engine.inputs.read import builtin_plan_template
 
 TEMPLATE = builtin_plan_template()
 EXISTS = ("error[unwritable-output]: '{}': it already exists; gpca init never overwrites a file\n"
@@ -20,7 +20,7 @@ EXISTS = ("error[unwritable-output]: '{}': it already exists; gpca init never ov
 
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine.cli_init, "_today", lambda: datetime.date(2026, 11, 30))
+    monkeypatch.setattr(engine.cli.init, "_today", lambda: datetime.date(2026, 11, 30))
 
 
 def run(args: list[str], answers: str | None = None) -> tuple[int, str, str]:
@@ -74,7 +74,7 @@ def test_init_into_a_missing_folder_is_exit_2_naming_it(tmp_path: Path) -> None:
 def test_on_a_terminal_init_asks_a_few_questions_and_checks_each_answer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(engine.cli_init, "_interactive", lambda: True)
+    monkeypatch.setattr(engine.cli.init, "_interactive", lambda: True)
     plan = tmp_path / "plan.yaml"
     code, out, err = run(["init", str(plan)], "Riverside: Surgery\n\n12,400\n12400\n\n")
     assert code == 0
@@ -94,7 +94,7 @@ def test_on_a_terminal_init_asks_a_few_questions_and_checks_each_answer(
 
 
 def test_an_unanswered_name_keeps_the_template_s(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine.cli_init, "_interactive", lambda: True)
+    monkeypatch.setattr(engine.cli.init, "_interactive", lambda: True)
     plan = tmp_path / "plan.yaml"
     assert run(["init", str(plan)], "\n\n\n2025-10-01\n")[0] == 0
     assert "\n  name: My practice\n" in plan.read_text("utf-8")
@@ -104,7 +104,7 @@ def test_an_unanswered_name_keeps_the_template_s(tmp_path: Path, monkeypatch: py
 def test_input_that_ends_at_a_question_writes_nothing_and_is_no_risk_exit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(engine.cli_init, "_interactive", lambda: True)
+    monkeypatch.setattr(engine.cli.init, "_interactive", lambda: True)
     plan = tmp_path / "plan.yaml"
     code, _, err = run(["init", str(plan)], "Riverside Surgery\n")
     assert (code, err) == (130, "\nInterrupted; nothing was written.\n")

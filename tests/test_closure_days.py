@@ -1,4 +1,4 @@
-"""engine/closure_days.py: the day of a dated closure, bank holidays in England and Wales."""
+"""engine/core/closure_days.py: the day of a dated closure, bank holidays in England and Wales."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.closure_days import BANK_HOLIDAYS_FILE, bank_holidays, day_disagrees, day_of, with_closure_days
+from engine.core.closure_days import BANK_HOLIDAYS_FILE, bank_holidays, day_disagrees, day_of, with_closure_days
 
 
 @pytest.mark.parametrize(("date", "day"), [

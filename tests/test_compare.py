@@ -1,4 +1,4 @@
-"""engine/compare.py: verdicts that differ between two plans or two rule sets."""
+"""engine/advice/compare.py: verdicts that differ between two plans or two rule sets."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import pytest
 from adviser_support import FIXTURES, ROOT, assess, rules
 from test_explain import run
 
-from engine.compare import Difference, compare, render_comparison
-from engine.evaluate import Evaluator
-from engine.load import builtin_rules_dir, load_rules
+from engine.advice.compare import Difference, compare, render_comparison
+from engine.core.evaluate import Evaluator
+from engine.inputs.load import load_rules
+from engine.inputs.read import builtin_rules_dir
 
 THREE = "fixtures/nhs111/slots-9027-three.yaml"
 BELOW = "fixtures/nhs111/already-below-minimum.yaml"

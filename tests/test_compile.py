@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from engine.compile import compile_rules, overlaps, paths_read, paths_written
-from engine.model import Effect, Period
+from engine.core.compile import compile_rules, overlaps, paths_read, paths_written
+from engine.core.model import Effect, Period
 from tests.builders import action, constraint, ruleset
 
 SLOTS = constraint(

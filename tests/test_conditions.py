@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.conditions import Scope, add_months, holds, rule_outcome, term_value, unknowns
+from engine.core.conditions import Scope, add_months, holds, rule_outcome, term_value, unknowns
 
 VIEW = {
     "setup": {

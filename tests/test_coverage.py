@@ -6,9 +6,9 @@ from pathlib import Path
 
 from test_cli import run_cli
 
-from engine.coverage import measure
-from engine.load import load_rules
-from engine.suite import run_suite
+from engine.authoring.coverage import measure
+from engine.authoring.suite import run_suite
+from engine.inputs.load import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 

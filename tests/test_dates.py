@@ -7,7 +7,7 @@ import datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.dates import long_date, shift_days, shift_months, span_words
+from engine.core.dates import long_date, shift_days, shift_months, span_words
 
 
 def test_days_past_the_ends_of_the_calendar_stop_there() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.catalogue_doc import render_catalogue
-from engine.load import load_rules
+from engine.authoring.catalogue_doc import render_catalogue
+from engine.inputs.load import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 

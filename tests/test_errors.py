@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from engine.errors import InputError, pointer_to_path, render_problem
-from engine.model import Problem, SourceLocation
+from engine.core.errors import InputError, pointer_to_path, render_problem
+from engine.core.model import Problem, SourceLocation
 
 
 def test_render_problem_shows_location_pointer_and_hint() -> None:

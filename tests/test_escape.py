@@ -7,7 +7,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.escape import echoed, file_name, for_output, json_safe, plain, terminal_safe
+from engine.core.escape import echoed, file_name, for_output, json_safe, plain, terminal_safe
 
 
 def test_plain_shows_each_control_character_as_an_escape() -> None:

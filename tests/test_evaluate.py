@@ -5,10 +5,10 @@ import time
 
 import pytest
 
-from engine.errors import InternalError
-from engine.evaluate import Evaluator, flatten
-from engine.model import PRACTICE, ChosenAction, Effect, Period, replace
-from engine.reference import reference_attribution, reference_outcomes
+from engine.core.errors import InternalError
+from engine.core.evaluate import Evaluator, flatten
+from engine.core.model import PRACTICE, ChosenAction, Effect, Period, replace
+from engine.core.reference import reference_attribution, reference_outcomes
 from tests.builders import action, constraint, plan, ruleset
 
 SLOTS = constraint(
@@ -287,7 +287,7 @@ def test_a_firing_gpca_cannot_record_is_an_internal_error_and_the_host_still_eva
 
 
 def test_each_ruleset_is_crossed_into_once_per_plan_and_no_firing_is_decoded_by_json(monkeypatch) -> None:
-    import engine.evaluate as evaluate
+    import engine.core.evaluate as evaluate
     from durable import engine as durable
 
     evaluator = Evaluator(RULES)

@@ -1,4 +1,4 @@
-"""engine/explain.py: messages, missing paths, and traces in words (`gpca explain`)."""
+"""engine/advice/explain.py: messages, missing paths, and traces in words (`gpca explain`)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import pytest
 from adviser_support import FIXTURES, ROOT, assess, check_golden, rules, share_evaluator
 from click.testing import CliRunner
 
+from engine.advice.explain import deciding, explain, trace_lines
+from engine.advice.words import question_for
 from engine.cli import gpca
-from engine.explain import deciding, explain, trace_lines
-from engine.horizon import earliest_covered
-from engine.report.common import question_for
-from engine.trace import Step, trace_rule
+from engine.core.horizon import earliest_covered
+from engine.core.trace import Step, trace_rule
 
 BELOW = "fixtures/nhs111/already-below-minimum.yaml"
 THREE = "fixtures/nhs111/slots-9027-three.yaml"

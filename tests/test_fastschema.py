@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from strategies import from_schema
 
-from engine.fastschema import compile_schema
-from engine.load import builtin_schema, read_yaml
+from engine.inputs.fastschema import compile_schema
+from engine.inputs.read import builtin_schema, read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMATS = Draft202012Validator.FORMAT_CHECKER

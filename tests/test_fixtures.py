@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from engine.evaluate import Evaluator
-from engine.load import load_rules
-from engine.model import SAFE_STATUSES
-from engine.reference import reference_outcomes
-from engine.verify import check_case, load_case
+from engine.authoring.verify import check_case, load_case
+from engine.core.evaluate import Evaluator
+from engine.core.model import SAFE_STATUSES
+from engine.core.reference import reference_outcomes
+from engine.inputs.load import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = sorted((ROOT / "fixtures").rglob("*.yaml"))

@@ -6,10 +6,10 @@ import pytest
 from click.testing import CliRunner
 
 from engine.cli import gpca
-from engine.errors import InputError
-from engine.horizon import check_day, earliest_covered, said_on_stderr, staleness
-from engine.load import load_rules
-from engine.model import Period, replace
+from engine.core.errors import InputError
+from engine.core.horizon import check_day, earliest_covered, said_on_stderr, staleness
+from engine.core.model import Period, replace
+from engine.inputs.load import load_rules
 from tests.builders import constraint, ruleset
 
 RIVERSIDE = Path(__file__).resolve().parents[1] / "examples" / "riverside.yaml"

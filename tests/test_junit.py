@@ -7,9 +7,9 @@ from pathlib import Path
 import xmlschema
 from test_verify import PLAN, fixture
 
-from engine.load import load_rules
+from engine.authoring.suite import run_suite
+from engine.inputs.load import load_rules
 from engine.report.junit import render_junit
-from engine.suite import run_suite
 
 SCHEMA = xmlschema.XMLSchema(str(Path(__file__).parent / "schemas" / "junit-10.xsd"))
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import InputError
-from engine.limits import MAX_FILE_BYTES_DEFAULT, max_file_bytes, parse_size, size_words
+from engine.core.errors import InputError
+from engine.inputs.limits import MAX_FILE_BYTES_DEFAULT, max_file_bytes, parse_size, size_words
 
 
 @pytest.mark.parametrize(("text", "size"), [("1048576", 1048576), ("512K", 524288), ("4M", 4194304),

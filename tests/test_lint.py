@@ -7,8 +7,8 @@ from pathlib import Path
 
 from test_cli import run_cli
 
-from engine.errors import render_problem
-from engine.lint import lint
+from engine.authoring.lint import lint
+from engine.core.errors import render_problem
 
 ROOT = Path(__file__).resolve().parent.parent
 

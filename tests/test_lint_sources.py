@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from builders import constraint, ruleset
 
-from engine.lint_sources import citation_problems
-from engine.model import DataFlow, Period, Source, replace
+from engine.authoring.lint_sources import citation_problems
+from engine.core.model import DataFlow, Period, Source, replace
 
 PULSE = Source("Pulse: a news story", "https://www.pulsetoday.co.uk/news/a-story/",
                "The practice must do this thing every working day.", "high", "Reports the change.")  # fmt: skip
@@ -129,7 +129,7 @@ def test_a_local_pack_names_its_own_publishers(tmp_path: Path) -> None:
 def test_the_rule_schema_lets_only_an_inference_leave_out_its_url() -> None:
     import jsonschema
 
-    from engine.load import builtin_schema
+    from engine.inputs.read import builtin_schema
 
     source = builtin_schema("rule.schema.json")["$defs"]["source"]
     resolver = {"$defs": builtin_schema("rule.schema.json")["$defs"], **source}

@@ -8,16 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.errors import InputError
-from engine.load import (
-    Document,
-    builtin_rules_dir,
-    builtin_schema,
-    load_plan,
-    load_rules,
-    read_yaml,
-)
-from engine.model import ChosenAction, Effect, Example, Period, Problem, SourceLocation
+from engine.core.errors import InputError
+from engine.core.model import ChosenAction, Effect, Example, Period, Problem, SourceLocation
+from engine.inputs.load import load_plan, load_rules
+from engine.inputs.read import Document, builtin_rules_dir, builtin_schema, read_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCE = """\
@@ -554,7 +548,7 @@ def test_an_empty_list_heading_is_still_refused(sample_rules: Path, tmp_path: Pa
 
 def _places_walked_before_building(path: Path) -> dict[str, SourceLocation]:
     """Every place as the whole tree, walked before the data is built, records it."""
-    from engine.load import _Loader, _Walker  # the walk read_yaml once did up front
+    from engine.inputs.read import _Loader, _Walker  # the walk read_yaml once did up front
 
     loader = _Loader(path.read_text("utf-8"))
     try:

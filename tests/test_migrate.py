@@ -1,12 +1,12 @@
-"""engine/migrate.py: deprecated plan fields carried into the fields that replace them."""
+"""engine/inputs/migrate.py: deprecated plan fields carried into the fields that replace them."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.migrate import migrate_setup, migrate_shapes
-from engine.model import SourceLocation
+from engine.core.model import SourceLocation
+from engine.inputs.migrate import migrate_setup, migrate_shapes
 
 PLACE = SourceLocation("plan.yaml", 5, 7)
 LOCATIONS = {"/setup/access": PLACE}

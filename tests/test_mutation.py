@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from mutation_support import mutants
 
-from engine.errors import InputError
-from engine.load import load_rules
-from engine.suite import fixture_files, run_suite
+from engine.authoring.suite import fixture_files, run_suite
+from engine.core.errors import InputError
+from engine.inputs.load import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = fixture_files([ROOT / "fixtures"])

@@ -10,8 +10,8 @@ import pytest
 import yaml
 from test_cli import run_cli
 
-from engine.errors import InputError
-from engine.load import load_rules
+from engine.core.errors import InputError
+from engine.inputs.load import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 PACK = ROOT / "packs" / "example-lmc"

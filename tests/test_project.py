@@ -1,4 +1,4 @@
-"""engine/project.py: the project configuration, and every command reading its rules."""
+"""engine/inputs/project.py: the project configuration, and every command reading its rules."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_cli import run_cli
 
-from engine import load
-from engine.errors import InputError
-from engine.project import Project, find_project, shown_path
+from engine.core.errors import InputError
+from engine.inputs import load
+from engine.inputs.project import Project, find_project, shown_path
 
 ROOT = Path(__file__).resolve().parent.parent
 NHS111 = Path("constraints") / "nhs111-minimum-slots.yaml"

@@ -10,12 +10,13 @@ from typing import Any
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from engine.apply import conflicting_actions
-from engine.evaluate import Evaluator
-from engine.load import builtin_schema, load_rules
-from engine.model import BREACH_SEVERITIES, PRACTICE, SAFE_STATUSES, Plan, replace
-from engine.reference import reference_attribution, reference_outcomes, reference_verdicts
-from engine.report.common import schema_node
+from engine.advice.words import schema_node
+from engine.core.apply import conflicting_actions
+from engine.core.evaluate import Evaluator
+from engine.core.model import BREACH_SEVERITIES, PRACTICE, SAFE_STATUSES, Plan, replace
+from engine.core.reference import reference_attribution, reference_outcomes, reference_verdicts
+from engine.inputs.load import load_rules
+from engine.inputs.read import builtin_schema
 from tests.builders import constraint, ruleset
 from tests.builders import plan as build_plan
 from tests.strategies import complete_from_schema, plans

@@ -1,11 +1,11 @@
-"""engine/readings.py: which rules are contested, and which verdicts risk a notice."""
+"""engine/core/readings.py: which rules are contested, and which verdicts risk a notice."""
 
 from __future__ import annotations
 
 import json
 
-from engine.model import ActionVerdict, Reading, RuleResult, Source, replace
-from engine.readings import is_contested, mark_contested, overall_key, verdict_key
+from engine.core.model import ActionVerdict, Reading, RuleResult, Source, replace
+from engine.core.readings import is_contested, mark_contested, overall_key, verdict_key
 from engine.report.json import render_json
 from engine.report.markdown import render_markdown
 from engine.report.text import render_text

@@ -129,7 +129,7 @@ def test_a_malformed_changelog_is_refused(text: str, version: str, message: str)
 def test_the_pre_commit_hooks_check_the_repositorys_own_rules_and_their_example_pins_a_tag() -> None:
     text = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     hooks = {hook["id"]: hook for hook in yaml.safe_load(text)}
-    # no --rules: the rules of the repository the hook runs in (engine/project.py)
+    # no --rules: the rules of the repository the hook runs in (engine/inputs/project.py)
     assert {name: (hook["entry"], hook.get("args")) for name, hook in hooks.items()} == {
         "gpca-lint": ("gpca lint", None), "gpca-test": ("gpca test --coverage", None)}  # fmt: skip
     pinned = re.findall(r"^#\s+rev: (\S+)$", text, re.MULTILINE)

@@ -13,7 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from engine import __version__
-from engine.model import (
+from engine.advice import questions
+from engine.advice import words as common
+from engine.advice.words import question_for
+from engine.core.model import (
     PRACTICE,
     Action,
     ActionVerdict,
@@ -27,9 +30,7 @@ from engine.model import (
     RuleSet,
     Source,
 )
-from engine import questions
-from engine.report import REPORTERS, common, render
-from engine.report.common import question_for
+from engine.report import REPORTERS, render
 
 BMA = Source(
     title="BMA: GP partner/contractor collective action: 9 actions you can take",
@@ -444,13 +445,13 @@ def test_render_rejects_an_unknown_format() -> None:
 def _riverside_assessment() -> Assessment:
     from adviser_support import evaluator, rules
 
-    from engine.load import load_plan
+    from engine.inputs.load import load_plan
 
     return evaluator().assess(load_plan(Path(__file__).resolve().parent.parent / "examples" / "riverside.yaml", rules()))
 
 
 def _named(name: str) -> Assessment:
-    from engine.model import replace
+    from engine.core.model import replace
 
     assessment = _riverside_assessment()
     plan = replace(assessment.plan, practice={**assessment.plan.practice, "name": name})
@@ -529,9 +530,9 @@ def test_a_phase_replaced_by_the_menu_reads_as_words() -> None:
 
 
 def test_a_contested_risk_is_shown_with_both_readings_in_text_and_json() -> None:
-    from engine.evaluate import Evaluator
-    from engine.load import load_rules
-    from engine.verify import load_case
+    from engine.core.evaluate import Evaluator
+    from engine.inputs.load import load_rules
+    from engine.authoring.verify import load_case
 
     rules = load_rules(None)
     case = load_case(Path(__file__).parent.parent / "fixtures" / "capacity" / "overflow-to-nhs111-2025.yaml", rules)
@@ -687,7 +688,7 @@ _ANSWERS = st.recursive(
 
 @given(st.dictionaries(st.text(max_size=6), _ANSWERS, max_size=4))
 def test_json_report_is_written_as_the_json_module_writes_it(practice: dict[str, object]) -> None:
-    from engine.model import replace
+    from engine.core.model import replace
     from engine.report.json import assessment_json
 
     assessment = replace(ASSESSMENT, plan=replace(PLAN, practice={**PLAN.practice, **practice}))

@@ -7,10 +7,10 @@ import re
 import pytest
 from adviser_support import FIXTURES, ROOT, assess, check_golden, evaluator, rules
 
-from engine.load import load_plan
-from engine.model import replace
+from engine.core.model import replace
+from engine.inputs.load import load_plan
+from engine.inputs.waive import load_plan_with_waivers, review_waivers
 from engine.report import render
-from engine.waive import load_plan_with_waivers, review_waivers
 
 LIST_SIZE_MISSING = "fixtures/nhs111/list-size-missing.yaml"
 SPARSE = ROOT / "tests" / "plans" / "sparse.yaml"

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from test_cli import CANNOT_TELL
 from test_report import ASSESSMENT, RULES, SAFE_ASSESSMENT
 
-from engine.model import Assessment
+from engine.core.model import Assessment
 from engine.report import render
 from engine.report.stream import STREAMED, Writer, plan_part
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from engine.model import ActionVerdict, Assessment, Plan, RuleResult
+from engine.core.model import ActionVerdict, Assessment, Plan, RuleResult
 from engine.report.summary_csv import COLUMNS, csv_lines, summary_rows
 
 PLAN = Plan("plans/oak.yaml", {"name": "Oak, Ash & Elm", "ods_code": "Y05555"}, "2025-10-01", (), {})

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from engine.evaluate import Evaluator
-from engine.load import load_rules
-from engine.model import Action, ChosenAction, Constraint, Example, Plan
-from engine.reference import reference_outcomes
+from engine.core.evaluate import Evaluator
+from engine.core.model import Action, ChosenAction, Constraint, Example, Plan
+from engine.core.reference import reference_outcomes
+from engine.inputs.load import load_rules
 
 RULES = load_rules(None)
 EVALUATOR = Evaluator(RULES)

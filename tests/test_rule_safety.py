@@ -9,8 +9,8 @@ import yaml
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from engine.lint import lint
-from engine.rule_safety import division_findings, let_findings, param_findings
+from engine.authoring.lint import lint
+from engine.inputs.rule_safety import division_findings, let_findings, param_findings
 from tests.hostile.engine_support import ROOT, gpca
 
 SLOTS_RULE = ROOT / "rules" / "constraints" / "nhs111-minimum-slots.yaml"

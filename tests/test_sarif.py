@@ -8,7 +8,7 @@ from pathlib import Path
 from jsonschema import Draft4Validator
 from test_cli import run_cli
 
-from engine.load import load_rules
+from engine.inputs.load import load_rules
 
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json").read_text("utf-8"))
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,8 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from engine.cli import gpca
-from engine.evaluate import Evaluator
-from engine.load import load_plan, load_rules, read_yaml
+from engine.core.evaluate import Evaluator
+from engine.inputs.load import load_plan, load_rules
+from engine.inputs.read import read_yaml
 from engine.web.catalogue import needed_questions
 from engine.web.server import MAX_BODY, PlannerServer
 

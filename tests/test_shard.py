@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from engine.compile import compile_rules
-from engine.errors import InputError
-from engine.evaluate import Evaluator
-from engine.reference import reference_outcomes
-from engine.shard import ALTERNATIVES_PER_RULESET, alternatives, fact_keys, item_keys, split
+from engine.core.compile import compile_rules
+from engine.core.errors import InputError
+from engine.core.evaluate import Evaluator
+from engine.core.reference import reference_outcomes
+from engine.core.shard import ALTERNATIVES_PER_RULESET, alternatives, fact_keys, item_keys, split
 from tests.builders import constraint, plan, ruleset
 
 A, B = {"$lt": {"a": 1}}, {"$gt": {"b": 2}}

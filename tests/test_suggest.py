@@ -1,4 +1,4 @@
-"""engine/suggest.py and engine/advise.py: fixes re-checked by the engine (`gpca suggest`)."""
+"""engine/advice/suggest.py and engine/advice/advise.py: fixes re-checked by the engine (`gpca suggest`)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from hypothesis import strategies as st
 from strategies import plans
 from test_explain import run
 
-from engine.advise import advise, largest_safe_subset, render_advice
-from engine.load import builtin_schema, load_plan
-from engine.model import SAFE_STATUSES, ChosenAction, Plan, replace
-from engine.reference import reference_outcomes
-from engine.suggest import (MAX_CANDIDATES, Change, Fix, apply_change, candidate_changes, findings, fixes,
+from engine.advice.advise import advise, largest_safe_subset, render_advice
+from engine.advice.suggest import (MAX_CANDIDATES, Change, Fix, apply_change, candidate_changes, findings, fixes,
                             fixes_for, still_found)  # fmt: skip
-from engine.waive import load_plan_with_waivers
+from engine.core.model import SAFE_STATUSES, ChosenAction, Plan, replace
+from engine.core.reference import reference_outcomes
+from engine.inputs.load import load_plan
+from engine.inputs.read import builtin_schema
+from engine.inputs.waive import load_plan_with_waivers
 from tests.hostile.engine.make_large_plan import agreement, service
 
 FINDINGS = ("fail", "cannot_tell")
@@ -154,7 +155,7 @@ def test_gpca_suggest_prints_the_three_slot_fix(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_a_closure_is_moved_out_of_core_hours_by_its_times() -> None:
-    from engine.suggest import _shift
+    from engine.advice.suggest import _shift
 
     assert [_shift("18:30", 0), _shift("08:00", 1), _shift("08:00", -1), _shift("23:59", 1)] == [
         "18:30", "08:01", "07:59", "00:00"]

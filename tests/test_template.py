@@ -11,12 +11,13 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.evaluate import Evaluator
-from engine.load import builtin_plan_template, builtin_schema, load_plan, load_rules
-from engine.template import comment_out_unanswered, field_of, with_answers
+from engine.core.evaluate import Evaluator
+from engine.inputs.load import load_plan, load_rules
+from engine.inputs.read import builtin_plan_template, builtin_schema
+from engine.inputs.template import comment_out_unanswered, field_of, with_answers
 
 TEMPLATE = builtin_plan_template()
-RULE = "run '.venv/bin/python -m engine.template examples/plan-template.yaml' and review the diff"
+RULE = "run '.venv/bin/python -m engine.inputs.template examples/plan-template.yaml' and review the diff"
 SAMPLE = """\
 # Check it with: gpca check plan.yaml
 practice:

@@ -1,4 +1,4 @@
-"""engine/timeline.py: verdicts across rule changes (`gpca timeline`)."""
+"""engine/advice/timeline.py: verdicts across rule changes (`gpca timeline`)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from adviser_support import FIXTURES, ROOT, check_golden, evaluator, fixture_plan, rules
 from test_explain import run
 
-from engine.model import replace
-from engine.timeline import boundary_dates, day_after, render_timeline, timeline
+from engine.advice.timeline import boundary_dates, day_after, render_timeline, timeline
+from engine.core.model import replace
 
 OFF_2024 = "fixtures/data/update-record-off-2024.yaml"
 

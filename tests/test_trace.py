@@ -1,15 +1,15 @@
-"""engine/trace.py: traces read the asserted facts and always agree with the verdict."""
+"""engine/core/trace.py: traces read the asserted facts and always agree with the verdict."""
 
 from __future__ import annotations
 
 import pytest
 from adviser_support import FIXTURES, assess, fixture_plan, rules
 
-from engine.compile import flat_key
-from engine.errors import InternalError
-from engine.evaluate import flatten
-from engine.model import replace
-from engine.trace import Step, trace_assessment, trace_rule, unflatten
+from engine.core.compile import flat_key
+from engine.core.errors import InternalError
+from engine.core.evaluate import flatten
+from engine.core.model import replace
+from engine.core.trace import Step, trace_assessment, trace_rule, unflatten
 
 BELOW = "fixtures/nhs111/already-below-minimum.yaml"
 SLOTS = "setup.nhs111.direct_booking_slots_per_day"

@@ -6,9 +6,9 @@ from typing import Any
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from engine.load import Document, read_yaml
-from engine.model import Action, Effect, Problem, RuleSet, SourceLocation
-from engine.validate import validate_plan_document, validate_rule_document, validate_ruleset
+from engine.core.model import Action, Effect, Problem, RuleSet, SourceLocation
+from engine.inputs.read import Document, read_yaml
+from engine.inputs.validate import validate_plan_document, validate_rule_document, validate_ruleset
 
 CONSTRAINT = """\
 id: nhs111-minimum-slots

@@ -8,9 +8,10 @@ import pytest
 from jsonschema import Draft202012Validator
 from test_cli import run_cli
 
-from engine.errors import InputError
-from engine.load import builtin_schema, load_rules, read_yaml
-from engine.verify import load_cases
+from engine.authoring.verify import load_cases
+from engine.core.errors import InputError
+from engine.inputs.load import load_rules
+from engine.inputs.read import builtin_schema, read_yaml
 
 RULES = load_rules(None)
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,4 +1,4 @@
-"""engine/waive.py: waivers are matched, counted apart and never silently dropped."""
+"""engine/inputs/waive.py: waivers are matched, counted apart and never silently dropped."""
 
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ from test_junit import SCHEMA as JUNIT_SCHEMA
 from test_report import REPORT_SCHEMA
 from test_sarif import SCHEMA as SARIF_SCHEMA
 
-from engine.errors import InputError
-from engine.explain import explain
-from engine.model import Waiver, WaiverStatus, replace
+from engine.advice.explain import explain
+from engine.core.errors import InputError
+from engine.core.model import Waiver, WaiverStatus, replace
+from engine.inputs.waive import load_plan_with_waivers, review_waivers, unwaived_overall, waiver_lines
 from engine.report import render
-from engine.waive import load_plan_with_waivers, review_waivers, unwaived_overall, waiver_lines
 
 OC_OFF = "fixtures/online/off-at-capacity-practice-2025.yaml"
 RULE = "online-consultation-open-core-hours"

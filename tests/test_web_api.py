@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from engine.advice.checklist import questions_checklist
 from engine.cli import gpca
-from engine.evaluate import Evaluator
-from engine.load import load_rules, read_yaml
-from engine.model import Problem, SourceLocation
-from engine.checklist import questions_checklist
+from engine.core.evaluate import Evaluator
+from engine.core.model import Problem, SourceLocation
+from engine.inputs.load import load_rules
+from engine.inputs.read import read_yaml
 from engine.web import plans
 from engine.web.api import Api
 from engine.web.wording import field_words, node_at, page_problem, yaml_words

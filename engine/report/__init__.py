@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from engine.model import Assessment, RuleSet
+from engine.core.model import Assessment, RuleSet
 
 Reporter = Callable[[list[Assessment], RuleSet], str]
 

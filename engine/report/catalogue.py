@@ -5,9 +5,8 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from engine.model import Action, Constraint, Period, RuleSet, Source
-from engine.report import common
-from engine.report.common import (
+from engine.advice import words as common
+from engine.advice.words import (
     SEVERITY_WORDS,
     fit,
     period_words,
@@ -15,6 +14,7 @@ from engine.report.common import (
     phase_status_words,
     wrap,
 )
+from engine.core.model import Action, Constraint, Period, RuleSet, Source
 
 TABLE_HEADINGS = ("ID", "SEVERITY", "FORCE", "EFFECTIVE", "TITLE")
 MIN_TITLE = 30  # the title column's least width beside the others; else titles go under

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from engine.model import Assessment, RuleSet, SourceLocation
-from engine.report.common import OVERALL_WORDS, plural, unchecked_note
-from engine.readings import result_contested
+from engine.advice.words import OVERALL_WORDS, plural, unchecked_note
+from engine.authoring.suite import SuiteResult
+from engine.core.model import Assessment, RuleSet, SourceLocation
+from engine.core.readings import result_contested
+from engine.inputs.waive import applied_waiver, unwaived_overall, waived_findings, waiver_words
 from engine.report.locate import finding_location
 from engine.report.sarif import level, message
 from engine.report.suite_text import explain_mismatch
-from engine.waive import applied_waiver, unwaived_overall, waived_findings, waiver_words
-from engine.suite import SuiteResult
 
 COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from html import escape as html_escape
 
-from engine.escape import plain
-from engine.model import Assessment, RuleSet
-from engine.report.common import ACTION_STATUS_LABELS
+from engine.advice.words import ACTION_STATUS_LABELS
+from engine.core.escape import plain
+from engine.core.model import Assessment, RuleSet
 from engine.report.pages import Block, Cell, Light, Link, document
 
 STYLE = """

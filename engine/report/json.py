@@ -9,11 +9,11 @@ from typing import Any
 import msgspec
 
 from engine import __version__
-from engine.checklist import QuestionGroup, questions_checklist
-from engine.model import ActionVerdict, Assessment, Reading, RuleResult, RuleSet, Waiver, WaiverStatus
-from engine.readings import CONTESTED, overall_key, readings_in_order, result_contested
-from engine.report.common import STATUS_VALUES, counts, earliest_note, unchecked_note
-from engine.waive import applied_waiver, unwaived_overall, waived_findings
+from engine.advice.checklist import QuestionGroup, questions_checklist
+from engine.advice.words import STATUS_VALUES, counts, earliest_note, unchecked_note
+from engine.core.model import ActionVerdict, Assessment, Reading, RuleResult, RuleSet, Waiver, WaiverStatus
+from engine.core.readings import CONTESTED, overall_key, readings_in_order, result_contested
+from engine.inputs.waive import applied_waiver, unwaived_overall, waived_findings
 
 OUTCOMES = ("pass", "fail", "cannot_tell", "not_applicable")
 OVERALLS = ("no_risk", "risk", "cannot_tell")

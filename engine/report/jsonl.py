@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from engine.model import Assessment, RuleSet
+from engine.core.model import Assessment, RuleSet
 from engine.report.json import plan_object
 
 

@@ -15,13 +15,13 @@ from __future__ import annotations
 import itertools
 import xml.etree.ElementTree as ET
 
-from engine.errors import render_problem
-from engine.model import BREACH_SEVERITIES, Assessment, RuleResult, RuleSet
-from engine.report.common import OUTCOME_WORDS, SEVERITY_WORDS, unchecked_note
+from engine.advice.words import OUTCOME_WORDS, SEVERITY_WORDS, unchecked_note
+from engine.authoring.suite import CaseRun, FileError, SuiteResult
+from engine.core.errors import render_problem
+from engine.core.model import BREACH_SEVERITIES, Assessment, RuleResult, RuleSet
+from engine.inputs.waive import applied_waiver, waiver_words
 from engine.report.sarif import message as finding_message
 from engine.report.suite_text import explain_mismatch
-from engine.suite import CaseRun, FileError, SuiteResult
-from engine.waive import applied_waiver, waiver_words
 
 
 def render_junit(result: SuiteResult, rules: RuleSet) -> str:

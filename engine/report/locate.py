@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from engine.compile import paths_read
-from engine.model import PRACTICE, Assessment, RuleResult, RuleSet, SourceLocation
+from engine.core.compile import paths_read
+from engine.core.model import PRACTICE, Assessment, RuleResult, RuleSet, SourceLocation
 
 
 def finding_location(result: RuleResult, assessment: Assessment, rules: RuleSet) -> SourceLocation:

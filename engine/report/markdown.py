@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from engine.escape import plain
-from engine.model import Assessment, RuleSet
-from engine.report.common import ACTION_STATUSES
+from engine.advice.words import ACTION_STATUSES
+from engine.core.escape import plain
+from engine.core.model import Assessment, RuleSet
 from engine.report.pages import Block, Cell, Heading, Light, Link, document
 
 LIGHT_WORDS = {status: f"{said.mark} {said.label}" for status, said in ACTION_STATUSES.items()}

@@ -3,7 +3,7 @@
 Page one is for the practice: a traffic light per action in plain words, what to do
 instead, whom to ask and the records to keep. The appendix is for the adviser: traces,
 sources, confidence, assumptions, waivers and the replay stamp. Nothing here decides:
-outcomes come from the assessment, and traces are checked against it (engine/trace.py).
+outcomes come from the assessment, and traces are checked against it (engine/core/trace.py).
 """
 
 from __future__ import annotations
@@ -14,11 +14,9 @@ from typing import Any
 from msgspec import Struct
 
 from engine import __version__
-from engine.checklist import QuestionGroup, questions_checklist
-from engine.explain import rule_explanation
-from engine.model import PRACTICE, SAFE_STATUSES, ActionVerdict, Assessment, Constraint, RuleResult, RuleSet
-from engine.readings import LMC_ADVICE, overall_key, readings_in_order, result_contested, verdict_key
-from engine.report.common import (
+from engine.advice.checklist import QuestionGroup, questions_checklist
+from engine.advice.explain import rule_explanation
+from engine.advice.words import (
     ACTION_STATUS_LABELS,
     ACTION_STATUSES,
     OVERALL_LABELS,
@@ -31,8 +29,10 @@ from engine.report.common import (
     unblocks_words,
     unchecked_note,
 )
-from engine.trace import trace_rule
-from engine.waive import applied_waiver, unwaived_overall, waiver_lines, waiver_words
+from engine.core.model import PRACTICE, SAFE_STATUSES, ActionVerdict, Assessment, Constraint, RuleResult, RuleSet
+from engine.core.readings import LMC_ADVICE, overall_key, readings_in_order, result_contested, verdict_key
+from engine.core.trace import trace_rule
+from engine.inputs.waive import applied_waiver, unwaived_overall, waiver_lines, waiver_words
 
 LIGHTS = {status: said.light for status, said in ACTION_STATUSES.items()}
 OVERALL = {"no_risk": "no risk found", "risk": "risk of breach",

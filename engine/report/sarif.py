@@ -10,11 +10,11 @@ import json
 from typing import Any
 
 from engine import __version__
-from engine.model import BREACH_SEVERITIES, ActionVerdict, Assessment, Constraint, RuleResult, RuleSet, Waiver
-from engine.readings import LMC_ADVICE, readings_in_order, result_contested
-from engine.report.common import ACTION_STATUS_LABELS, reading_heading, unchecked_note
+from engine.advice.words import ACTION_STATUS_LABELS, reading_heading, unchecked_note
+from engine.core.model import BREACH_SEVERITIES, ActionVerdict, Assessment, Constraint, RuleResult, RuleSet, Waiver
+from engine.core.readings import LMC_ADVICE, readings_in_order, result_contested
+from engine.inputs.waive import applied_waiver, waived_findings, waiver_words
 from engine.report.locate import finding_location
-from engine.waive import applied_waiver, waived_findings, waiver_words
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/gpca/gpca"

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from msgspec import Struct
 
-from engine.model import Assessment, RuleSet
+from engine.core.model import Assessment, RuleSet
 
 STREAMED = ("text", "json", "jsonl")  # the other formats need the whole set of plans
 OVERALLS = ("no_risk", "risk", "cannot_tell")
@@ -74,7 +74,7 @@ class _Overall(NamedTuple):
 
 
 def _text_ending(overalls: dict[str, int], count: int) -> str:
-    from engine.report.common import run_summary
+    from engine.advice.words import run_summary
     from engine.report.text import DISCLAIMER
 
     if count == 1:

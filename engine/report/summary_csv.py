@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
-from engine.model import ActionVerdict, Assessment, RuleResult
+from engine.core.model import ActionVerdict, Assessment, RuleResult
 
 COLUMNS = ("practice", "ods_code", "plan", "action", "status", "rules_at_risk", "open_questions")
 SEPARATOR = ";"  # between ids or paths inside one cell

@@ -3,19 +3,8 @@
 from __future__ import annotations
 
 from engine import __version__
-from engine.escape import file_name, plain
-from engine.model import (
-    BREACH_SEVERITIES,
-    PRACTICE,
-    Action,
-    ActionVerdict,
-    Constraint,
-    Assessment,
-    RuleResult,
-    RuleSet,
-)
-from engine.checklist import QuestionGroup, questions_checklist
-from engine.report.common import (
+from engine.advice.checklist import QuestionGroup, questions_checklist
+from engine.advice.words import (
     ACTION_STATUS_COUNTED,
     ACTION_STATUS_LABELS,
     OVERALL_LABELS,
@@ -36,8 +25,19 @@ from engine.report.common import (
     unchecked_note,
     wrap,
 )
-from engine.readings import LMC_ADVICE, overall_key, readings_in_order, result_contested, verdict_key
-from engine.waive import applied_waiver, unwaived_overall, waived_findings, waiver_lines, waiver_words
+from engine.core.escape import file_name, plain
+from engine.core.model import (
+    BREACH_SEVERITIES,
+    PRACTICE,
+    Action,
+    ActionVerdict,
+    Constraint,
+    Assessment,
+    RuleResult,
+    RuleSet,
+)
+from engine.core.readings import LMC_ADVICE, overall_key, readings_in_order, result_contested, verdict_key
+from engine.inputs.waive import applied_waiver, unwaived_overall, waived_findings, waiver_lines, waiver_words
 
 DISCLAIMER = "gpca is decision support, not legal advice. Check with your LMC before acting."
 

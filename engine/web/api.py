@@ -12,14 +12,15 @@ import re
 from collections import OrderedDict
 from typing import Any
 
-from engine.checklist import QuestionGroup, questions_checklist
-from engine.errors import InputError
-from engine.evaluate import Evaluator
-from engine.horizon import check_day
-from engine.load import Document, builtin_schema, plan_from_document
-from engine.model import Assessment, Plan, Problem, RuleSet
+from engine.advice.checklist import QuestionGroup, questions_checklist
+from engine.core.errors import InputError
+from engine.core.evaluate import Evaluator
+from engine.core.horizon import check_day
+from engine.core.model import Assessment, Plan, Problem, RuleSet
+from engine.inputs.load import plan_from_document
+from engine.inputs.read import Document, builtin_schema
+from engine.inputs.waive import review_waivers, with_waivers
 from engine.report import render
-from engine.waive import review_waivers, with_waivers
 from engine.web import plans
 from engine.web.catalogue import catalogue, needed_questions
 from engine.web.plans import PlanProblems

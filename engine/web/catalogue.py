@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from engine import __version__, load
-from engine.compile import CompiledRules, overlaps
-from engine.model import Action, Period, RuleSet
-from engine.report.common import period_words, phase_status_words
+from engine import __version__
+from engine.advice.words import period_words, phase_status_words
+from engine.core.compile import CompiledRules, overlaps
+from engine.core.model import Action, Period, RuleSet
+from engine.inputs import load
 from engine.web.plans import pointer_of
 
 ALWAYS_ASKED = ("practice", "assessed_on", "actions")  # the page's first two sections

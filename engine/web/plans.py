@@ -9,10 +9,10 @@ from typing import Any
 
 import yaml
 
-from engine import load, validate
-from engine.errors import InputError
-from engine.migrate import migrate_shapes
-from engine.model import ChosenAction, Plan, Problem, RuleSet
+from engine.core.errors import InputError
+from engine.core.model import ChosenAction, Plan, Problem, RuleSet
+from engine.inputs import read, validate
+from engine.inputs.migrate import migrate_shapes
 
 PLAN_NAME = "plan.yaml"  # what problems call the plan: the browser holds no file name
 _MISSING_KEY = re.compile(r"missing required key '([^']+)'")
@@ -33,31 +33,31 @@ def parse_json(body: bytes) -> Any:
         raise PlanProblems([Problem("not-json", "the page sent something that is not JSON")])
 
 
-def parse_yaml(body: bytes) -> load.Document:
+def parse_yaml(body: bytes) -> read.Document:
     """The uploaded YAML as a document with locations, as ``gpca check`` would read it."""
     try:
-        text = load._decode(body, PLAN_NAME)  # the loader's own checks and messages
+        text = read._decode(body, PLAN_NAME)  # the loader's own checks and messages
     except InputError as error:
         raise PlanProblems(error.problems) from None
     try:
         # read_yaml only reads files; the planner must not write the upload to disk.
-        data, locations = load._parse(text, PLAN_NAME)
-    except load._Trouble as trouble:
+        data, locations = read._parse(text, PLAN_NAME)
+    except read._Trouble as trouble:
         raise PlanProblems([trouble.problem]) from None
-    return load.Document(PLAN_NAME, data, locations, body)
+    return read.Document(PLAN_NAME, data, locations, body)
 
 
-def document(data: Any) -> load.Document:
+def document(data: Any) -> read.Document:
     """Plan data from the page as a document; it has no lines, only JSON pointers."""
-    return load.Document(PLAN_NAME, data, {}, json.dumps(data, sort_keys=True).encode())
+    return read.Document(PLAN_NAME, data, {}, json.dumps(data, sort_keys=True).encode())
 
 
-def reshaped(doc: load.Document) -> load.Document:
-    """The document with answers whose shape changed in today's shape (engine/migrate.py)."""
-    return load.Document(doc.path, migrate_shapes(doc.data, doc.locations)[0], doc.locations, doc.raw)
+def reshaped(doc: read.Document) -> read.Document:
+    """The document with answers whose shape changed in today's shape (engine/inputs/migrate.py)."""
+    return read.Document(doc.path, migrate_shapes(doc.data, doc.locations)[0], doc.locations, doc.raw)
 
 
-def checked_plan(doc: load.Document, rules: RuleSet) -> Plan:
+def checked_plan(doc: read.Document, rules: RuleSet) -> Plan:
     """The plan in ``doc``, or ``PlanProblems`` with everything wrong with it."""
     if not isinstance(doc.data, dict):
         raise PlanProblems([Problem("not-a-mapping", "a plan is a mapping of keys to values")])
@@ -136,7 +136,7 @@ def problem_dict(problem: Problem) -> dict[str, Any]:
 
 def to_yaml(data: dict[str, Any]) -> str:
     """The plan as YAML that ``gpca check`` reads unchanged, keys in the schema's order."""
-    ordered = _ordered(data, load.builtin_schema("plan.schema.json"))
+    ordered = _ordered(data, read.builtin_schema("plan.schema.json"))
     head = "# A gpca plan, made with the planner (gpca serve). Check it with: gpca check FILE\n"
     body = yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True, width=100)
     return head + body

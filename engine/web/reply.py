@@ -11,7 +11,7 @@ from typing import Any
 
 from msgspec import Struct, field
 
-from engine.model import Problem
+from engine.core.model import Problem
 from engine.web import plans
 
 JSON = "application/json; charset=utf-8"

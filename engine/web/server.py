@@ -22,8 +22,8 @@ from urllib.parse import urlsplit
 
 import msgspec
 
-from engine.load import load_rules
-from engine.model import Problem
+from engine.core.model import Problem
+from engine.inputs.load import load_rules
 from engine.web import addresses
 from engine.web.reply import Reply, problems_reply
 from engine.web.worker import Worker, WorkerFailed, WorkerStartFailed

@@ -1,17 +1,17 @@
 """For the planner: the dates ahead when a chosen action's verdict or its place on the
 BMA menu changes, found by re-assessing the plan on the timeline's boundary dates
-(engine/timeline.py) and nowhere else.
+(engine/advice/timeline.py) and nowhere else.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from engine.evaluate import Evaluator
-from engine.model import Plan, RuleSet
-from engine.readings import verdict_key
-from engine.report.common import ACTION_STATUS_WORDS, long_date
-from engine.timeline import boundary_dates
+from engine.advice.timeline import boundary_dates
+from engine.advice.words import ACTION_STATUS_WORDS, long_date
+from engine.core.evaluate import Evaluator
+from engine.core.model import Plan, RuleSet
+from engine.core.readings import verdict_key
 
 MAX_DATES = 60  # a bound on the work one request can cause
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.model import PRACTICE, Action, ActionVerdict, Assessment, Constraint, RuleResult, RuleSet
-from engine.report.common import (
+from engine.advice.words import (
     ACTION_PARAMETER_PATH,
     ACTION_STATUS_WORDS,
     ACTION_STATUSES,
@@ -23,7 +22,8 @@ from engine.report.common import (
     unchecked_note,
     reading_heading,
 )
-from engine.readings import CONTESTED, LMC_ADVICE, overall_key, readings_in_order, result_contested, verdict_key
+from engine.core.model import PRACTICE, Action, ActionVerdict, Assessment, Constraint, RuleResult, RuleSet
+from engine.core.readings import CONTESTED, LMC_ADVICE, overall_key, readings_in_order, result_contested, verdict_key
 from engine.web.plans import pointer_of
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from engine.horizon import earliest_covered
-from engine.model import Problem, RuleSet
-from engine.report.common import long_date
+from engine.advice.words import long_date
+from engine.core.horizon import earliest_covered
+from engine.core.model import Problem, RuleSet
 
 _EXAMPLE = re.compile(r"\(for example ([^)]+)\)")
 ASKED_FORM = "Enter it in the form the question asks for"

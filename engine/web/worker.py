@@ -24,7 +24,7 @@ from pathlib import Path
 
 import msgspec
 
-from engine.model import Problem
+from engine.core.model import Problem
 
 CALL_TIMEOUT = 120.0  # seconds for one call; a plan takes well under one
 START_TIMEOUT = 120.0  # loading and compiling the rules on a busy machine
@@ -194,9 +194,9 @@ def main(rule_dirs: list[str]) -> None:
     replies = os.dup(1)
     os.dup2(2, 1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when the worker stops
-    from engine.errors import InputError
-    from engine.evaluate import Evaluator
-    from engine.load import load_rules
+    from engine.core.errors import InputError
+    from engine.core.evaluate import Evaluator
+    from engine.inputs.load import load_rules
     from engine.web.api import Api
     from engine.web.reply import problems_reply
 

@@ -14,8 +14,8 @@ import yaml
 from click.testing import CliRunner
 
 from engine.cli import gpca
-from engine.evaluate import Evaluator
-from engine.load import load_plan, load_rules
+from engine.core.evaluate import Evaluator
+from engine.inputs.load import load_plan, load_rules
 from engine.web import plans
 
 ROOT = Path(__file__).resolve().parents[2]

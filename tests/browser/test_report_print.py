@@ -10,11 +10,11 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from engine.evaluate import Evaluator
-from engine.load import load_rules
-from engine.model import replace
+from engine.core.evaluate import Evaluator
+from engine.core.model import replace
+from engine.inputs.load import load_rules
+from engine.inputs.waive import load_plan_with_waivers, review_waivers
 from engine.report import render
-from engine.waive import load_plan_with_waivers, review_waivers
 
 ROOT = Path(__file__).resolve().parents[2]
 # Page one is the answer; the rest is the actions in detail, whom to ask, the records to

@@ -201,7 +201,7 @@ def _rule_results(out: str) -> Iterator[dict[str, Any]]:
 
 
 def _tamper(entry: Path, mac: bytes | None) -> None:
-    from engine.cache import _mac
+    from engine.inputs.cache import _mac
 
     stored = msgspec.msgpack.decode(entry.read_bytes())
     rules = msgspec.msgpack.decode(stored["rules"])

@@ -1,0 +1,78 @@
+"""`--output FORMAT=PATH`: extra reports written to files, for `gpca check` and
+`gpca test`; a path that cannot be written is refused before any work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from engine.cli.options import FORMATS
+from engine.core import escape
+
+
+def parse_outputs(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> list[tuple[str, Path]]:
+    pairs = []
+    for value in values:
+        fmt, sep, path = value.partition("=")
+        if not sep or not fmt or not path:
+            raise click.BadParameter(f"'{value}' is not FORMAT=PATH, for example junit=report.xml.")
+        pairs.append((fmt, Path(path)))
+    return pairs
+
+
+def output_option(formats: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    help_text = f"Also write the report in FORMAT to PATH (repeatable); FORMAT is one of {', '.join(formats)}."
+    return click.option("--output", "outputs", multiple=True, metavar="FORMAT=PATH",
+                        callback=parse_outputs, help=help_text)  # fmt: skip
+
+
+def check_outputs(outputs: list[tuple[str, Path]], formats: tuple[str, ...], inputs: tuple[Path, ...] = ()) -> None:
+    """Refuse an unknown format or a path that cannot take a report (exit 2, one line)."""
+    for fmt, path in outputs:
+        if fmt not in formats:
+            raise click.BadParameter(f"unknown format '{fmt}'; use one of {', '.join(formats)}.", param_hint="--output")
+        _check_output_path(path, inputs)
+
+
+def write_outputs(outputs: list[tuple[str, Path]], formats: tuple[str, ...], render,  # type: ignore[no-untyped-def]
+                  inputs: tuple[Path, ...] = ()) -> None:  # fmt: skip
+    """Each report written to its file, once every path has been checked as writable."""
+    check_outputs(outputs, formats, inputs)
+    for fmt, path in outputs:
+        try:
+            with open(path, "w", encoding="utf-8") as file:
+                file.write(escape.for_output(render(fmt), fmt))
+        except OSError as error:
+            _output_problem(path, f"cannot write it: {error.strerror or error}")
+
+
+def _check_output_path(path: Path, inputs: tuple[Path, ...]) -> None:
+    """Refuse a path that cannot take a report, or that would overwrite what gpca reads."""
+    if not path.parent.is_dir():
+        _output_problem(path, f"there is no folder '{escape.plain(path.parent)}'", "create the folder first")
+    if path.is_dir():
+        _output_problem(path, "it is a folder; name a file in it")
+    if path.exists() and any(_same_file(path, given) for given in inputs):
+        _output_problem(path, "it is one of the files gpca is reading; it will not overwrite it")
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    try:
+        return path.samefile(other)
+    except OSError:
+        return False
+
+
+def _output_problem(path: Path, why: str, hint: str = "choose another PATH") -> None:
+    from engine.core.errors import InputError
+    from engine.core.model import Problem
+
+    message = f"--output '{escape.plain(path)}': {why}"
+    raise InputError([Problem("unwritable-output", message, hint=hint)])
+
+
+def write_check_outputs(values: tuple[str, ...], render, inputs: tuple[Path, ...] = ()) -> None:  # type: ignore[no-untyped-def]
+    """`gpca check --output FORMAT=PATH`: each extra report written to its file."""
+    pairs = parse_outputs(click.get_current_context(), None, values)
+    write_outputs(pairs, FORMATS, render, inputs)  # type: ignore[arg-type]
