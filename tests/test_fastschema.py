@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from strategies import from_schema
 
-from engine.inputs.fastschema import compile_schema
+from engine.inputs.fastschema import QUICK_FROM_PLAN, compile_schema
 from engine.inputs.read import builtin_schema, read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,3 +111,24 @@ def test_numbers_beyond_64_bits_or_not_finite_are_judged_as_jsonschema_would(val
 
 def test_a_schema_jsonschema_rs_cannot_build_is_left_to_jsonschema() -> None:
     assert compile_schema({"type": "decimal"}) is None
+
+
+ONE_THEN_MANY = """
+import sys
+from engine.inputs.load import load_plan, load_rules
+rules = load_rules(None)
+seen = []
+for _ in range({plans}):
+    load_plan("examples/riverside.yaml", rules)
+    seen.append("jsonschema_rs" in sys.modules)
+print(seen)
+"""
+
+
+def test_the_quick_check_is_imported_only_once_several_plans_are_checked() -> None:
+    import subprocess
+    import sys
+
+    script = ONE_THEN_MANY.format(plans=QUICK_FROM_PLAN + 1)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == str([False] * QUICK_FROM_PLAN + [True])

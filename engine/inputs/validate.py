@@ -10,6 +10,7 @@ the raw documents so that its problems carry locations.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from engine.core.errors import (
 from engine.core.escape import echoed
 from engine.core.model import Action, Problem, RuleSet, SourceLocation
 from engine.inputs import read, rule_safety
-from engine.inputs.fastschema import Check, compile_schema
+from engine.inputs.fastschema import Check, compile_schema, worth_it
 
 RULE_KINDS = ("constraint", "action", "data_flow")
 _FORMATS = Draft202012Validator.FORMAT_CHECKER
@@ -73,14 +74,18 @@ def validate_ruleset_manifest(doc: read.Document) -> list[Problem]:
     return _sorted(_schema_problems(doc, validator, doc.data, "ruleset-schema"))
 
 
+_PLANS_VALIDATED = itertools.count()
+
+
 def validate_plan_document(doc: read.Document, rules: RuleSet) -> list[Problem]:
     """Problems with a plan: its shape, its action ids and each action's parameters."""
-    quick = _plan_quick_check()
+    quickly = worth_it(next(_PLANS_VALIDATED))
+    quick = _plan_quick_check() if quickly else None
     valid = quick is not None and quick(doc.data) is True  # else jsonschema finds and words each problem
     problems = [] if valid else _schema_problems(doc, _plan_validator(), doc.data, "plan-schema")
     actions = doc.data.get("actions") if isinstance(doc.data, dict) else None
     if isinstance(actions, list):
-        problems += _action_problems(doc, actions, rules)
+        problems += _action_problems(doc, actions, rules, quickly)
     if not problems:
         problems += _closure_day_problems(doc)
     return _sorted(problems)
@@ -239,7 +244,7 @@ def _plan_quick_check() -> Check | None:
 # --- plan checks ---------------------------------------------------------------------
 
 
-def _action_problems(doc: read.Document, entries: list[Any], rules: RuleSet) -> list[Problem]:
+def _action_problems(doc: read.Document, entries: list[Any], rules: RuleSet, quickly: bool) -> list[Problem]:
     problems: list[Problem] = []
     known = {action.id: action for action in rules.actions}
     seen: dict[str, int] = {}
@@ -256,7 +261,7 @@ def _action_problems(doc: read.Document, entries: list[Any], rules: RuleSet) -> 
         elif action_id not in known:
             problems.append(_unknown_action(doc, action_id, pointer + "/id", sorted(known)))
         else:
-            problems += _entry_problems(doc, entry, pointer, known[action_id])
+            problems += _entry_problems(doc, entry, pointer, known[action_id], quickly)
         seen.setdefault(action_id, index)
     return problems
 
@@ -269,9 +274,9 @@ def _unknown_action(doc: read.Document, action_id: str, pointer: str, known: lis
 
 
 def _entry_problems(
-    doc: read.Document, entry: dict[str, Any], pointer: str, action: Action
+    doc: read.Document, entry: dict[str, Any], pointer: str, action: Action, quickly: bool
 ) -> list[Problem]:
-    quick = _entry_quick_check(action)
+    quick = _entry_quick_check(action) if quickly else None
     if quick is not None and quick(entry) is True:
         return []
     validator = Draft202012Validator(_entry_schema(action), format_checker=_FORMATS)
