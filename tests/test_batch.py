@@ -164,6 +164,15 @@ def test_a_summary_that_cannot_be_written_is_exit_2(plan_dir: Path, tmp_path: Pa
     assert err.startswith(f"error[unwritable-output]: cannot write the summary to {tmp_path / 'missing' / 's.csv'}")
 
 
+def test_a_summary_never_writes_over_a_plan_being_checked(plan_dir: Path) -> None:
+    plan = sorted(plan_dir.glob("*.yaml"))[0]
+    before = plan.read_bytes()
+    code, out, err = run_cli(["check", str(plan_dir), "--summary", str(plan)])
+    assert (code, out, plan.read_bytes()) == (2, "", before)
+    assert err == (f"error[unwritable-output]: --summary '{plan}': it is one of the files gpca is reading; "
+                   "it will not overwrite it\n  hint: choose another PATH\n")  # fmt: skip
+
+
 @pytest.mark.parametrize("plans, shown", [(201, True), (200, False)])
 def test_a_progress_bar_shows_on_a_terminal_for_a_long_run(plans: int, shown: bool) -> None:
     main, side = os.openpty()

@@ -53,8 +53,13 @@ def _check_output_path(path: Path, inputs: tuple[Path, ...]) -> None:
         _output_problem(path, f"there is no folder '{escape.plain(path.parent)}'", "create the folder first")
     if path.is_dir():
         _output_problem(path, "it is a folder; name a file in it")
+    refuse_an_input(path, inputs)
+
+
+def refuse_an_input(path: Path, inputs: tuple[Path, ...], option: str = "--output") -> None:
+    """Refuse to write over a file gpca is reading: nothing the user gave is overwritten."""
     if path.exists() and any(_same_file(path, given) for given in inputs):
-        _output_problem(path, "it is one of the files gpca is reading; it will not overwrite it")
+        _output_problem(path, "it is one of the files gpca is reading; it will not overwrite it", option=option)
 
 
 def _same_file(path: Path, other: Path) -> bool:
@@ -64,11 +69,11 @@ def _same_file(path: Path, other: Path) -> bool:
         return False
 
 
-def _output_problem(path: Path, why: str, hint: str = "choose another PATH") -> None:
+def _output_problem(path: Path, why: str, hint: str = "choose another PATH", option: str = "--output") -> None:
     from engine.core.errors import InputError
     from engine.core.model import Problem
 
-    message = f"--output '{escape.plain(path)}': {why}"
+    message = f"{option} '{escape.plain(path)}': {why}"
     raise InputError([Problem("unwritable-output", message, hint=hint)])
 
 

@@ -95,7 +95,7 @@ def _check_each(files: list[Path], rules: Any, fmt: str, as_of: str | None, rule
     settings = Settings(tuple(map(str, rule_dirs)), as_of, fmt, streamed, keep or not streamed, summary is not None)
     writer = Writer(fmt, rules, lambda text: echo_output(text, fmt))
     code, assessments = EXIT_NO_RISK, []
-    with _summary_file(summary) as rows, progress_bar(len(files), sys.__stderr__) as bar:
+    with _summary_file(summary, tuple(files)) as rows, progress_bar(len(files), sys.__stderr__) as bar:
         for checked in checked_plans(files, settings, rules, jobs or os.cpu_count() or 1):
             click.echo(checked.messages, err=True, nl=False)
             if checked.fatal:
@@ -113,15 +113,18 @@ def _check_each(files: list[Path], rules: Any, fmt: str, as_of: str | None, rule
     return code, assessments
 
 
-def _summary_file(path: Path | None) -> Any:
-    """The CSV summary's file, its heading row written; a sink when none was asked for."""
+def _summary_file(path: Path | None, plans: tuple[Path, ...]) -> Any:
+    """The CSV summary's file, its heading row written; a sink when none was asked for.
+    A plan being checked is never written over."""
     import contextlib
     import io
 
+    from engine.cli.outputs import refuse_an_input
     from engine.report.summary_csv import COLUMNS, csv_lines
 
     if path is None:
         return contextlib.nullcontext(io.StringIO())
+    refuse_an_input(path, plans, option="--summary")
     try:
         out = path.open("w", encoding="utf-8", newline="")
     except OSError as error:
