@@ -26,17 +26,16 @@ def render_json(assessments: list[Assessment], rules: RuleSet) -> str:
         "plans": plans,
         "summary": _summary(assessments),
     }
-    if all(_c_encodable(plan["practice"]) for plan in plans):
-        return msgspec.json.format(msgspec.json.encode(document), indent=2).decode() + "\n"
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return indented_json(document, [plan["practice"] for plan in plans]) + "\n"
 
 
-def assessment_json(assessment: Assessment, rules: RuleSet) -> bytes:
-    """One plan's object of the report, as one line of UTF-8 JSON in the report's key order."""
-    plan = plan_object(assessment, rules)
-    if _c_encodable(plan["practice"]):
-        return msgspec.json.encode(plan)
-    return json.dumps(plan, ensure_ascii=False, separators=(",", ":")).encode()
+def indented_json(value: Any, answers: Any) -> str:
+    """``value`` exactly as ``json.dumps(value, indent=2, ensure_ascii=False)`` writes it, by
+    msgspec's C encoder unless ``answers`` (the plan's own values inside it) hold a number
+    msgspec would write differently."""
+    if _c_encodable(answers):
+        return msgspec.json.format(msgspec.json.encode(value), indent=2).decode()
+    return json.dumps(value, indent=2, ensure_ascii=False)
 
 
 def _c_encodable(value: Any) -> bool:

@@ -33,7 +33,8 @@ def plan_part(fmt: str, assessment: Assessment, rules: RuleSet) -> Part:
     if fmt == "json":
         from engine.report.json import plan_object, summary_object
 
-        return Part(_indented(plan_object(assessment, rules), "    "), summary_object([assessment]))
+        plan = plan_object(assessment, rules)
+        return Part(_indented(plan, "    ", plan["practice"]), summary_object([assessment]))
     from engine.report.jsonl import plan_line
 
     return Part(plan_line(assessment, rules))
@@ -92,9 +93,11 @@ def _json_opening(rules: RuleSet) -> str:
     return head.removesuffix("]\n}")
 
 
-def _indented(value: Any, margin: str) -> str:
+def _indented(value: Any, margin: str, answers: Any = None) -> str:
     """``value`` as the JSON report writes it, ``margin`` deeper (strings hold no newline)."""
-    return margin + json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + margin)
+    from engine.report.json import indented_json
+
+    return margin + indented_json(value, answers).replace("\n", "\n" + margin)
 
 
 def _added(total: Any, more: Any) -> Any:
