@@ -31,11 +31,9 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from durable import engine as durable  # noqa: E402
-
 from benchmarks.generate import random_plans  # noqa: E402
-from benchmarks.run import _recorder  # noqa: E402
-from engine.core.evaluate import SEEN, Evaluator, _only  # noqa: E402
+from benchmarks.run import raw_durable  # noqa: E402
+from engine.core.evaluate import Evaluator  # noqa: E402
 from engine.inputs.load import load_rules
 from engine.inputs.read import builtin_schema
 
@@ -70,41 +68,13 @@ def _forget_removed(into: Path, kept: set[str]) -> None:
         path.write_text(yaml.safe_dump(action, sort_keys=False), "utf-8")
 
 
-def raw_sharded(evaluator: Evaluator) -> Any:
-    """Bare durable_rules on gpca's own rulesets (one ruleset of thousands of rules crashes
-    it), each asserted the same facts as gpca asserts it, a session each."""
-    host = durable.Host()
-    fired: list[str] = []
-    compiled = evaluator.compiled
-    host.register_rulesets({
-        shard.name: {SEEN: _seen(fired), **{rule: {**compiled.definition[rule], "run": _recorder(fired, rule)}
-                                    for rule in shard.rules}}
-        for shard in compiled.shards
-    })  # fmt: skip
-    sessions = iter(range(1, 10**9))
-
-    def work(facts: list[list[dict[str, Any]]]) -> None:
-        for plan_facts in facts:
-            sid = str(next(sessions))
-            for shard in compiled.shards:
-                host.assert_facts(shard.name, [{**_only(fact, shard), "sid": sid} for fact in plan_facts])
-                host.delete_state(shard.name, sid)
-
-    return work
-
-
-def _seen(fired: list[str]) -> dict[str, Any]:
-    """The rule every fact matches, as gpca has: a fact no rule matches is refused."""
-    return {"all": [{"m": {"$ex": {"variant": 1}}}], "run": _recorder(fired, SEEN)}
-
-
 def measure(size: int, count: int) -> dict[str, Any]:
     """One size, in this process."""
     with tempfile.TemporaryDirectory() as folder:
         rules = load_rules([scaled_rules(size, Path(folder) / "rules")])
     evaluator = Evaluator(rules)
     plans = random_plans(count, rules, builtin_schema("plan.schema.json"))
-    facts = [evaluator.facts_for(plan) for plan in plans]
+    facts = [evaluator.batches_for(plan) for plan in plans]
     wall, cpu = time.perf_counter(), time.process_time()
     failures = 0
     for plan in plans:
@@ -113,7 +83,7 @@ def measure(size: int, count: int) -> dict[str, Any]:
         except Exception:  # noqa: BLE001 - counted: the figure is how many ended without a verdict
             failures += 1
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    raw = raw_sharded(evaluator)
+    raw = raw_durable(evaluator)
     started = time.perf_counter()
     raw(facts)
     raw_wall = time.perf_counter() - started

@@ -11,7 +11,8 @@
    evaluation without attribution (target: at most 2x).
 4. Over at most 1,000 of the plans, profiled: the share of CPU time inside durable_rules,
    the JSON texts read and written per plan (``json.loads``/``json.dumps`` calls by
-   durable_rules and by gpca for it) and the calls into its C engine per plan.
+   durable_rules, and gpca's own for it: each ruleset's facts written with msgspec, each
+   firing read for its rule and variant only) and the calls into its C engine per plan.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ sys.path.insert(0, str(REPO))
 from durable import engine as durable  # noqa: E402
 
 from benchmarks.generate import random_plans  # noqa: E402
-from engine.core.evaluate import SEEN, Evaluator, _only  # noqa: E402
+from engine.core.evaluate import SEEN, Batches, Evaluator  # noqa: E402
 from engine.core.reference import reference_outcomes  # noqa: E402
 from engine.inputs.load import load_rules
 from engine.inputs.read import builtin_schema
@@ -78,25 +79,25 @@ class _ThreadlessHost(durable.Host):
 
 
 def raw_durable(evaluator: Evaluator) -> Any:
-    """gpca's compiled rulesets in a bare Host, each asserted the same facts as gpca asserts
-    it, through durable_rules' own API (every firing a Python action): a session each."""
+    """gpca's compiled rulesets in a bare Host, each asserted exactly the facts gpca asserts
+    it (``Evaluator.batches_for``), through durable_rules' own API (every firing a Python
+    action): a session each, and each ruleset with gpca's rule that every fact matches."""
     host = _ThreadlessHost()
     fired: list[str] = []
-    shards = evaluator.compiled.shards
     definition = evaluator.compiled.definition
     host.register_rulesets({  # a dict each: durable_rules takes "run" out of the one it is given
         shard.name: {SEEN: {"all": [{"m": {"$ex": {"variant": 1}}}], "run": _recorder(fired, SEEN)},
                      **{rule: {**definition[rule], "run": _recorder(fired, rule)} for rule in shard.rules}}
-        for shard in shards
+        for shard in evaluator.compiled.shards
     })  # fmt: skip
     sessions = itertools.count(1)
 
-    def work(facts: list[list[dict[str, Any]]]) -> None:
-        for plan_facts in facts:
+    def work(plans: list[Batches]) -> None:
+        for batches in plans:
             sid = str(next(sessions))  # a reused session id makes durable_rules fail (error 307)
-            for shard in shards:
-                host.assert_facts(shard.name, [{**_only(fact, shard), "sid": sid} for fact in plan_facts])
-                host.delete_state(shard.name, sid)
+            for name, facts in batches:
+                host.assert_facts(name, [{**fact, "sid": sid} for fact in facts])
+                host.delete_state(name, sid)
 
     return work
 
@@ -114,7 +115,7 @@ def throughput(count: int, rounds: int = 10) -> dict[str, float]:
     rules = load_rules(None)
     evaluator = Evaluator(rules)
     plans = random_plans(count, rules, builtin_schema("plan.schema.json"))
-    facts = [evaluator.facts_for(plan) for plan in plans]
+    facts = [evaluator.batches_for(plan) for plan in plans]
     raw = raw_durable(evaluator)
     contenders = {
         "gpca_plans_per_s": lambda chunk, _facts: [evaluator.assess(p) for p in chunk],
@@ -167,27 +168,28 @@ def engine_share(count: int) -> dict[str, float]:
     rules = load_rules(None)
     evaluator = Evaluator(rules)
     plans = random_plans(count, rules, builtin_schema("plan.schema.json"))
-    counts = {"loads": 0, "dumps": 0}
-    counting = _CountingJson(counts)
-    modules = [module for module in (durable, evaluate) if getattr(module, "json", None) is json]
-    for module in modules:
-        module.json = counting  # type: ignore[attr-defined]
+    counts = {"loads": 0, "dumps": 0, "encoded": 0}
+    durable.json = _CountingJson(counts)  # type: ignore[attr-defined]
+    encode = evaluate._encode
+    evaluate._encode = lambda facts: counts.__setitem__("encoded", counts["encoded"] + 1) or encode(facts)
     profile = cProfile.Profile()
     try:
         profile.runcall(lambda: [evaluator.assess(plan) for plan in plans])
     finally:
-        for module in modules:
-            module.json = json  # type: ignore[attr-defined]
+        durable.json, evaluate._encode = json, encode  # type: ignore[attr-defined]
     stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
     total = sum(entry[2] for entry in stats.values())
     inside = sum(entry[2] for (file, _line, name), entry in stats.items()
                  if "/durable/" in file or "durable_rules_engine" in name)  # fmt: skip
     crossings = sum(entry[1] for (_file, _line, name), entry in stats.items() if "durable_rules_engine" in name)
+    firings = sum(entry[1] for (_file, _line, name), entry in stats.items() if "msgspec.json.Decoder" in name)
     return {
         "plans": count,
         "durable_cpu_share": inside / total,
         "json_loads_per_plan": counts["loads"] / count,
         "json_dumps_per_plan": counts["dumps"] / count,
+        "facts_texts_written_by_msgspec_per_plan": counts["encoded"] / count,
+        "firings_read_by_msgspec_per_plan": firings / count,
         "calls_into_c_engine_per_plan": crossings / count,
     }
 

@@ -181,3 +181,29 @@ def test_the_quick_check_agrees_with_the_full_walk_at_each_edge(edge: Any) -> No
 
     facts = [{"k": edge}, {"k": [edge]}, {"k": {"x": edge}}]
     assert [_facts_within([f]) for f in facts] == [not list(_facts_faults([f])) for f in facts]
+
+
+_FLOATS_WITHIN = st.floats(min_value=1e-4, max_value=1e15, exclude_max=True) | st.just(0.0)
+
+
+@given(st.lists(st.dictionaries(st.text(max_size=3), _NESTED | _FLOATS_WITHIN | st.lists(_FLOATS_WITHIN), max_size=4),
+                max_size=3))  # fmt: skip
+def test_what_the_guard_lets_through_is_written_as_json_dumps_writes_it(facts: list[dict[str, Any]]) -> None:
+    from engine.core.evaluate import _encode
+
+    try:
+        check_facts(facts)
+    except InputError:
+        return
+    text = _encode(facts).decode()
+    assert text == json.dumps(facts, ensure_ascii=False, separators=(",", ":"))
+    assert "e" not in _numbers(facts)  # an exponent crashes the C engine
+
+
+def _numbers(value: Any) -> str:
+    """Every number in ``value`` as JSON writes it, space-separated (no text to confuse a search)."""
+    if isinstance(value, dict):
+        return " ".join(_numbers(item) for item in value.values())
+    if isinstance(value, list):
+        return " ".join(_numbers(item) for item in value)
+    return json.dumps(value) if isinstance(value, int | float) and not isinstance(value, bool) else ""

@@ -136,3 +136,52 @@ def test_unknowns_follow_lets_to_the_plan_fields_they_use() -> None:
 ])  # fmt: skip
 def test_one_known_false_condition_settles_a_rule(applies, fails, outcome) -> None:
     assert rule_outcome(applies, fails) == outcome
+
+
+def _rule_conditions() -> list[tuple[str, object, dict]]:
+    """Every condition and let of the built-in rules, with the lets in scope for it."""
+    from engine.inputs.load import load_rules
+
+    found: list[tuple[str, object, dict]] = []
+    for rule in load_rules().constraints:
+        found += [("condition", c, rule.lets) for c in (rule.applies_when, rule.fails_when) if c is not None]
+        found += [("term", term, rule.lets) for term in rule.lets.values()]
+    return found
+
+
+RULE_CONDITIONS = _rule_conditions()
+
+
+@given(st.data())
+def test_a_compiled_condition_answers_as_holds_does_on_any_plan(data: st.DataObject) -> None:
+    from engine.core.apply import apply_effects, practice_view
+    from engine.core.conditions import compile_condition, compile_term
+    from engine.inputs.load import load_rules
+    from engine.inputs.read import builtin_schema
+    from tests.strategies import plans
+
+    rules = load_rules()
+    plan = data.draw(plans(rules, builtin_schema("plan.schema.json")))
+    view = apply_effects(practice_view(plan, rules, plan.assessed_on), plan.actions, rules, plan.assessed_on)
+    for kind, expression, lets in RULE_CONDITIONS:
+        interpreted, compiled = Scope(view, plan.assessed_on, lets), Scope(view, plan.assessed_on, lets)
+        if kind == "condition":
+            assert compile_condition(expression)(compiled) is holds(expression, interpreted), expression
+        else:
+            assert compile_term(expression)(compiled) == term_value(expression, interpreted), expression
+
+
+@pytest.mark.parametrize("condition", [
+    {"all": []}, {"any": []}, {"not": {"path": "setup.slots", "lt": 3}},
+    {"path": "setup.overflow", "any_in": ["nhs111"]}, {"path": "setup.overflow", "eq": "nhs111"},
+    {"path": "setup.slots", "lt": {"div": [{"path": "practice.patients"}, 0]}},
+    {"path": "setup.slots", "gt": {"floor": {"div": [{"path": "practice.patients"}, 3000]}}},
+    {"path": "setup.slots", "eq": {"count": "setup.agreements", "where": {"path": "status", "eq": "continue"}}},
+    {"all_items": "setup.agreements", "where": {"path": "status", "in": ["continue", "withdrawn"]}},
+    {"any_item": "setup.missing", "where": {"path": "status", "eq": "continue"}},
+    {"path": "setup.channel", "lt": 3},
+])
+def test_a_compiled_condition_answers_as_holds_does_at_each_edge(condition: dict) -> None:
+    from engine.core.conditions import compile_condition
+
+    assert compile_condition(condition)(scope()) is holds(condition, scope())

@@ -293,7 +293,7 @@ def test_each_ruleset_is_crossed_into_once_per_plan_and_no_firing_is_decoded_by_
     evaluator = Evaluator(RULES)
     calls: list[str] = []
     monkeypatch.setattr(durable, "json", None)  # durable_rules' own JSON round trip per firing
-    real_dumps = evaluate.json.dumps
-    monkeypatch.setattr(evaluate.json, "dumps", lambda *a, **k: calls.append("dumps") or real_dumps(*a, **k))
+    real_encode = evaluate._encode
+    monkeypatch.setattr(evaluate, "_encode", lambda facts: calls.append("encode") or real_encode(facts))
     outcome = evaluator.assess(plan({"nhs111": {"slots": 2}}, practice={"patients": 9027})).result("slots").outcome
     assert (outcome, len(calls)) == ("fail", len(evaluator.compiled.shards))

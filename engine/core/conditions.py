@@ -54,7 +54,11 @@ class Scope(Struct):
 
 def lookup(data: Any, path: str) -> Any:
     """The value at a dotted path, or None when any step is missing."""
-    for step in path.split("."):
+    return _lookup_steps(data, path.split("."))
+
+
+def _lookup_steps(data: Any, steps: Iterable[str]) -> Any:
+    for step in steps:
         if type(data) is not dict or step not in data:  # plans are plain dicts; abc checks are slow
             return None
         data = data[step]
@@ -102,22 +106,30 @@ def _compare(condition: Condition, scope: Scope) -> bool | None:
     op = comparison_operator(condition)
     left = lookup(scope.data, condition["path"])
     right = condition[op] if op in LITERAL_LISTS else term_value(condition[op], scope)
+    return _compared(COMPARISONS[op], op in LIST_OPERATORS, left, right)
+
+
+def _compared(test: Callable[[Any, Any], bool], wants_list: bool, left: Any, right: Any) -> bool | None:
     if left is None or right is None:
         return UNKNOWN
-    if (op in LIST_OPERATORS) != isinstance(left, list):  # a list compared as one value, or the reverse
+    if wants_list != isinstance(left, list):  # a list compared as one value, or the reverse
         return UNKNOWN
     try:
-        return COMPARISONS[op](left, right)
+        return test(left, right)
     except TypeError:  # a schema-valid plan never gets here; a mistyped rule answers unknown
         return UNKNOWN
 
 
 def _quantify(quantifier: str, condition: Condition, scope: Scope) -> bool | None:
-    items = lookup(scope.data, condition[quantifier])
+    where = condition["where"]
+    return _over_items(lookup(scope.data, condition[quantifier]), lambda item: holds(where, scope.within(item)),
+                       quantifier == "any_item")  # fmt: skip
+
+
+def _over_items(items: Any, answer: Callable[[Any], bool | None], decisive: bool) -> bool | None:
     if not isinstance(items, list):
         return UNKNOWN
-    answers = (holds(condition["where"], scope.within(item)) for item in items)
-    return _decide(answers, quantifier == "any_item")
+    return _decide(map(answer, items), decisive)
 
 
 def _decide(answers: Iterable[bool | None], decisive: bool) -> bool | None:
@@ -149,24 +161,31 @@ def _let(name: str, scope: Scope) -> Any:
 
 
 def _count(term: dict[str, Any], scope: Scope) -> int | None:
-    items = lookup(scope.data, term["count"])
+    where = term["where"]
+    return _tally(lookup(scope.data, term["count"]), lambda item: holds(where, scope.within(item)))
+
+
+def _tally(items: Any, answer: Callable[[Any], bool | None]) -> int | None:
     if not isinstance(items, list):
         return UNKNOWN
-    answers = [holds(term["where"], scope.within(item)) for item in items]
+    answers = [answer(item) for item in items]
     return UNKNOWN if None in answers else answers.count(True)
 
 
 def _arithmetic(function: Callable[..., Any]) -> Callable[[list[Any], Scope], Any]:
     def evaluate(arguments: list[Any], scope: Scope) -> Any:
-        values = [term_value(argument, scope) for argument in arguments]
-        if any(value is None for value in values):
-            return UNKNOWN
-        try:
-            return function(*values)
-        except (ZeroDivisionError, TypeError, ValueError, OverflowError):
-            return UNKNOWN
+        return _applied(function, [term_value(argument, scope) for argument in arguments])
 
     return evaluate
+
+
+def _applied(function: Callable[..., Any], values: list[Any]) -> Any:
+    if any(value is None for value in values):
+        return UNKNOWN
+    try:
+        return function(*values)
+    except (ZeroDivisionError, TypeError, ValueError, OverflowError):
+        return UNKNOWN
 
 
 def add_months(day: str, months: int) -> str:
@@ -177,20 +196,86 @@ def add_days(day: str, days: int) -> str:
     return shift_days(day, days)
 
 
+FUNCTIONS: dict[str, Callable[..., Any]] = {  # the terms that compute from a list of terms
+    "add": lambda *values: sum(values),
+    "mul": lambda *values: math.prod(values),
+    "sub": lambda a, b: a - b,
+    "div": lambda a, b: a / b,
+    "max": max,
+    "min": min,
+    "add_days": add_days,
+    "add_months": add_months,
+}
 TERMS: dict[str, Callable[[Any, Scope], Any]] = {
     "path": lambda path, scope: lookup(scope.data, path),
     "var": lambda _name, scope: scope.as_of,
     "let": _let,
-    "add": _arithmetic(lambda *values: sum(values)),
-    "mul": _arithmetic(lambda *values: math.prod(values)),
-    "sub": _arithmetic(lambda a, b: a - b),
-    "div": _arithmetic(lambda a, b: a / b),
-    "max": _arithmetic(max),
-    "min": _arithmetic(min),
+    **{kind: _arithmetic(function) for kind, function in FUNCTIONS.items()},
     "floor": lambda argument, scope: _arithmetic(math.floor)([argument], scope),
-    "add_days": _arithmetic(add_days),
-    "add_months": _arithmetic(add_months),
 }
+
+Test = Callable[[Scope], "bool | None"]
+Value = Callable[[Scope], Any]
+
+
+def compile_condition(condition: Condition) -> Test:
+    """``holds`` for this one condition, its shape read once: a function of the scope that
+    answers exactly as ``holds(condition, scope)`` does. The engine derives values with it
+    for every plan; the reference evaluator keeps to ``holds``, so each checks the other."""
+    if "all" in condition:
+        return _compiled_decision(condition["all"], False)
+    if "any" in condition:
+        return _compiled_decision(condition["any"], True)
+    if "not" in condition:
+        inner = compile_condition(condition["not"])
+        return lambda scope: _negated(inner(scope))
+    for quantifier in QUANTIFIERS:
+        if quantifier in condition:
+            steps, where = condition[quantifier].split("."), compile_condition(condition["where"])
+            decisive = quantifier == "any_item"
+            return lambda scope: _over_items(_lookup_steps(scope.data, steps),
+                                             lambda item: where(scope.within(item)), decisive)  # fmt: skip
+    return _compiled_comparison(condition)
+
+
+def _compiled_decision(parts: list[Condition], decisive: bool) -> Test:
+    tests = tuple(compile_condition(part) for part in parts)
+    return lambda scope: _decide((test(scope) for test in tests), decisive)
+
+
+def _negated(value: bool | None) -> bool | None:
+    return None if value is None else not value
+
+
+def _compiled_comparison(condition: Condition) -> Test:
+    op = comparison_operator(condition)
+    steps, test, wants_list = condition["path"].split("."), COMPARISONS[op], op in LIST_OPERATORS
+    right = _constant(condition[op]) if op in LITERAL_LISTS else compile_term(condition[op])
+    return lambda scope: _compared(test, wants_list, _lookup_steps(scope.data, steps), right(scope))
+
+
+def compile_term(term: Any) -> Value:
+    """``term_value`` for this one term, its shape read once (see ``compile_condition``)."""
+    if not isinstance(term, dict):
+        return _constant(term)
+    kind, argument = next(iter(term.items()))
+    if kind == "count":
+        steps, where = argument.split("."), compile_condition(term["where"])
+        return lambda scope: _tally(_lookup_steps(scope.data, steps), lambda item: where(scope.within(item)))
+    if kind == "path":
+        steps = argument.split(".")
+        return lambda scope: _lookup_steps(scope.data, steps)
+    if kind == "var":
+        return lambda scope: scope.as_of
+    if kind == "let":
+        return lambda scope: _let(argument, scope)
+    function, arguments = (math.floor, [argument]) if kind == "floor" else (FUNCTIONS[kind], argument)
+    values = tuple(compile_term(each) for each in arguments)
+    return lambda scope: _applied(function, [value(scope) for value in values])
+
+
+def _constant(value: Any) -> Value:
+    return lambda _scope: value
 
 
 def unknowns(condition: Condition, scope: Scope, prefix: str = "") -> set[str]:

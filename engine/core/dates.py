@@ -8,6 +8,7 @@ or rule can write, so no verdict depends on the difference.
 from __future__ import annotations
 
 import datetime
+import functools
 
 
 def shift_days(day: str, days: int) -> str:
@@ -38,6 +39,7 @@ def _days_in_month(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
 
 
+@functools.lru_cache(maxsize=4096)  # a report words the same few dates again and again
 def long_date(day: str | None) -> str:
     """'2025-10-01' -> '1 October 2025'; anything unparseable is shown as given."""
     if not day:

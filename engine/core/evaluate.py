@@ -8,14 +8,14 @@ not decoded whole and written back as durable_rules' own actions do. Each plan g
 fresh session whose state is deleted afterwards (a Host keeps at most 1024 live states);
 a ruleset with no rule in effect on the plan's date is not crossed into at all. The set-up as the practice is
 ("baseline") and with every chosen action applied ("planned") are asserted as two facts
-of one session, so attribution costs one crossing, not one per action.
+of one session, so attribution costs one crossing, not one per action; the baseline goes
+only to the rulesets holding a rule the actions can change.
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
-import json
 import logging
 import threading
 from collections.abc import Iterable, Mapping
@@ -30,7 +30,7 @@ from engine.core.attribute import BASELINE, PLANNED, Hits, Scene, Variant, attri
 from engine.core.binding import binds, not_binding_reason, not_yet_binding
 from engine.core.bounds import check_facts, check_literals
 from engine.core.compile import AS_OF_KEY, Derived, compile_rules, flat_key
-from engine.core.conditions import Scope, holds, lookup, rule_outcome, term_value, weigh
+from engine.core.conditions import Scope, compile_condition, compile_term, lookup, rule_outcome, weigh
 from engine.core.dates import long_date, span_words
 from engine.core.errors import InputError, InternalError
 from engine.core.messages import render_message
@@ -47,13 +47,14 @@ from engine.core.model import (
     RuleSet,
     SourceLocation,
 )
-from engine.core.readings import mark_contested
+from engine.core.readings import contested_rule_ids, mark_contested
 from engine.core.shard import Shard
 
-SEEN = "_seen"
-_CARRIED = frozenset({"sid", "variant", AS_OF_KEY})
+_CARRIED = ("sid", "variant", AS_OF_KEY)
 ATTEMPTS = 3
 Questions = dict[tuple[str, str], tuple[str, ...]]  # (rule id, variant) -> plan paths
+SEEN = "_seen"
+Batches = list[tuple[str, list[dict[str, Any]]]]  # (ruleset name, the facts it is asserted)
 
 
 class _FailureLog(logging.Handler):
@@ -97,6 +98,11 @@ class Evaluator:
         self.compiled = compile_rules(rules)
         check_literals(self.compiled.definition)
         self._constraints = {rule.id: rule for rule in rules.constraints}
+        outcomes = self.compiled.outcomes
+        self._contested = contested_rule_ids(rules)
+        self._derivations = [_derivation(derived) for derived in self.compiled.derived]
+        self._held = {shard.name: frozenset(outcomes[name][0] for name in shard.rules) for shard in self.compiled.shards}
+        self._reads = {shard.name: _CARRIED + tuple(sorted(shard.keys - set(_CARRIED))) for shard in self.compiled.shards}
         self._hits: list[tuple[str, str, str]] = []
         self._sessions = itertools.count(1)
         self._lock = _ENGINE
@@ -115,10 +121,11 @@ class Evaluator:
                    "run": self._recorder(*self.compiled.outcomes[name])}
             for name in shard.rules
         }
-        # durable_rules drops a whole batch's actions when any fact in it matches no
-        # rule (MessageNotHandledException), so every fact must match at least this one.
-        # (Made to wait for a second fact that never comes, so that it never fired, it
-        # crashed durable_rules on a plan with an empty set-up: double free.)
+        # Every fact must match a rule. durable_rules' own Host drops a whole batch's actions
+        # when one fact matches none (MessageNotHandledException); gpca's loop would take
+        # them, but deleting a session whose every fact matched nothing crashes the C engine
+        # (SIGSEGV, on a plan with an empty set-up), as did a catch-all made to wait for a
+        # second fact that never comes (double free). So each fact fires this one.
         definition[SEEN] = {"all": [{"m": {"$ex": {"variant": 1}}}], "run": _ignore}
         return definition
 
@@ -147,7 +154,8 @@ class Evaluator:
             try:
                 hits = session.run(variants)
                 asserted = session.asserted  # before attribution asserts more facts
-                outcomes = {v: self._outcomes(hits, v, day, plan.practice) for v in (PLANNED, BASELINE)}
+                binding = self._in_effect(day) - not_yet_binding(self.rules, plan.practice, day)
+                outcomes = {v: self._outcomes(hits, v, binding) for v in (PLANNED, BASELINE)}
                 attribution = attribute_findings(
                     Scene(self.compiled.affects, self.rules, plan, baseline, day, affected, planned),
                     outcomes[PLANNED], outcomes[BASELINE], session.run,
@@ -158,15 +166,27 @@ class Evaluator:
                  for (rule_id, variant), paths in session.questions.items() if variant == PLANNED}  # fmt: skip
         results = tuple(self._result(rid, outcomes, attribution, asked, planned, day)
                         for rid in self._constraints)  # fmt: skip
-        verdicts = mark_contested(self._verdicts(plan, results, day), results, self.rules)
+        verdicts = mark_contested(self._verdicts(plan, results, day), results, self.rules, self._contested)
         return Assessment(plan, day, results, verdicts, facts=asserted)
 
-    def facts_for(self, plan: Plan, as_of: str | None = None) -> list[dict[str, Any]]:
-        """The facts a session asserts for this plan (planned, then baseline if needed)."""
+    def batches_for(self, plan: Plan, as_of: str | None = None) -> Batches:
+        """What a session asserts for this plan, ruleset by ruleset (benchmarks)."""
         day = as_of or plan.assessed_on
         variants = self._variants(plan, day, attribute=True)[3]
         session = _Session(self, "facts", day)
-        return [session._fact(view, variant, rule_ids) for view, variant, rule_ids in variants]
+        return self.batches([session._fact(*variant) for variant in variants], variants, day)
+
+    def batches(self, facts: list[dict[str, Any]], variants: list[Variant], day: str) -> Batches:
+        """Each ruleset's part of the facts, for the rulesets with a rule in effect on the
+        day: a fact made for some rules only (the baseline) goes only where they are."""
+        batches = []
+        for shard in self._live_shards(day):
+            held, reads = self._held[shard.name], self._reads[shard.name]
+            part = [_only(fact, reads, shard) for fact, (_view, _variant, rule_ids) in zip(facts, variants)
+                    if rule_ids is None or not held.isdisjoint(rule_ids)]  # fmt: skip
+            if part:
+                batches.append((shard.name, part))
+        return batches
 
     def _variants(self, plan: Plan, day: str, attribute: bool) -> tuple[Any, Any, frozenset[str], list[Variant]]:
         """The set-up as it is and as planned, the rules the actions can change, and the
@@ -183,10 +203,9 @@ class Evaluator:
         affects = self.compiled.affects
         return frozenset().union(*(affects[choice.id] for choice in chosen if choice.id in affects))
 
-    def _outcomes(self, hits: Hits, variant: str, day: str, practice: Mapping[str, Any]) -> dict[str, Outcome]:
+    def _outcomes(self, hits: Hits, variant: str, binding: frozenset[str]) -> dict[str, Outcome]:
         fired = {(rule_id, outcome) for rule_id, outcome, v in hits if v == variant}
-        in_effect = self._in_effect(day) - not_yet_binding(self.rules, practice, day)
-        return {rule_id: _outcome(rule_id, fired, rule_id in in_effect) for rule_id in self._constraints}
+        return {rule_id: _outcome(rule_id, fired, rule_id in binding) for rule_id in self._constraints}
 
     @functools.lru_cache(maxsize=256)  # noqa: B019 - one Evaluator per rule set, kept for its life
     def _live_shards(self, day: str) -> tuple[Shard, ...]:
@@ -226,8 +245,23 @@ class Evaluator:
             missing=questions.get(rule_id, ()) if outcome == "cannot_tell" else (),
             message=render_message(rule.message, rule, planned, day) if failed else "",
             remedy=render_message(rule.remedy, rule, planned, day) if failed else "",
-            reason=_reason(rule, outcome, day, rule_id in self._in_effect(day), planned["practice"]),
+            reason=self._reason(rule, day, planned["practice"]) if outcome == "not_applicable" else "",
         )
+
+    def _reason(self, rule: Constraint, day: str, practice: Mapping[str, Any]) -> str:
+        """Why a rule is not applicable."""
+        if rule.id not in self._in_effect(day):
+            return self._out_of_effect(rule.id, day)
+        if not binds(rule, practice, day):
+            return not_binding_reason(rule, practice, day)
+        return "does not apply to this plan"
+
+    def _out_of_effect(self, rule_id: str, day: str) -> str:
+        return f"not in effect on {long_date(day)} (in effect {self._periods(rule_id)})"
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one Evaluator per rule set, kept for its life
+    def _periods(self, rule_id: str) -> str:
+        return "; ".join(span_words(p.start, p.end) for p in self._constraints[rule_id].effective) or "never"
 
     def _verdicts(self, plan: Plan, results: tuple[RuleResult, ...], day: str) -> tuple[ActionVerdict, ...]:
         verdicts = []
@@ -258,15 +292,20 @@ class _Match(Struct):
 
 _FIRING = msgspec.json.Decoder(dict[str, _Match])  # {rule name: {"m": the fact}}, the rest skipped
 _C = durable.durable_rules_engine
+# msgspec writes the same JSON as json.dumps for every value the bounds let through (no
+# float in them needs an exponent, and NaN is refused), compactly and several times faster.
+_encode = msgspec.json.Encoder().encode
 
 
 def _run_actions(ruleset: Any, facts: list[dict[str, Any]], record: Any) -> None:
     """Assert ``facts`` and take each rule that fires, as durable_rules' own Host does
-    (assert, then start, update and complete each action in turn), but read of each
-    firing only its rule and its fact's variant: no ``Closure``, no action callbacks, no
-    JSON decoded whole and written back. An action's state is handed back as it came."""
+    (assert, then start and complete each action in turn), but read of each firing only
+    its rule and its fact's variant: no ``Closure``, no action callbacks, no JSON decoded
+    whole and written back. The Host also hands each action's state back to the engine
+    (``update_state``), which asserts it again as a fact; gpca's actions never change the
+    state, so that is a crossing a firing for nothing, and is left out."""
     handle = ruleset._handle
-    code, state_handle = _C.assert_facts(handle, json.dumps(facts, ensure_ascii=False))
+    code, state_handle = _C.assert_facts(handle, _encode(facts).decode())
     if code == 1:
         raise InternalError(f"durable_rules could not handle a fact of ruleset '{ruleset._name}'")
     if code == 2:
@@ -276,7 +315,7 @@ def _run_actions(ruleset: Any, facts: list[dict[str, Any]], record: Any) -> None
     started = _C.start_action_for_state(handle, state_handle)
     if not started:
         return
-    state, message = started[0], started[1]
+    message = started[1]
     while message:
         try:
             # an action is one rule's: durable_rules' own loop, too, takes the first only
@@ -285,7 +324,6 @@ def _run_actions(ruleset: Any, facts: list[dict[str, Any]], record: Any) -> None
         except Exception as error:  # a firing gpca cannot read: never a verdict to guess at
             _C.abandon_action(handle, state_handle)
             raise InternalError(f"a durable_rules action failed: {error!r}") from error
-        _C.update_state(handle, state)
         message = _C.complete_and_start_action(handle, state_handle)
 
 
@@ -296,17 +334,6 @@ def _outcome(rule_id: str, fired: set[tuple[str, str]], in_effect: bool) -> Outc
         if (rule_id, outcome) in fired:
             return name  # type: ignore[return-value]
     return "cannot_tell"
-
-
-def _reason(rule: Any, outcome: Outcome, day: str, in_effect: bool, practice: Mapping[str, Any]) -> str:
-    if outcome != "not_applicable":
-        return ""
-    if in_effect and not binds(rule, practice, day):
-        return not_binding_reason(rule, practice, day)
-    if in_effect:
-        return "does not apply to this plan"
-    periods = "; ".join(span_words(p.start, p.end) for p in rule.effective) or "never"
-    return f"not in effect on {long_date(day)} (in effect {periods})"
 
 
 class _Session:
@@ -320,9 +347,8 @@ class _Session:
     def run(self, variants: list[Variant]) -> Hits:
         facts = [self._fact(view, variant, rule_ids) for view, variant, rule_ids in variants]
         self.asserted: dict[str, Any] = facts[0]
-        batches = [(shard.name, [_only(fact, shard) for fact in facts])
-                   for shard in self.evaluator._live_shards(self.day)]  # fmt: skip
-        check_facts([fact for _name, batch in batches for fact in batch])  # the last line of defence
+        batches = self.evaluator.batches(facts, variants, self.day)
+        check_facts([part for _name, batch in batches for part in batch])  # the last line of defence
         for _attempt in range(ATTEMPTS):
             failure = self._assert(batches) or self._silent(variants)
             if failure is None:
@@ -330,15 +356,16 @@ class _Session:
             self._renew()
         raise InternalError(f"durable_rules failed {ATTEMPTS} times on this plan: {failure}")
 
-    def _assert(self, batches: list[tuple[str, list[dict[str, Any]]]]) -> str | None:
+    def _assert(self, batches: Batches) -> str | None:
         """Assert each ruleset its facts; what went wrong inside durable_rules, if anything."""
         self.evaluator._hits.clear()
         FAILURES.clear()
         for name, facts in batches:
+            for fact in facts:  # each a part made for this session: a fresh Host's session id
+                fact["sid"] = self.sid
             try:
-                batch = [{**fact, "sid": self.sid} for fact in facts]
                 self.crossed.add(name)
-                self.evaluator._host.run_facts(name, batch, self.evaluator._record)
+                self.evaluator._host.run_facts(name, facts, self.evaluator._record)
             except durable.durable_rules_engine.error as error:
                 return str(error)
         return FAILURES[0] if FAILURES else None
@@ -384,12 +411,15 @@ class _Session:
             view = _project(view, set().union(*(compiled.reads[r] for r in rule_ids)) if rule_ids else set())
         fact = flatten(view)
         fact.update({"sid": self.sid, "variant": variant, AS_OF_KEY: self.day})
+        # a rule out of effect is not applicable whatever it reads: derive nothing for it
+        wanted = self.evaluator._in_effect(self.day)
+        wanted = wanted if rule_ids is None else wanted & rule_ids
         lets: dict[str, Scope] = {}
-        for derived in compiled.derived:
-            if (rule_ids is None or derived.rule_id in rule_ids) and derived.key not in fact:
+        for derived, derive in zip(compiled.derived, self.evaluator._derivations):
+            if derived.rule_id in wanted and derived.key not in fact:
                 if derived.rule_id not in lets:
                     lets[derived.rule_id] = self._scope(view, derived.rule_id)
-                _assert_derived(fact, derived, lets[derived.rule_id])
+                _assert_derived(fact, derived, lets[derived.rule_id], derive)
         return fact
 
     def _scope(self, view: dict[str, Any], rule_id: str) -> Scope:
@@ -421,14 +451,21 @@ def _not_computable(rule: Constraint) -> Problem:
     )
 
 
-def _assert_derived(fact: dict[str, Any], derived: Derived, scope: Scope) -> None:
+def _derivation(derived: Derived) -> Any:
+    """How to work out a derived value: a term or flag compiled once, with the rule set."""
+    if derived.kind == "term":
+        return compile_term(derived.expression)
+    return compile_condition(derived.expression) if derived.kind == "flag" else None
+
+
+def _assert_derived(fact: dict[str, Any], derived: Derived, scope: Scope, derive: Any) -> None:
     if derived.kind == "length":
         items = lookup(scope.data, derived.expression)
         if isinstance(items, list):
             fact[derived.key] = len(items)
         return
     if derived.kind == "term":
-        value = term_value(derived.expression, scope)
+        value = derive(scope)
         if value is not None:
             fact[derived.key] = value
         return
@@ -438,22 +475,21 @@ def _assert_derived(fact: dict[str, Any], derived: Derived, scope: Scope) -> Non
         return
     for item, flat_item in zip(items, flat_items):
         if isinstance(item, dict):
-            value = holds(derived.expression, scope.within(item))
+            value = derive(scope.within(item))
             if value is not None:
                 flat_item[derived.key] = value
 
 
-def _only(fact: dict[str, Any], shard: Shard) -> dict[str, Any]:
-    """The part of a fact one ruleset reads, and what every fact carries. A list's items
-    keep only the keys the ruleset reads: each constraint over a list adds its own flags to
-    every item, and a large rule set would otherwise pass the engine's limit on keys."""
-    part = {}
-    for key, value in fact.items():
-        if key in _CARRIED:
-            part[key] = value
-        elif key in shard.keys:
-            fields = shard.item_keys.get(key)
-            part[key] = value if fields is None or not isinstance(value, list) else _items_only(value, fields)
+def _only(fact: dict[str, Any], reads: tuple[str, ...], shard: Shard) -> dict[str, Any]:
+    """The part of a fact one ruleset reads (``reads``: what every fact carries, then the
+    keys the ruleset reads, in a fixed order). A list's items keep only the keys the
+    ruleset reads: each constraint over a list adds its own flags to every item, and a
+    large rule set would otherwise pass the engine's limit on keys."""
+    part = {key: fact[key] for key in reads if key in fact}
+    for key, fields in shard.item_keys.items():
+        value = part.get(key)
+        if type(value) is list:
+            part[key] = _items_only(value, fields)
     return part
 
 

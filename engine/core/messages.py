@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -20,14 +21,20 @@ def placeholders(template: str) -> list[str]:
 
 def render_message(template: str, rule: Constraint, view: Mapping[str, Any], day: str) -> str:
     """The template with ``{plan.path}`` and ``{let}`` placeholders filled from the plan."""
+    pieces = _pieces(template)
+    if len(pieces) == 1:
+        return " ".join(template.split())
     scope = Scope(view, day, rule.lets)
+    text = list(pieces)
+    for index in range(1, len(pieces), 2):  # the odd pieces are the placeholders' names
+        name = pieces[index]
+        text[index] = answer_words(term_value({"let": name}, scope) if name in rule.lets else lookup(view, name))
+    return " ".join("".join(text).split())
 
-    def fill(match: re.Match[str]) -> str:
-        name = match.group(1)
-        value = term_value({"let": name}, scope) if name in rule.lets else lookup(view, name)
-        return answer_words(value)
 
-    return " ".join(PLACEHOLDER.sub(fill, template).split())
+@functools.lru_cache(maxsize=1024)  # a rule set's templates, each split once
+def _pieces(template: str) -> tuple[str, ...]:
+    return tuple(PLACEHOLDER.split(template))
 
 
 def answer_words(value: Any) -> str:

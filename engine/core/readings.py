@@ -33,10 +33,11 @@ def contested_rule_ids(rules: RuleSet) -> frozenset[str]:
     return frozenset(rule.id for rule in rules.constraints if is_contested(rule))
 
 
-def mark_contested(verdicts: tuple[ActionVerdict, ...], results: tuple[RuleResult, ...],
-                   rules: RuleSet) -> tuple[ActionVerdict, ...]:  # fmt: skip
-    """The verdicts, those whose every breach is on a contested point marked ``contested``."""
-    contested = contested_rule_ids(rules)
+def mark_contested(verdicts: tuple[ActionVerdict, ...], results: tuple[RuleResult, ...], rules: RuleSet,
+                   contested: frozenset[str] | None = None) -> tuple[ActionVerdict, ...]:  # fmt: skip
+    """The verdicts, those whose every breach is on a contested point marked ``contested``
+    (``contested``: the rule set's contested rule ids, if already known)."""
+    contested = contested_rule_ids(rules) if contested is None else contested
     if not contested:
         return verdicts
     breaches = {r.rule_id for r in results if r.outcome == "fail" and r.severity in BREACH_SEVERITIES}
