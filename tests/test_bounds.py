@@ -207,3 +207,15 @@ def _numbers(value: Any) -> str:
     if isinstance(value, list):
         return " ".join(_numbers(item) for item in value)
     return json.dumps(value) if isinstance(value, int | float) and not isinstance(value, bool) else ""
+
+
+@pytest.mark.parametrize("leaf", ["text", True, None, 1, {}, []])
+def test_the_quick_check_refuses_a_value_of_any_kind_nested_too_deep(leaf: Any) -> None:
+    from engine.core.bounds import DEEPEST, _facts_faults, _facts_within
+
+    deep: Any = {"leaf": leaf}  # the leaf as deep as may be: the fact's value is at depth 1
+    for _ in range(DEEPEST - 2):
+        deep = {"in": deep}
+    deeper = {"in": deep}
+    assert (_facts_within([{"k": deep}]), _facts_within([{"k": deeper}])) == (True, False)
+    assert (list(_facts_faults([{"k": deep}])), bool(list(_facts_faults([{"k": deeper}])))) == ([], True)

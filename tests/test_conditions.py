@@ -153,9 +153,9 @@ RULE_CONDITIONS = _rule_conditions()
 
 
 @given(st.data())
-def test_a_compiled_condition_answers_as_holds_does_on_any_plan(data: st.DataObject) -> None:
+def test_a_compiled_condition_answers_as_holds_and_weigh_do_on_any_plan(data: st.DataObject) -> None:
     from engine.core.apply import apply_effects, practice_view
-    from engine.core.conditions import compile_condition, compile_term
+    from engine.core.conditions import compile_condition, compile_term, compile_weigh, weigh
     from engine.inputs.load import load_rules
     from engine.inputs.read import builtin_schema
     from tests.strategies import plans
@@ -167,6 +167,7 @@ def test_a_compiled_condition_answers_as_holds_does_on_any_plan(data: st.DataObj
         interpreted, compiled = Scope(view, plan.assessed_on, lets), Scope(view, plan.assessed_on, lets)
         if kind == "condition":
             assert compile_condition(expression)(compiled) is holds(expression, interpreted), expression
+            assert compile_weigh(expression)(compiled, "") == weigh(expression, interpreted), expression
         else:
             assert compile_term(expression)(compiled) == term_value(expression, interpreted), expression
 
@@ -181,7 +182,8 @@ def test_a_compiled_condition_answers_as_holds_does_on_any_plan(data: st.DataObj
     {"any_item": "setup.missing", "where": {"path": "status", "eq": "continue"}},
     {"path": "setup.channel", "lt": 3},
 ])
-def test_a_compiled_condition_answers_as_holds_does_at_each_edge(condition: dict) -> None:
-    from engine.core.conditions import compile_condition
+def test_a_compiled_condition_answers_as_holds_and_weigh_do_at_each_edge(condition: dict) -> None:
+    from engine.core.conditions import compile_condition, compile_weigh, weigh
 
     assert compile_condition(condition)(scope()) is holds(condition, scope())
+    assert compile_weigh(condition)(scope(), "") == weigh(condition, scope())

@@ -93,8 +93,10 @@ def conflicting_actions(chosen: Iterable[ChosenAction], rules: RuleSet, as_of: s
     return problems
 
 
-def chosen_effects(chosen: Iterable[ChosenAction],
-                   rules: RuleSet) -> list[tuple[int, ChosenAction, Action, Effect]]:  # fmt: skip
+ChosenEffects = list[tuple[int, ChosenAction, Action, Effect]]
+
+
+def chosen_effects(chosen: Iterable[ChosenAction], rules: RuleSet) -> ChosenEffects:
     """Each effect of each chosen action, in catalogue order (the order effects apply in),
     with the choice's place in the plan and the choice itself."""
     by_id = {choice.id: (index, choice) for index, choice in enumerate(chosen)}
@@ -128,18 +130,19 @@ def _when(effect: Effect, action: Action, choice: ChosenAction, as_of: str) -> b
     return holds(effect.when, Scope(action_params(action, choice), as_of))
 
 
-def questions_behind(path: str, chosen: tuple[ChosenAction, ...], rules: RuleSet,
-                     view: Mapping[str, Any], as_of: str) -> tuple[str, ...] | None:  # fmt: skip
+def questions_behind(path: str, chosen: tuple[ChosenAction, ...], rules: RuleSet, view: Mapping[str, Any],
+                     as_of: str, effects: ChosenEffects | None = None) -> tuple[str, ...] | None:  # fmt: skip
     """What settles a plan path that a chosen action's effect left unknown: the action's
     own parameters (``actions[0].urgent_overflow``), or the item fields its ``where``
     reads; None when no effect left it unknown, so the path itself is the question.
     ``view`` is the set-up before the actions. Every effect that may write the path asks
     what would settle it (one action's unknown is not settled by another's answer); if
     none surely writes it, the set-up's own answer may stand, and is asked when missing.
-    Answering every question asked therefore settles the path."""
+    Answering every question asked therefore settles the path. ``effects``: the chosen
+    effects, if already listed."""
     asked: list[str] = []
     surely_set = False
-    for index, choice, action, effect in reversed(chosen_effects(chosen, rules)):
+    for index, choice, action, effect in reversed(chosen_effects(chosen, rules) if effects is None else effects):
         applies, missing = _settles(path, effect, action, choice, f"actions[{index}].", view, as_of)
         asked += missing
         surely_set = surely_set or applies is True
@@ -152,14 +155,15 @@ def _settles(path: str, effect: Effect, action: Action, choice: ChosenAction, ow
              view: Mapping[str, Any], as_of: str) -> tuple[bool | None, list[str]]:  # fmt: skip
     """Whether the effect sets ``path`` (unknown when its ``when`` or ``where`` is), and
     the questions that would settle it: those, and its parameter if missing."""
+    asks_list = effect.for_each is not None and effect.for_each == path  # the list itself is asked
+    item_path = _item_of(path, effect) if effect.for_each and not asks_list else None
+    if not asks_list and ((effect.target != path) if effect.for_each is None else item_path is None):
+        return False, []  # the effect does not write the path: the usual case, found first
     params = action_params(action, choice)
     value = [own + effect.param] if effect.param is not None and effect.param not in params else []
-    if effect.for_each is not None and effect.for_each == path:  # the list itself is asked
+    if asks_list:
         when = weigh(effect.when, Scope(params, as_of)) if effect.when is not None else (True, set())
         return (False, []) if when[0] is False else (None, [own + p for p in sorted(when[1])] + value)
-    item_path = _item_of(path, effect) if effect.for_each else None
-    if (effect.target != path) if effect.for_each is None else item_path is None:
-        return False, []
     tests: list[tuple[bool | None, list[str]]] = []
     if effect.when is not None:
         selected, missing = weigh(effect.when, Scope(params, as_of))

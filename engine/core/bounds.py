@@ -78,6 +78,22 @@ def _facts_within(facts: list[dict[str, Any]]) -> bool:
     return True
 
 
+def _entries_within(value: dict[Any, Any], depth: int) -> bool:
+    """``_within`` of each key and value, the usual texts and flags checked here rather
+    than each in a call of its own (this runs for every item of every list asserted)."""
+    if depth > DEEPEST:
+        return not value
+    for key, item in value.items():
+        if type(key) is not str or not (key.isascii() and len(key) <= LONGEST_STRING or _text_within(key)):
+            return False
+        kind = type(item)
+        if kind is bool or item is None or kind is str and item.isascii() and len(item) <= LONGEST_STRING:
+            continue
+        if not _within(item, depth):
+            return False
+    return True
+
+
 def _within(value: Any, depth: int) -> bool:
     if depth > DEEPEST:
         return False
@@ -91,8 +107,7 @@ def _within(value: Any, depth: int) -> bool:
     if kind is float:
         return (value == 0 or SMALLEST_FRACTION <= abs(value)) and abs(value) < LARGEST_NUMBER
     if kind is dict:
-        return len(value) <= MOST_KEYS and all(
-            type(key) is str and _text_within(key) and _within(item, depth + 1) for key, item in value.items())
+        return len(value) <= MOST_KEYS and _entries_within(value, depth + 1)
     if kind is list:
         return len(value) <= MOST_ITEMS and all(_within(item, depth + 1) for item in value)
     return False

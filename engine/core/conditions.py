@@ -291,18 +291,32 @@ def weigh(condition: Condition, scope: Scope) -> tuple[bool | None, set[str]]:
     return _weigh(condition, scope, "")
 
 
-def _weigh(condition: Condition, scope: Scope, prefix: str) -> tuple[bool | None, set[str]]:
+Weighed = tuple[bool | None, set[str]]
+
+
+def _weigh(condition: Condition, scope: Scope, prefix: str) -> Weighed:
     """The condition's value and, when it is unknown, the missing paths that leave it so."""
     if "all" in condition or "any" in condition:
         decisive = "all" not in condition  # a true part decides "any", a false part "all"
-        return _combine([_weigh(p, scope, prefix) for p in condition.get("all") or condition["any"]], decisive)
+        parts = condition["all" if "all" in condition else "any"]
+        return _combine([_weigh(part, scope, prefix) for part in parts], decisive)
     if "not" in condition:
-        value, missing = _weigh(condition["not"], scope, prefix)
-        return (None if value is None else not value), missing
+        return _not_weighed(_weigh(condition["not"], scope, prefix))
     for quantifier in QUANTIFIERS:
         if quantifier in condition:
-            return _weigh_items(condition[quantifier], condition["where"], quantifier, scope, prefix)
-    value = _compare(condition, scope)
+            where = condition["where"]
+            return _weigh_items(condition[quantifier], lambda s, p: _weigh(where, s, p),
+                                quantifier == "any_item", scope, prefix)  # fmt: skip
+    return _weighed_comparison(condition, _compare(condition, scope), scope, prefix)
+
+
+def _not_weighed(weighed: Weighed) -> Weighed:
+    value, missing = weighed
+    return (None if value is None else not value), missing
+
+
+def _weighed_comparison(condition: Condition, value: bool | None, scope: Scope, prefix: str) -> Weighed:
+    """A comparison's value, and if unknown, the missing paths that leave it so."""
     if value is not None:
         return value, set()
     op = comparison_operator(condition)
@@ -321,13 +335,32 @@ def _combine(weighed: list[tuple[bool | None, set[str]]], decisive: bool) -> tup
     return None, set().union(*(missing for part, missing in weighed if part is None))
 
 
-def _weigh_items(path: str, where: Condition, quantifier: str, scope: Scope,
-                 prefix: str) -> tuple[bool | None, set[str]]:  # fmt: skip
+def _weigh_items(path: str, where: Callable[[Scope, str], Weighed], decisive: bool, scope: Scope,
+                 prefix: str) -> Weighed:  # fmt: skip
     items = lookup(scope.data, path)
     if not isinstance(items, list):
         return None, {prefix + path}
-    weighed = [_weigh(where, scope.within(item), f"{prefix}{path}[{i}].") for i, item in enumerate(items)]
-    return _combine(weighed, quantifier == "any_item")
+    weighed = [where(scope.within(item), f"{prefix}{path}[{i}].") for i, item in enumerate(items)]
+    return _combine(weighed, decisive)
+
+
+def compile_weigh(condition: Condition) -> Callable[[Scope, str], Weighed]:
+    """``weigh`` for this one condition (with a prefix for the paths it names), its shape
+    read once, as ``compile_condition`` is for ``holds``."""
+    if "all" in condition or "any" in condition:
+        decisive = "all" not in condition
+        parts = tuple(compile_weigh(part) for part in condition["all" if "all" in condition else "any"])
+        return lambda scope, prefix: _combine([part(scope, prefix) for part in parts], decisive)
+    if "not" in condition:
+        inner = compile_weigh(condition["not"])
+        return lambda scope, prefix: _not_weighed(inner(scope, prefix))
+    for quantifier in QUANTIFIERS:
+        if quantifier in condition:
+            path, where = condition[quantifier], compile_weigh(condition["where"])
+            decisive = quantifier == "any_item"
+            return lambda scope, prefix: _weigh_items(path, where, decisive, scope, prefix)
+    test = _compiled_comparison(condition)
+    return lambda scope, prefix: _weighed_comparison(condition, test(scope), scope, prefix)
 
 
 def _unknown_items(path: str, where: Condition, scope: Scope, prefix: str) -> set[str]:

@@ -14,6 +14,7 @@ only to the rulesets holding a rule the actions can change.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import logging
@@ -25,12 +26,19 @@ import msgspec
 from durable import engine as durable
 from msgspec import Struct
 
-from engine.core.apply import apply_effects, conflicting_actions, practice_view, questions_behind
+from engine.core.apply import (
+    ChosenEffects,
+    apply_effects,
+    chosen_effects,
+    conflicting_actions,
+    practice_view,
+    questions_behind,
+)
 from engine.core.attribute import BASELINE, PLANNED, Hits, Scene, Variant, attribute_findings
 from engine.core.binding import binds, not_binding_reason, not_yet_binding
 from engine.core.bounds import check_facts, check_literals
 from engine.core.compile import AS_OF_KEY, Derived, compile_rules, flat_key
-from engine.core.conditions import Scope, compile_condition, compile_term, lookup, rule_outcome, weigh
+from engine.core.conditions import Scope, compile_condition, compile_term, compile_weigh, lookup, rule_outcome
 from engine.core.dates import long_date, span_words
 from engine.core.errors import InputError, InternalError
 from engine.core.messages import render_message
@@ -101,8 +109,15 @@ class Evaluator:
         outcomes = self.compiled.outcomes
         self._contested = contested_rule_ids(rules)
         self._derivations = [_derivation(derived) for derived in self.compiled.derived]
-        self._held = {shard.name: frozenset(outcomes[name][0] for name in shard.rules) for shard in self.compiled.shards}
-        self._reads = {shard.name: _CARRIED + tuple(sorted(shard.keys - set(_CARRIED))) for shard in self.compiled.shards}
+        self._weighers = {rule.id: _weighers(rule) for rule in rules.constraints}
+        shards = self.compiled.shards
+        self._held = {shard.name: frozenset(outcomes[name][0] for name in shard.rules) for shard in shards}
+        self._reads = {shard.name: _CARRIED + tuple(sorted(shard.keys - set(_CARRIED))) for shard in shards}
+        # a period takes effect on its start and lapses just after its end: the least text
+        # that sorts after the end (the dates are compared as text, as the engine does)
+        self._changes = sorted({p.start for r in rules.constraints for p in r.effective if p.start}
+                               | {p.end + "\0" for r in rules.constraints for p in r.effective if p.end})  # fmt: skip
+        self._between: dict[int, tuple[frozenset[str], tuple[Shard, ...]]] = {}
         self._hits: list[tuple[str, str, str]] = []
         self._sessions = itertools.count(1)
         self._lock = _ENGINE
@@ -162,10 +177,10 @@ class Evaluator:
                 ) if attribute else {}  # fmt: skip
             finally:
                 session.close()
-        asked = {rule_id: self._own_questions(paths, plan, baseline, day)
+        effects = chosen_effects(plan.actions, self.rules)
+        asked = {rule_id: self._own_questions(paths, plan, baseline, day, effects)
                  for (rule_id, variant), paths in session.questions.items() if variant == PLANNED}  # fmt: skip
-        results = tuple(self._result(rid, outcomes, attribution, asked, planned, day)
-                        for rid in self._constraints)  # fmt: skip
+        results = self._results(outcomes[PLANNED], attribution, asked, planned, day)
         verdicts = mark_contested(self._verdicts(plan, results, day), results, self.rules, self._contested)
         return Assessment(plan, day, results, verdicts, facts=asserted)
 
@@ -207,52 +222,60 @@ class Evaluator:
         fired = {(rule_id, outcome) for rule_id, outcome, v in hits if v == variant}
         return {rule_id: _outcome(rule_id, fired, rule_id in binding) for rule_id in self._constraints}
 
-    @functools.lru_cache(maxsize=256)  # noqa: B019 - one Evaluator per rule set, kept for its life
     def _live_shards(self, day: str) -> tuple[Shard, ...]:
         """The rulesets holding a rule in effect on ``day``: the others could fire nothing
         that counts (a rule not in effect is not applicable, fired or not), so are not crossed."""
-        live = self._in_effect(day)
-        outcomes = self.compiled.outcomes
-        shards = self.compiled.shards
-        return tuple(shard for shard in shards if any(outcomes[name][0] in live for name in shard.rules))
+        return self._in_force(day)[1]
 
-    @functools.lru_cache(maxsize=256)  # noqa: B019 - one Evaluator per rule set, kept for its life
     def _in_effect(self, day: str) -> frozenset[str]:
-        return frozenset(rule.id for rule in self.rules.constraints if rule.in_effect(day))
+        return self._in_force(day)[0]
+
+    def _in_force(self, day: str) -> tuple[frozenset[str], tuple[Shard, ...]]:
+        """The constraints in effect on ``day``, and the rulesets holding one. Both change
+        only on the days in ``_changes``, so they are worked out once between two of them."""
+        between = bisect.bisect_right(self._changes, day)
+        if between not in self._between:
+            live = frozenset(rule.id for rule in self.rules.constraints if rule.in_effect(day))
+            self._between[between] = live, tuple(shard for shard in self.compiled.shards if live & self._held[shard.name])
+        return self._between[between]
 
     def _own_questions(self, paths: tuple[str, ...], plan: Plan, baseline: dict[str, Any],
-                       day: str) -> tuple[str, ...]:  # fmt: skip
+                       day: str, effects: ChosenEffects) -> tuple[str, ...]:  # fmt: skip
         """Each question at the path that answers it: a set-up path that a chosen action
         overwrites is asked as that action's own parameter (or as the item fields its
         ``where`` reads), so that answering it never brings the same question back."""
         asked: list[str] = []
         for path in paths:
-            behind = questions_behind(path, plan.actions, self.rules, baseline, day)
+            behind = questions_behind(path, plan.actions, self.rules, baseline, day, effects)
             asked += [path] if behind is None else behind
         return tuple(dict.fromkeys(asked))
 
-    def _result(self, rule_id: str, outcomes: dict[str, dict[str, Outcome]],
-                attribution: dict[str, tuple[str, ...]], questions: dict[str, tuple[str, ...]],
-                planned: dict[str, Any], day: str) -> RuleResult:  # fmt: skip
-        rule = self._constraints[rule_id]
-        outcome = outcomes[PLANNED][rule_id]
-        failed = outcome == "fail"
-        return RuleResult(
-            rule_id=rule_id,
-            outcome=outcome,
-            severity=rule.severity,
-            attributed_to=attribution.get(rule_id, ()),
-            missing=questions.get(rule_id, ()) if outcome == "cannot_tell" else (),
-            message=render_message(rule.message, rule, planned, day) if failed else "",
-            remedy=render_message(rule.remedy, rule, planned, day) if failed else "",
-            reason=self._reason(rule, day, planned["practice"]) if outcome == "not_applicable" else "",
-        )
+    def _results(self, outcomes: dict[str, Outcome], attribution: dict[str, tuple[str, ...]],
+                 questions: dict[str, tuple[str, ...]], planned: dict[str, Any],
+                 day: str) -> tuple[RuleResult, ...]:  # fmt: skip
+        """Each constraint's result, in the rule set's order: a failure with its message and
+        remedy, "cannot tell" with its questions, "not applicable" with the reason."""
+        results = []
+        for rule_id, rule in self._constraints.items():
+            outcome, attributed = outcomes[rule_id], attribution.get(rule_id, ())
+            if outcome == "fail":
+                message, remedy = (render_message(text, rule, planned, day) for text in (rule.message, rule.remedy))
+                results.append(RuleResult(rule_id, outcome, rule.severity, attributed, (), message, remedy))
+            elif outcome == "cannot_tell":
+                results.append(RuleResult(rule_id, outcome, rule.severity, attributed, questions.get(rule_id, ())))
+            elif outcome == "not_applicable":
+                reason = self._reason(rule, day, planned["practice"])
+                results.append(RuleResult(rule_id, outcome, rule.severity, attributed, reason=reason))
+            else:
+                results.append(RuleResult(rule_id, outcome, rule.severity, attributed))
+        return tuple(results)
 
     def _reason(self, rule: Constraint, day: str, practice: Mapping[str, Any]) -> str:
-        """Why a rule is not applicable."""
+        """Why a rule is not applicable (a rule in effect binds every practice unless it
+        binds by variation)."""
         if rule.id not in self._in_effect(day):
             return self._out_of_effect(rule.id, day)
-        if not binds(rule, practice, day):
+        if rule.binds_by_variation and not binds(rule, practice, day):
             return not_binding_reason(rule, practice, day)
         return "does not apply to this plan"
 
@@ -382,7 +405,7 @@ class _Session:
             for rule_id in in_effect if rule_ids is None else in_effect & rule_ids:
                 if (rule_id, variant) in fired:
                     continue
-                questions = _questions(constraints[rule_id], view, self.day)
+                questions = _questions(constraints[rule_id], self.evaluator._weighers[rule_id], view, self.day)
                 if questions is None:
                     return f"durable_rules dropped the verdict of {rule_id}"
                 if not questions:
@@ -426,14 +449,22 @@ class _Session:
         return Scope(view, self.day, self.evaluator._constraints[rule_id].lets)
 
 
-def _questions(rule: Constraint, view: dict[str, Any], day: str) -> tuple[str, ...] | None:
+Weighers = tuple[Any, Any]  # a constraint's applies_when and fails_when, compiled (conditions.compile_weigh)
+
+
+def _weighers(rule: Constraint) -> Weighers:
+    return (None if rule.applies_when is None else compile_weigh(rule.applies_when)), compile_weigh(rule.fails_when)
+
+
+def _questions(rule: Constraint, weighers: Weighers, view: dict[str, Any], day: str) -> tuple[str, ...] | None:
     """What the plan must answer to settle the rule, the scope first, then the test;
     None when it settles it (so that one of the rule's durable rules must fire). Only
     the unknown conditions ask: a known one cannot change the outcome. Nothing to ask
     for an unsettled rule means a calculation in it has no value on these answers."""
     scope = Scope(view, day, rule.lets)
-    applies, scope_missing = (True, set()) if rule.applies_when is None else weigh(rule.applies_when, scope)
-    fails, test_missing = weigh(rule.fails_when, scope)
+    weigh_scope, weigh_test = weighers
+    applies, scope_missing = (True, set()) if weigh_scope is None else weigh_scope(scope, "")
+    fails, test_missing = weigh_test(scope, "")
     if rule_outcome(applies, fails) != "cannot_tell":
         return None
     return tuple(sorted(scope_missing)) + tuple(sorted(test_missing - scope_missing))

@@ -21,20 +21,23 @@ def placeholders(template: str) -> list[str]:
 
 def render_message(template: str, rule: Constraint, view: Mapping[str, Any], day: str) -> str:
     """The template with ``{plan.path}`` and ``{let}`` placeholders filled from the plan."""
-    pieces = _pieces(template)
-    if len(pieces) == 1:
-        return " ".join(template.split())
-    scope = Scope(view, day, rule.lets)
-    text = list(pieces)
-    for index in range(1, len(pieces), 2):  # the odd pieces are the placeholders' names
-        name = pieces[index]
-        text[index] = answer_words(term_value({"let": name}, scope) if name in rule.lets else lookup(view, name))
-    return " ".join("".join(text).split())
+    pieces = _pieces(template)  # the odd pieces are the placeholders' names
+    scope = Scope(view, day, rule.lets) if rule.lets else None
+    words = tuple(answer_words(term_value({"let": name}, scope) if scope and name in rule.lets else lookup(view, name))
+                  for name in pieces[1::2])  # fmt: skip
+    return _filled(pieces, words)
 
 
 @functools.lru_cache(maxsize=1024)  # a rule set's templates, each split once
 def _pieces(template: str) -> tuple[str, ...]:
     return tuple(PLACEHOLDER.split(template))
+
+
+@functools.lru_cache(maxsize=4096)  # many plans fill a template with the same answers
+def _filled(pieces: tuple[str, ...], words: tuple[str, ...]) -> str:
+    text = list(pieces)
+    text[1::2] = words
+    return " ".join("".join(text).split())
 
 
 def answer_words(value: Any) -> str:
