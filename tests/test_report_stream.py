@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
+import xml.etree.ElementTree as ET
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from test_cli import CANNOT_TELL
 from test_report import ASSESSMENT, RULES, SAFE_ASSESSMENT
 
 from engine.core.model import Assessment
-from engine.report import render
+from engine.report import REPORTERS, render
 from engine.report.stream import STREAMED, Writer, plan_part
 
 
@@ -38,3 +42,33 @@ def test_each_plan_is_written_as_it_is_added() -> None:
     assert len(pieces) == 1
     assert pieces[0].startswith('{\n  "gpca_version"')
     assert pieces[0].endswith('\n    }')
+
+
+def test_every_format_streams() -> None:
+    assert sorted(STREAMED) == sorted(REPORTERS)
+
+
+class _Held(io.StringIO):
+    made: list[_Held] = []
+
+    def __init__(self) -> None:
+        super().__init__()
+        _Held.made.append(self)
+
+
+@pytest.mark.parametrize("fmt", ["junit", "sarif"])
+def test_what_waits_on_disk_is_let_go_when_the_run_stops(fmt: str) -> None:
+    _Held.made.clear()
+    with pytest.raises(KeyboardInterrupt), Writer(fmt, RULES, [].append, hold=_Held) as writer:
+        writer.add(plan_part(fmt, ASSESSMENT, RULES))
+        raise KeyboardInterrupt
+    assert [held.closed for held in _Held.made] == [True]
+
+
+def test_junit_totals_come_first_though_the_suites_are_written_as_they_come() -> None:
+    pieces = streamed("junit", [ASSESSMENT, SAFE_ASSESSMENT, CANNOT_TELL])
+    root = ET.fromstring("".join(pieces).encode())
+    assert [len(root), pieces[0].count("<testsuite "), pieces[-1]] == [3, 0, "\n</testsuites>\n"]
+    for total in ("tests", "failures"):
+        assert root.get(total) == str(sum(int(suite.get(total, "")) for suite in root))
+    assert root.get("failures") != "0"
