@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -72,3 +73,36 @@ def test_junit_totals_come_first_though_the_suites_are_written_as_they_come() ->
     for total in ("tests", "failures"):
         assert root.get(total) == str(sum(int(suite.get(total, "")) for suite in root))
     assert root.get("failures") != "0"
+
+
+@given(st.lists(st.sampled_from([ASSESSMENT, SAFE_ASSESSMENT, CANNOT_TELL]), min_size=1, max_size=4))
+def test_a_sarif_run_of_several_plans_holds_each_plans_own_results_and_actions(assessments: list[Assessment]) -> None:
+    alone = [json.loads(render("sarif", [assessment], RULES))["runs"][0] for assessment in assessments]
+    run = json.loads(render("sarif", assessments, RULES))["runs"][0]
+    assert run["results"] == [result for one in alone for result in one["results"]]
+    assert run["properties"]["actions"] == [action for one in alone for action in one["properties"]["actions"]]
+    assert run["properties"]["waivedFindings"] == sum(one["properties"]["waivedFindings"] for one in alone)
+    assert run["tool"] == alone[0]["tool"]
+
+
+@given(st.lists(st.sampled_from([ASSESSMENT, SAFE_ASSESSMENT, CANNOT_TELL]), min_size=1, max_size=4))
+def test_a_junit_report_of_several_plans_holds_each_plans_own_suite(assessments: list[Assessment]) -> None:
+    alone = [ET.fromstring(render("junit", [assessment], RULES).encode())[0] for assessment in assessments]
+    suites = ET.fromstring(render("junit", assessments, RULES).encode())
+    assert list(map(_without_tail, suites)) == list(map(_without_tail, alone))
+
+
+def _without_tail(element: ET.Element) -> bytes:
+    """The element's own XML, not the indentation after it, which depends on its place."""
+    element.tail = None
+    return ET.tostring(element)
+
+
+@given(st.lists(st.sampled_from([ASSESSMENT, SAFE_ASSESSMENT, CANNOT_TELL]), min_size=1, max_size=4))
+def test_sarif_and_junit_joined_are_laid_out_as_their_libraries_lay_out_the_whole(assessments: list[Assessment]) -> None:
+    sarif = render("sarif", assessments, RULES)
+    assert sarif == json.dumps(json.loads(sarif), indent=2, ensure_ascii=False) + "\n"
+    junit = render("junit", assessments, RULES)
+    root = ET.fromstring(junit.encode())
+    ET.indent(root)
+    assert junit == ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
