@@ -1,16 +1,18 @@
 """Measure `gpca check` over every practice in England: 6,300 generated plans.
 
-    python benchmarks/country_scale.py [--plans 6300] [--jobs 2]
+    python benchmarks/country_scale.py [--plans 6300] [--jobs 2] [--format json]
 
-Use ``--plans 300`` while developing; the full size belongs on a quiet machine.
+Use ``--plans 300`` while developing; the full size belongs on a quiet machine. ``--format``
+measures another report format (every one is written plan by plan, so peak memory should
+not grow with ``--plans``).
 
 The plans (benchmarks/generate.py: list sizes from a skewed spread, 0-6 actions, about
 one answer in ten left out) are written to a temporary folder, then
 
     gpca check FOLDER --jobs 2 --format json > /dev/null
 
-is timed: wall time, the CPU time of gpca and its workers, and the peak resident memory
-of the whole process tree (sampled from /proc, summed over the processes alive at each
+(or the ``--format`` given) is timed: wall time, the CPU time of gpca and its workers, and
+the peak resident memory of the whole process tree (sampled from /proc, summed over the processes alive at each
 sample; the largest single process's peak is given too). In the same run raw
 durable_rules asserts the same facts into the same ruleset, in one process, for the
 plans-per-second comparison. Targets: under 10 s wall and under 250 MiB in total.
@@ -143,7 +145,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plans", type=int, default=6300)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--format", dest="fmt", default="json")
+    parser.add_argument("--format", dest="fmt", default="json", help="the report format to measure")
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="gpca-country-") as folder:
         files = write_plans(arguments.plans, Path(folder))

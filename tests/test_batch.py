@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import os
 import subprocess
@@ -23,7 +24,13 @@ import engine.inputs.waive
 from engine.cli import gpca
 from engine.cli.batch import Settings, WorkerStopped, _pooled, progress_bar
 from engine.cli.options import FORMATS
+from engine.core.escape import for_output
+from engine.core.evaluate import Evaluator
+from engine.core.model import Assessment
+from engine.inputs.cache import load_rules_cached
 from engine.inputs.load import load_rules
+from engine.inputs.waive import load_plan_with_waivers, review_waivers
+from engine.report import render
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
@@ -105,24 +112,89 @@ def test_the_plan_schema_refuses_a_report_that_is_not_one_plan(plan_dir: Path) -
         jsonschema.validate(json.loads(whole), PLAN_SCHEMA)
 
 
-def test_the_report_is_written_before_the_last_plan_is_read(plan_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+# junit's totals come before its first plan, and the first plans here have nothing to annotate
+@pytest.mark.parametrize("fmt", [fmt for fmt in FORMATS if fmt not in ("junit", "github")])
+def test_the_report_is_written_before_the_last_plan_is_read(fmt: str, plan_dir: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     events: list[str] = []
     real_load, real_echo = engine.inputs.waive.load_plan_with_waivers, engine.cli.practice.echo_output
     monkeypatch.setattr(engine.inputs.waive, "load_plan_with_waivers", lambda *a: events.append("read") or real_load(*a))
     monkeypatch.setattr(engine.cli.practice, "echo_output", lambda *a: events.append("write") or real_echo(*a))
-    for fmt in ("text", "json", "jsonl"):
-        events.clear()
-        run_cli(["check", str(plan_dir), "--format", fmt, "--jobs", "1"])
-        assert events.count("read") == PLANS + 1
-        assert events.index("write") == 1, fmt  # straight after the first plan is read
+    run_cli(["check", str(plan_dir), "--format", fmt, "--jobs", "1"])
+    assert events.count("read") == PLANS + 1
+    assert events.index("write") == 1  # straight after the first plan is read
 
 
-def test_a_whole_set_format_is_written_once_at_the_end(plan_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    events: list[str] = []
-    real_echo = engine.cli.practice.echo_output
-    monkeypatch.setattr(engine.cli.practice, "echo_output", lambda *a: events.append("write") or real_echo(*a))
-    run_cli(["check", str(plan_dir), "--format", "sarif", "--jobs", "1"])
-    assert events == ["write"]
+def _assessments_alive() -> int:
+    gc.collect()
+    return sum(type(thing) is Assessment for thing in gc.get_objects())
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_no_report_keeps_the_plans_assessments(fmt: str, plan_dir: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Neither the report on standard output nor one written by --output holds on to the
+    plans checked before: when the last plan is read, none of their assessments is alive."""
+    alive: list[int] = []
+    real_load = engine.inputs.waive.load_plan_with_waivers
+
+    def load(*args: Any) -> Any:
+        reads.append(args[0])
+        if len(reads) in (1, PLANS + 1):
+            alive.append(_assessments_alive())
+        return real_load(*args)
+
+    reads: list[Path] = []
+    monkeypatch.setattr(engine.inputs.waive, "load_plan_with_waivers", load)
+    other = FORMATS[(FORMATS.index(fmt) + 1) % len(FORMATS)]
+    code, _, _ = run_cli(["check", str(plan_dir), "--format", fmt, "--output", f"{other}={tmp_path / 'r'}",
+                          "--jobs", "1"])  # fmt: skip
+    assert code == 2
+    assert len(reads) == PLANS + 1
+    assert alive[1] - alive[0] == 0
+
+
+def _assessed(paths: list[Path]) -> list[Assessment]:
+    """The assessments `gpca check` makes of ``paths``, made here without it."""
+    rules = load_rules_cached([REPO / "rules"])  # as gpca check --rules loads them
+    evaluator = Evaluator(rules)
+    return [review_waivers(evaluator.assess(load_plan_with_waivers(path, rules))) for path in paths]
+
+
+@pytest.fixture(scope="module")
+def plan_sets(plan_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, list[Assessment]]]:
+    """Folders of no valid plan, of one, and of several, each with the invalid plan among
+    them, and what the whole-set reporter is given for each."""
+    files = [path for path in sorted(plan_dir.glob("*.yaml")) if path.name != BROKEN]
+    sets = {}
+    for name, count in (("none", 0), ("one", 1), ("several", PLANS)):
+        folder = tmp_path_factory.mktemp(name)
+        for path in [*files[:count], plan_dir / BROKEN]:
+            (folder / path.name).write_bytes(path.read_bytes())
+        sets[name] = (folder, _assessed([folder / path.name for path in files[:count]]))
+    return sets
+
+
+def test_the_several_plans_have_a_cannot_tell_among_them(plan_sets: dict[str, Any]) -> None:
+    overalls = [assessment.overall for assessment in plan_sets["several"][1]]
+    assert "cannot_tell" in overalls and "risk" in overalls and len(overalls) == PLANS
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("count", ["none", "one", "several"])
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_streamed_report_is_the_whole_set_reporters_byte_for_byte(
+    fmt: str, count: str, jobs: int, plan_sets: dict[str, Any], pooled: list[int], tmp_path: Path,
+) -> None:  # fmt: skip
+    folder, assessments = plan_sets[count]
+    output = tmp_path / f"report.{fmt}"
+    code, out, _ = run_cli(["check", str(folder), "--format", fmt, "--output", f"{fmt}={output}",
+                            "--jobs", str(jobs), "--rules", str(REPO / "rules")])  # fmt: skip
+    whole = for_output(render(fmt, assessments, load_rules_cached([REPO / "rules"])), fmt) if assessments else ""
+    assert out == whole
+    assert (output.read_text(encoding="utf-8") if output.exists() else "") == whole
+    assert code == 2
+    assert pooled == ([2] if jobs == 2 and count == "several" else [])
 
 
 def _die_at(name: str, path: Path, *checking: Any) -> Any:
@@ -133,7 +205,7 @@ def _die_at(name: str, path: Path, *checking: Any) -> Any:
 
 def test_a_worker_that_dies_stops_the_run_naming_the_plan(plan_dir: Path) -> None:
     files = sorted(plan_dir.iterdir())
-    settings = Settings((), None, "jsonl", True, False, False)
+    settings = Settings((), None, "jsonl", ("jsonl",), False)
     dying = functools.partial(engine.cli.batch._check_chunk, check=functools.partial(_die_at, files[9].name))
     seen = []
     with pytest.raises(WorkerStopped) as stopped:
@@ -234,7 +306,7 @@ def _hang_at(name: str, path: Path, *checking: Any) -> Any:
 def test_a_worker_that_hangs_is_ended_and_named(plan_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(engine.cli.batch, "CHUNK_TIMEOUT_S", 5)
     files = sorted(plan_dir.iterdir())
-    settings = Settings((), None, "jsonl", True, False, False)
+    settings = Settings((), None, "jsonl", ("jsonl",), False)
     hanging = functools.partial(engine.cli.batch._check_chunk, check=functools.partial(_hang_at, files[0].name))
     started = time.monotonic()
     with pytest.raises(WorkerStopped) as stopped:

@@ -38,8 +38,7 @@ class Settings(Struct, frozen=True):
     rule_dirs: tuple[str, ...]
     as_of: str | None
     fmt: str
-    streamed: bool  # the report is written plan by plan
-    keep_assessment: bool  # the whole-set reporters need it
+    reports: tuple[str, ...]  # the formats of the reports written, each plan by plan
     summary_rows: bool
 
 
@@ -47,8 +46,7 @@ class Checked(Struct, frozen=True):
     path: str
     messages: str = ""  # what checking it said on standard error, in order
     code: int = 0
-    part: Part | None = None
-    assessment: Assessment | None = None
+    parts: tuple[Part, ...] = ()  # the plan's part of each report, in the order of Settings.reports
     rows: list[list[str]] = field(default_factory=list)
     fatal: list[Problem] = field(default_factory=list)  # an input error that ends the run, as today
 
@@ -102,8 +100,7 @@ def _outcome(path: str, said: str, code: int, assessment: Assessment, settings: 
 
     return Checked(
         path, said, code,
-        part=plan_part(settings.fmt, assessment, rules) if settings.streamed else None,
-        assessment=assessment if settings.keep_assessment else None,
+        parts=tuple(plan_part(fmt, assessment, rules) for fmt in settings.reports),
         rows=summary_rows(assessment) if settings.summary_rows else [],
     )  # fmt: skip
 

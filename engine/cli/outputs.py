@@ -40,11 +40,34 @@ def write_outputs(outputs: list[tuple[str, Path]], formats: tuple[str, ...], ren
     """Each report written to its file, once every path has been checked as writable."""
     check_outputs(outputs, formats, inputs)
     for fmt, path in outputs:
+        with OutputFile(path, fmt) as file:
+            file.write(render(fmt))
+
+
+class OutputFile:
+    """A report's file, opened at its first write, so that a run with nothing to report
+    leaves none; what is written is made safe for the report's format as it goes."""
+
+    def __init__(self, path: Path, fmt: str) -> None:
+        self._path, self._fmt, self._file = path, fmt, None
+
+    def __enter__(self) -> OutputFile:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._file is not None:
+            self._guarded(self._file.close)
+
+    def write(self, text: str) -> None:
+        if self._file is None:
+            self._file = self._guarded(lambda: open(self._path, "w", encoding="utf-8"))
+        self._guarded(lambda: self._file.write(escape.for_output(text, self._fmt)))  # type: ignore[union-attr]
+
+    def _guarded(self, step):  # type: ignore[no-untyped-def]
         try:
-            with open(path, "w", encoding="utf-8") as file:
-                file.write(escape.for_output(render(fmt), fmt))
+            return step()
         except OSError as error:
-            _output_problem(path, f"cannot write it: {error.strerror or error}")
+            _output_problem(self._path, f"cannot write it: {error.strerror or error}")
 
 
 def _check_output_path(path: Path, inputs: tuple[Path, ...]) -> None:
@@ -77,7 +100,9 @@ def _output_problem(path: Path, why: str, hint: str = "choose another PATH", opt
     raise InputError([Problem("unwritable-output", message, hint=hint)])
 
 
-def write_check_outputs(values: tuple[str, ...], render, inputs: tuple[Path, ...] = ()) -> None:  # type: ignore[no-untyped-def]
-    """`gpca check --output FORMAT=PATH`: each extra report written to its file."""
+def checked_outputs(values: tuple[str, ...], inputs: tuple[Path, ...] = ()) -> list[tuple[str, Path]]:
+    """`gpca check --output FORMAT=PATH`: the extra reports, each path refused before any
+    work if it cannot take its report."""
     pairs = parse_outputs(click.get_current_context(), None, values)
-    write_outputs(pairs, FORMATS, render, inputs)  # type: ignore[arg-type]
+    check_outputs(pairs, FORMATS, inputs)  # type: ignore[arg-type]
+    return pairs

@@ -66,51 +66,50 @@ def check(
     outputs: tuple[str, ...] = (), summary: Path | None = None, jobs: int | None = None,
 ) -> None:
     """Check each PLAN (a plan file, or a directory of them) and report by action."""
+    from engine.cli.outputs import checked_outputs
     from engine.inputs.cache import load_rules_cached
-    from engine.report import render
 
     files = plan_files(plans)
     rules = load_rules_cached(list(rule_dirs) or None)
-    code, assessments = _check_each(files, rules, fmt, as_of, rule_dirs, bool(outputs), summary, jobs)
-    if assessments and outputs:
-        from engine.cli.outputs import write_check_outputs
-
-        write_check_outputs(outputs, lambda f: render(f, assessments, rules), tuple(files))
+    extra = checked_outputs(outputs, tuple(files))
+    code = _check_each(files, rules, fmt, as_of, rule_dirs, extra, summary, jobs)
     click.get_current_context().exit(code)
 
 
 def _check_each(files: list[Path], rules: Any, fmt: str, as_of: str | None, rule_dirs: tuple[Path, ...],
-                keep: bool, summary: Path | None, jobs: int | None) -> tuple[int, list[Any]]:  # fmt: skip
-    """Check the plans in order, writing a streamed report as each is done; the exit code,
-    and the assessments when a report needs them all at once."""
+                outputs: list[tuple[str, Path]], summary: Path | None, jobs: int | None) -> int:  # fmt: skip
+    """Check the plans in order, writing every report (standard output's and each
+    --output's) plan by plan, so that no plan's assessment is kept; the exit code."""
+    import contextlib
     import os
 
     from engine.cli.batch import Settings, checked_plans, progress_bar
+    from engine.cli.outputs import OutputFile
     from engine.core.errors import InputError
-    from engine.report import render
-    from engine.report.stream import STREAMED, Writer
+    from engine.report.stream import Writer
     from engine.report.summary_csv import csv_lines
 
-    streamed = fmt in STREAMED
-    settings = Settings(tuple(map(str, rule_dirs)), as_of, fmt, streamed, keep or not streamed, summary is not None)
-    writer = Writer(fmt, rules, lambda text: echo_output(text, fmt))
-    code, assessments = EXIT_NO_RISK, []
-    with _summary_file(summary, tuple(files)) as rows, progress_bar(len(files), sys.__stderr__) as bar:
+    reports = (fmt, *(other for other, _ in outputs))
+    settings = Settings(tuple(map(str, rule_dirs)), as_of, fmt, reports, summary is not None)
+    code = EXIT_NO_RISK
+    with contextlib.ExitStack() as stack:
+        sinks = [lambda text: echo_output(text, fmt)]
+        sinks += [stack.enter_context(OutputFile(path, other)).write for other, path in outputs]
+        writers = [stack.enter_context(Writer(report, rules, sink)) for report, sink in zip(reports, sinks)]
+        rows = stack.enter_context(_summary_file(summary, tuple(files)))
+        bar = stack.enter_context(progress_bar(len(files), sys.__stderr__))
         for checked in checked_plans(files, settings, rules, jobs or os.cpu_count() or 1):
             click.echo(checked.messages, err=True, nl=False)
             if checked.fatal:
                 raise InputError(checked.fatal)
             code = max(code, checked.code)
-            if checked.part is not None:
-                writer.add(checked.part)
-            if checked.assessment is not None:
-                assessments.append(checked.assessment)
+            for writer, part in zip(writers, checked.parts):
+                writer.add(part)
             rows.write(csv_lines(checked.rows))
             bar.update(1)
-    writer.close()
-    if assessments and not streamed:
-        echo_output(render(fmt, assessments, rules), fmt)
-    return code, assessments
+        for writer in writers:
+            writer.close()
+    return code
 
 
 def _summary_file(path: Path | None, plans: tuple[Path, ...]) -> Any:

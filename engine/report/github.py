@@ -9,6 +9,7 @@ from engine.core.readings import result_contested
 from engine.inputs.waive import applied_waiver, unwaived_overall, waived_findings, waiver_words
 from engine.report.locate import finding_location
 from engine.report.sarif import level, message
+from engine.report.stream import Layout, Part, no_closing, nothing
 from engine.report.suite_text import explain_mismatch
 
 COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
@@ -35,6 +36,13 @@ def render_github(assessments: list[Assessment], rules: RuleSet) -> str:
             lines.append(annotation(command, place.path, place.line, place.column, title, text))
         lines += _waived_summary(assessment)
     return "".join(line + "\n" for line in lines)
+
+
+def plan_part(assessment: Assessment, rules: RuleSet) -> Part:
+    return Part(render_github([assessment], rules))
+
+
+LAYOUT = Layout(plan_part, nothing, "", no_closing)
 
 
 def _waived_summary(assessment: Assessment) -> list[str]:

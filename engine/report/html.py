@@ -7,7 +7,8 @@ from html import escape as html_escape
 from engine.advice.words import ACTION_STATUS_LABELS
 from engine.core.escape import plain
 from engine.core.model import Assessment, RuleSet
-from engine.report.pages import Block, Cell, Light, Link, document
+from engine.report.pages import ENDING, PAGE_BREAK, Block, Cell, Light, Link, placed, plan_blocks
+from engine.report.stream import Layout, Part, joined
 
 STYLE = """
 @page { size: A4; margin: 15mm; }
@@ -28,11 +29,28 @@ tr, pre { break-inside: avoid; page-break-inside: avoid; }
 """
 
 
+HEAD = ("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<title>gpca report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n")  # fmt: skip
+
+
 def render_html(assessments: list[Assessment], rules: RuleSet) -> str:
-    body = "\n".join(_block(block) for block in document(assessments, rules))
-    return ("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>gpca report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}\n"
-            "</body>\n</html>\n")  # fmt: skip
+    return joined("html", assessments, rules)
+
+
+def plan_part(assessment: Assessment, rules: RuleSet) -> Part:
+    return Part(_blocks(plan_blocks(assessment, rules)))
+
+
+def _opening(_rules: RuleSet) -> str:
+    return HEAD
+
+
+def _closing(_tally: None, _count: int, _rules: RuleSet) -> tuple[str, str]:
+    return "", f"\n{_blocks([ENDING])}\n</body>\n</html>\n"
+
+
+def _blocks(blocks: list[Block]) -> str:
+    return "\n".join(map(_block, blocks))
 
 
 def escape(text: str) -> str:
@@ -79,3 +97,6 @@ def _cell(cell: Cell) -> str:
     if isinstance(cell, Light):
         return f'<span class="light {cell.status}">{ACTION_STATUS_LABELS[cell.status]}</span>'
     return escape(cell)
+
+
+LAYOUT = Layout(plan_part, _opening, f"\n{_block(PAGE_BREAK)}\n", _closing, finish=placed)

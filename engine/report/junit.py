@@ -21,6 +21,7 @@ from engine.core.errors import render_problem
 from engine.core.model import BREACH_SEVERITIES, Assessment, RuleResult, RuleSet
 from engine.inputs.waive import applied_waiver, waiver_words
 from engine.report.sarif import message as finding_message
+from engine.report.stream import Layout, Part, joined, nothing
 from engine.report.suite_text import explain_mismatch
 
 
@@ -76,12 +77,29 @@ def _seconds(value: float) -> str:
 
 def render_junit_check(assessments: list[Assessment], rules: RuleSet) -> str:
     """`gpca check --format junit`: a <testsuite> per plan, a <testcase> per applicable rule."""
-    suites = [_plan_suite(assessment, rules) for assessment in assessments]
-    root = ET.Element("testsuites", name="gpca check", tests=_total(suites, "tests"),
-                      failures=_total(suites, "failures"), errors="0", time="0.000")  # fmt: skip
-    root.extend(suites)
-    ET.indent(root)
-    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+    return joined("junit", assessments, rules)
+
+
+def plan_part(assessment: Assessment, rules: RuleSet) -> Part:
+    """The plan's <testsuite>, indented as inside <testsuites>, and its counts for the totals."""
+    suite = _plan_suite(assessment, rules)
+    whole = ET.Element(_SUITES)
+    whole.append(suite)
+    ET.indent(whole)
+    text = ET.tostring(whole, encoding="unicode").removeprefix(f"<{_SUITES}>\n  ").removesuffix(f"\n</{_SUITES}>")
+    return Part(text, {"tests": int(suite.get("tests", "0")), "failures": int(suite.get("failures", "0"))})
+
+
+def _closing(totals: dict[str, int], _count: int, _rules: RuleSet) -> tuple[str, str]:
+    """<testsuites> with every plan's totals, before the suites held on disk."""
+    root = ET.Element(_SUITES, name="gpca check", tests=str(totals["tests"]), failures=str(totals["failures"]),
+                      errors="0", time="0.000")  # fmt: skip
+    root.text = "\n  "  # as ET.indent leaves it before the first suite
+    opening = ET.tostring(root, encoding="unicode", xml_declaration=True).removesuffix(f"</{_SUITES}>")
+    return opening, f"\n</{_SUITES}>\n"
+
+
+_SUITES = "testsuites"
 
 
 def _plan_suite(assessment: Assessment, rules: RuleSet) -> ET.Element:
@@ -116,5 +134,4 @@ def _sets_exit_code(result: RuleResult) -> bool:
     return result.outcome == "cannot_tell" or (result.outcome == "fail" and result.severity in BREACH_SEVERITIES)
 
 
-def _total(suites: list[ET.Element], attribute: str) -> str:
-    return str(sum(int(suite.get(attribute, "0")) for suite in suites))
+LAYOUT = Layout(plan_part, nothing, "\n  ", _closing, held=True)

@@ -7,15 +7,28 @@ import re
 from engine.advice.words import ACTION_STATUSES
 from engine.core.escape import plain
 from engine.core.model import Assessment, RuleSet
-from engine.report.pages import Block, Cell, Heading, Light, Link, document
+from engine.report.pages import ENDING, PAGE_BREAK, Block, Cell, Heading, Light, Link, placed, plan_blocks
+from engine.report.stream import Layout, Part, joined, nothing
 
 LIGHT_WORDS = {status: f"{said.mark} {said.label}" for status, said in ACTION_STATUSES.items()}
 HEADINGS = {"h1": "#", "h2": "##", "h3": "###"}
 
 
 def render_markdown(assessments: list[Assessment], rules: RuleSet) -> str:
-    parts = [_block(block) for block in document(assessments, rules)]
-    return "\n\n".join(part for part in parts if part) + "\n"
+    return joined("markdown", assessments, rules)
+
+
+def plan_part(assessment: Assessment, rules: RuleSet) -> Part:
+    return Part(_blocks(plan_blocks(assessment, rules)))
+
+
+def _closing(_tally: None, _count: int, _rules: RuleSet) -> tuple[str, str]:
+    return "", "\n\n" + _blocks([ENDING]) + "\n"
+
+
+def _blocks(blocks: list[Block]) -> str:
+    """Blocks a blank line apart; a block with nothing to show (an empty list) leaves no gap."""
+    return "\n\n".join(text for text in map(_block, blocks) if text)
 
 
 def _block(block: Block) -> str:
@@ -72,3 +85,6 @@ def _inline(text: str) -> str:
 
 # What would start a list item or a setext underline at the head of a line.
 _BLOCK_MARK = re.compile(r"^()([-+=])|^(\d+)([.)])(?=\s|$)")
+
+
+LAYOUT = Layout(plan_part, nothing, f"\n\n{_block(PAGE_BREAK)}\n\n", _closing, finish=placed)

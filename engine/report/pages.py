@@ -79,14 +79,23 @@ Cell = str | Light
 Block = tuple[str, Any]
 
 
-def document(assessments: list[Assessment], rules: RuleSet) -> list[Block]:
-    blocks: list[Block] = []
-    for index, assessment in enumerate(assessments):
-        if index:
-            blocks.append(("page-break", None))
-        blocks += practice_page(assessment, rules, f"plan-{index + 1}-" if index else "")
-        blocks += [("page-break", None), *adviser_appendix(assessment, rules)]
-    return blocks + [("p", DISCLAIMER)]
+# A part's links' prefix until its place among the plans is known. The renderers make
+# every text plain (engine.core.escape) but a trace's, whose plan values already are, so
+# no plan can hold this.
+ANCHOR_MARK = "\x00anchor\x00"
+PAGE_BREAK: Block = ("page-break", None)
+ENDING: Block = ("p", DISCLAIMER)
+
+
+def plan_blocks(assessment: Assessment, rules: RuleSet) -> list[Block]:
+    """A plan's page one and its appendix; its links' prefix is ANCHOR_MARK (see `placed`)."""
+    return [*practice_page(assessment, rules, ANCHOR_MARK), PAGE_BREAK, *adviser_appendix(assessment, rules)]
+
+
+def placed(text: str, index: int) -> str:
+    """The plan's part, ``index`` among the plans of the report: the first plan's links keep
+    their own names, and a later plan's begin "plan-N-", to keep several plans' apart."""
+    return text.replace(ANCHOR_MARK, f"plan-{index + 1}-" if index else "")
 
 
 def practice_page(assessment: Assessment, rules: RuleSet, prefix: str = "") -> list[Block]:

@@ -7,6 +7,7 @@ chosen action's entry when an action causes it, else the field the rule reads.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from engine import __version__
@@ -15,26 +16,64 @@ from engine.core.model import BREACH_SEVERITIES, ActionVerdict, Assessment, Cons
 from engine.core.readings import LMC_ADVICE, readings_in_order, result_contested
 from engine.inputs.waive import applied_waiver, waived_findings, waiver_words
 from engine.report.locate import finding_location
+from engine.report.stream import Layout, Part, indented, joined
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/gpca/gpca"
 
 
+RESULT_MARGIN, ACTION_MARGIN = " " * 8, " " * 10  # where the two lists' items sit in the document
+_HOLE = "\x00"  # stands for a list's items in the document's skeleton
+
+
 def render_sarif(assessments: list[Assessment], rules: RuleSet) -> str:
+    return joined("sarif", assessments, rules)
+
+
+def plan_part(assessment: Assessment, rules: RuleSet) -> Part:
+    """The plan's results; its actions' statuses aside, for the run's properties after
+    every plan's results; and its tally of counts and notes."""
     index = {rule.id: i for i, rule in enumerate(rules.constraints)}
-    results = [_result(r, a, rules, index) for a in assessments for r in a.results
-               if r.outcome in ("fail", "cannot_tell")]  # fmt: skip
+    results = [_result(r, assessment, rules, index) for r in assessment.results if r.outcome in ("fail", "cannot_tell")]
+    verdicts = [_verdict(v, assessment) for v in assessment.actions]
+    notes = frozenset({unchecked_note(assessment.as_of, rules)} - {""})
+    tally = {"results": len(results), "actions": len(verdicts), "waived": waived_findings(assessment), "notes": notes}
+    return Part(_items(results, RESULT_MARGIN), tally, _items(verdicts, ACTION_MARGIN))
+
+
+def _items(items: list[dict[str, Any]], margin: str) -> str:
+    """Items of a list, each on its own lines, "," between; the "," before the next plan's is
+    the Writer's."""
+    return ",".join("\n" + indented(item, margin, item) for item in items)
+
+
+def _opening(rules: RuleSet) -> str:
+    return _skeleton(rules, 0, frozenset())[0]
+
+
+def _closing(tally: dict[str, Any], _count: int, rules: RuleSet) -> tuple[str, str]:
+    """What follows the results and the actions; a list left empty is written "[]", as in
+    `json.dumps`, so the line break before its "]" goes when nothing came before it."""
+    _, after_results, after_actions = _skeleton(rules, tally["waived"], tally["notes"])
+    return _after(after_results, tally["results"]), _after(after_actions, tally["actions"]) + "\n"
+
+
+def _after(text: str, items: int) -> str:
+    return text if items else text.lstrip()
+
+
+def _skeleton(rules: RuleSet, waived: int, notes: frozenset[str]) -> list[str]:
+    """The document around its two lists' items: before the results, between the results
+    and the actions, and after the actions."""
     driver = {"name": "gpca", "version": __version__, "informationUri": INFORMATION_URI,
               "rules": [_rule(rule) for rule in rules.constraints]}  # fmt: skip
-    run: dict[str, Any] = {"tool": {"driver": driver}, "results": results,
-           "properties": {"actions": [_verdict(v, a) for a in assessments for v in a.actions],
-                          "waivedFindings": sum(waived_findings(a) for a in assessments)}}  # fmt: skip
-    notes = sorted({unchecked_note(a.as_of, rules) for a in assessments} - {""})
+    run: dict[str, Any] = {"tool": {"driver": driver}, "results": [_HOLE],
+                           "properties": {"actions": [_HOLE], "waivedFindings": waived}}  # fmt: skip
     if notes:
         run["invocations"] = [{"executionSuccessful": True, "toolExecutionNotifications": [
-            {"level": "warning", "message": {"text": note}} for note in notes]}]  # fmt: skip
+            {"level": "warning", "message": {"text": note}} for note in sorted(notes)]}]  # fmt: skip
     document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return re.split(r'\n *"\\u0000"', json.dumps(document, indent=2, ensure_ascii=False))
 
 
 def _verdict(verdict: ActionVerdict, assessment: Assessment) -> dict[str, Any]:
@@ -106,3 +145,6 @@ def message(result: RuleResult) -> str:
     if result.outcome == "cannot_tell":
         return "Cannot tell: the plan leaves out " + (", ".join(result.missing) or "a value the rule needs") + "."
     return result.message or result.rule_id
+
+
+LAYOUT = Layout(plan_part, _opening, ",", _closing, aside_between=",")
