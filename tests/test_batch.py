@@ -233,7 +233,8 @@ def test_a_summary_csv_has_a_row_per_practice_and_chosen_action(plan_dir: Path, 
 def test_a_summary_that_cannot_be_written_is_exit_2(plan_dir: Path, tmp_path: Path) -> None:
     code, out, err = run_cli(["check", str(plan_dir), "--summary", str(tmp_path / "missing" / "s.csv")])
     assert (code, out) == (2, "")
-    assert err.startswith(f"error[unwritable-output]: cannot write the summary to {tmp_path / 'missing' / 's.csv'}")
+    assert err.startswith(f"error[unwritable-output]: --summary '{tmp_path / 'missing' / 's.csv'}': "
+                          f"there is no folder '{tmp_path / 'missing'}'")
 
 
 def test_a_summary_never_writes_over_a_plan_being_checked(plan_dir: Path) -> None:
@@ -314,3 +315,42 @@ def test_a_worker_that_hangs_is_ended_and_named(plan_dir: Path, monkeypatch: pyt
     assert str(stopped.value) == (
         f"a worker process hung for over 5 s while checking {files[0]}; nothing is reported for it or later plans")
     assert time.monotonic() - started < 60
+
+
+def test_a_run_that_stops_part_way_leaves_each_report_file_as_it_was(plan_dir: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    from engine.core.errors import InputError
+    from engine.core.model import Problem
+
+    report, summary = tmp_path / "report.html", tmp_path / "summary.csv"
+    report.write_text("the last run's report", encoding="utf-8")
+    summary.write_text("the last run's summary", encoding="utf-8")
+    real, assessed = Evaluator.assess, []
+
+    def stopping(self: Evaluator, plan: Any, *args: Any, **kwargs: Any) -> Assessment:
+        assessed.append(plan)
+        if len(assessed) == 3:  # as two chosen actions that cannot both be done stop a run
+            raise InputError([Problem("conflicting-actions", "the actions 'a' and 'b' both set x")])
+        return real(self, plan, *args, **kwargs)
+
+    monkeypatch.setattr(Evaluator, "assess", stopping)
+    code, _out, err = run_cli(["check", str(plan_dir), "--output", f"html={report}", "--summary", str(summary),
+                               "--jobs", "1"])  # fmt: skip
+    assert (code, "error[conflicting-actions]" in err, len(assessed)) == (2, True, 3)
+    assert (report.read_text(encoding="utf-8"), summary.read_text(encoding="utf-8")) == (
+        "the last run's report", "the last run's summary")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["report.html", "summary.csv"]
+
+
+def test_a_run_that_ends_well_puts_each_report_file_in_place_and_leaves_nothing_beside_it(
+        plan_dir: Path, tmp_path: Path) -> None:  # fmt: skip
+    report, summary = tmp_path / "report.html", tmp_path / "summary.csv"
+    report.write_text("the last run's report", encoding="utf-8")
+    code, out, _ = run_cli(["check", str(plan_dir), "--output", f"html={report}", "--summary", str(summary),
+                            "--jobs", "1", "--format", "jsonl"])  # fmt: skip
+    assert code == 2  # the broken plan
+    assert report.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert summary.read_text(encoding="utf-8").splitlines()[0] == ",".join(
+        ["practice", "ods_code", "plan", "action", "status", "rules_at_risk", "open_questions"])
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["report.html", "summary.csv"]
+    assert len(out.splitlines()) == PLANS

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import IO
 
 import click
 
@@ -32,7 +34,7 @@ def check_outputs(outputs: list[tuple[str, Path]], formats: tuple[str, ...], inp
     for fmt, path in outputs:
         if fmt not in formats:
             raise click.BadParameter(f"unknown format '{fmt}'; use one of {', '.join(formats)}.", param_hint="--output")
-        _check_output_path(path, inputs)
+        check_output_path(path, inputs)
 
 
 def write_outputs(outputs: list[tuple[str, Path]], formats: tuple[str, ...], render,  # type: ignore[no-untyped-def]
@@ -45,41 +47,54 @@ def write_outputs(outputs: list[tuple[str, Path]], formats: tuple[str, ...], ren
 
 
 class OutputFile:
-    """A report's file, opened at its first write, so that a run with nothing to report
-    leaves none; what is written is made safe for the report's format as it goes."""
+    """A report's file, written as the run goes under a name of its own beside it, and put
+    in its place only when the run ends well: a run that stops part-way leaves the file
+    that was there as it was, and a run with nothing to report leaves none. What is
+    written is made safe for the report's format (``fmt``; None: written as it is)."""
 
-    def __init__(self, path: Path, fmt: str) -> None:
-        self._path, self._fmt, self._file = path, fmt, None
+    def __init__(self, path: Path, fmt: str | None, option: str = "--output", newline: str | None = None) -> None:
+        self._path, self._fmt, self._option, self._newline = path, fmt, option, newline
+        self._partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        self._file: IO[str] | None = None
 
     def __enter__(self) -> OutputFile:
         return self
 
-    def __exit__(self, *_exc: object) -> None:
-        if self._file is not None:
-            self._guarded(self._file.close)
+    def __exit__(self, kind: type[BaseException] | None, *_exc: object) -> None:
+        if self._file is None:
+            return
+        self._file.close()
+        if kind is None:
+            self._guarded(lambda: os.replace(self._partial, self._path))
+        else:
+            self._partial.unlink(missing_ok=True)
 
     def write(self, text: str) -> None:
         if self._file is None:
-            self._file = self._guarded(lambda: open(self._path, "w", encoding="utf-8"))
-        self._guarded(lambda: self._file.write(escape.for_output(text, self._fmt)))  # type: ignore[union-attr]
+            self._file = self._guarded(lambda: open(self._partial, "w", encoding="utf-8", newline=self._newline))
+        safe = text if self._fmt is None else escape.for_output(text, self._fmt)
+        self._guarded(lambda: self._file.write(safe))  # type: ignore[union-attr]
 
     def _guarded(self, step):  # type: ignore[no-untyped-def]
         try:
             return step()
         except OSError as error:
-            _output_problem(self._path, f"cannot write it: {error.strerror or error}")
+            if self._file is not None:
+                self._file.close()
+                self._partial.unlink(missing_ok=True)
+            _output_problem(self._path, f"cannot write it: {error.strerror or error}", option=self._option)
 
 
-def _check_output_path(path: Path, inputs: tuple[Path, ...]) -> None:
+def check_output_path(path: Path, inputs: tuple[Path, ...], option: str = "--output") -> None:
     """Refuse a path that cannot take a report, or that would overwrite what gpca reads."""
     if not path.parent.is_dir():
-        _output_problem(path, f"there is no folder '{escape.plain(path.parent)}'", "create the folder first")
+        _output_problem(path, f"there is no folder '{escape.plain(path.parent)}'", "create the folder first", option)
     if path.is_dir():
-        _output_problem(path, "it is a folder; name a file in it")
-    refuse_an_input(path, inputs)
+        _output_problem(path, "it is a folder; name a file in it", option=option)
+    _refuse_an_input(path, inputs, option)
 
 
-def refuse_an_input(path: Path, inputs: tuple[Path, ...], option: str = "--output") -> None:
+def _refuse_an_input(path: Path, inputs: tuple[Path, ...], option: str = "--output") -> None:
     """Refuse to write over a file gpca is reading: nothing the user gave is overwritten."""
     if path.exists() and any(_same_file(path, given) for given in inputs):
         _output_problem(path, "it is one of the files gpca is reading; it will not overwrite it", option=option)

@@ -114,24 +114,18 @@ def _check_each(files: list[Path], rules: Any, fmt: str, as_of: str | None, rule
 
 def _summary_file(path: Path | None, plans: tuple[Path, ...]) -> Any:
     """The CSV summary's file, its heading row written; a sink when none was asked for.
-    A plan being checked is never written over."""
+    A plan being checked is never written over, and a run that stops part-way leaves
+    the file that was there as it was."""
     import contextlib
     import io
 
-    from engine.cli.outputs import refuse_an_input
+    from engine.cli.outputs import OutputFile, check_output_path
     from engine.report.summary_csv import COLUMNS, csv_lines
 
     if path is None:
         return contextlib.nullcontext(io.StringIO())
-    refuse_an_input(path, plans, option="--summary")
-    try:
-        out = path.open("w", encoding="utf-8", newline="")
-    except OSError as error:
-        from engine.core.errors import InputError
-        from engine.core.model import Problem
-
-        message = f"cannot write the summary to {path}: {error.strerror or error}"
-        raise InputError([Problem("unwritable-output", message, hint="check the path")]) from None
+    check_output_path(path, plans, option="--summary")
+    out = OutputFile(path, None, option="--summary", newline="")
     out.write(csv_lines([list(COLUMNS)]))
     return out
 
