@@ -138,9 +138,9 @@ def _dropping(evaluator: Evaluator, host: object) -> object:
     """A Host that loses every firing, as durable_rules now and then does."""
     real = host.run_facts
 
-    def run_facts(name: str, facts: list[dict], record: object) -> None:
-        real(name, facts, record)
-        evaluator._hits.clear()
+    def run_facts(name: str, facts: list[dict], fired: list) -> None:
+        real(name, facts, fired)
+        fired.clear()
 
     host.run_facts = run_facts
     return host
@@ -271,14 +271,17 @@ def test_a_doubt_two_actions_could_each_tip_is_each_actions() -> None:
     assert reference_attribution(rules, chosen)["needs-software"] == ("off-a", "off-b")
 
 
-def test_a_firing_gpca_cannot_record_is_an_internal_error_and_the_host_still_evaluates(monkeypatch) -> None:
+def test_a_firing_gpca_cannot_read_is_an_internal_error_and_the_host_still_evaluates(monkeypatch) -> None:
+    import engine.core.evaluate as evaluate
+
     evaluator = Evaluator(RULES)
     chosen = plan({"nhs111": {"slots": 2}}, practice={"patients": 9027})
 
-    def broken(rule: str, variant: str) -> None:
-        raise KeyError(rule)
+    class Broken:
+        def decode(self, message: str) -> None:
+            raise KeyError(message[:10])
 
-    monkeypatch.setattr(evaluator, "_record", broken)
+    monkeypatch.setattr(evaluate, "_FIRING", Broken())
     with pytest.raises(InternalError) as raised:
         evaluator.assess(chosen)
     assert str(raised.value).startswith("a durable_rules action failed: KeyError(")

@@ -95,9 +95,9 @@ class _QuietHost(durable.Host):
     def _run(self) -> None:
         pass
 
-    def run_facts(self, name: str, facts: list[dict[str, Any]], record: Any) -> None:
-        """Assert ``facts`` into the ruleset ``name`` and ``record(rule, variant)`` each firing."""
-        _run_actions(self.get_ruleset(name), facts, record)
+    def run_facts(self, name: str, facts: list[dict[str, Any]], fired: list[tuple[str, str]]) -> None:
+        """Assert ``facts`` into the ruleset ``name``, adding each firing's (rule, variant) to ``fired``."""
+        _run_actions(self.get_ruleset(name), facts, fired)
 
 
 class Evaluator:
@@ -118,7 +118,8 @@ class Evaluator:
         self._changes = sorted({p.start for r in rules.constraints for p in r.effective if p.start}
                                | {p.end + "\0" for r in rules.constraints for p in r.effective if p.end})  # fmt: skip
         self._between: dict[int, tuple[frozenset[str], tuple[Shard, ...]]] = {}
-        self._hits: list[tuple[str, str, str]] = []
+        self._fired: list[tuple[str, str]] = []  # (durable rule, variant) of each firing
+        self._hits: list[tuple[str, str, str]] = []  # (rule id, outcome, variant) of each
         self._sessions = itertools.count(1)
         self._lock = _ENGINE
         with _ENGINE:
@@ -133,7 +134,7 @@ class Evaluator:
     def _definition(self, shard: Shard) -> dict[str, Any]:
         definition = {
             name: {**self.compiled.definition[name],
-                   "run": self._recorder(*self.compiled.outcomes[name])}
+                   "run": self._recorder(name)}
             for name in shard.rules
         }
         # Every fact must match a rule. durable_rules' own Host drops a whole batch's actions
@@ -144,18 +145,13 @@ class Evaluator:
         definition[SEEN] = {"all": [{"m": {"$ex": {"variant": 1}}}], "run": _ignore}
         return definition
 
-    def _recorder(self, rule_id: str, outcome: str) -> Any:
-        hits = self._hits
+    def _recorder(self, name: str) -> Any:
+        fired = self._fired
 
         def record(c: Any) -> None:  # only if durable_rules ran its own actions (it does not)
-            hits.append((rule_id, outcome, c.m.variant))
+            fired.append((name, c.m.variant))
 
         return record
-
-    def _record(self, rule: str, variant: str) -> None:
-        if rule != SEEN:
-            rule_id, outcome = self.compiled.outcomes[rule]
-            self._hits.append((rule_id, outcome, variant))
 
     def assess(self, plan: Plan, as_of: str | None = None, attribute: bool = True) -> Assessment:
         """The plan's verdicts on the date; ``attribute=False`` skips attribution (benchmarks)."""
@@ -320,7 +316,7 @@ _C = durable.durable_rules_engine
 _encode = msgspec.json.Encoder().encode
 
 
-def _run_actions(ruleset: Any, facts: list[dict[str, Any]], record: Any) -> None:
+def _run_actions(ruleset: Any, facts: list[dict[str, Any]], fired: list[tuple[str, str]]) -> None:
     """Assert ``facts`` and take each rule that fires, as durable_rules' own Host does
     (assert, then start and complete each action in turn), but read of each firing only
     its rule and its fact's variant: no ``Closure``, no action callbacks, no JSON decoded
@@ -339,15 +335,16 @@ def _run_actions(ruleset: Any, facts: list[dict[str, Any]], record: Any) -> None
     if not started:
         return
     message = started[1]
+    decode, add, complete = _FIRING.decode, fired.append, _C.complete_and_start_action
     while message:
         try:
             # an action is one rule's: durable_rules' own loop, too, takes the first only
-            rule, match = next(iter(_FIRING.decode(message).items()))
-            record(rule, match.m.variant)
+            rule, match = next(iter(decode(message).items()))
+            add((rule, match.m.variant))
         except Exception as error:  # a firing gpca cannot read: never a verdict to guess at
             _C.abandon_action(handle, state_handle)
             raise InternalError(f"a durable_rules action failed: {error!r}") from error
-        message = _C.complete_and_start_action(handle, state_handle)
+        message = complete(handle, state_handle)
 
 
 def _outcome(rule_id: str, fired: set[tuple[str, str]], in_effect: bool) -> Outcome:
@@ -381,16 +378,19 @@ class _Session:
 
     def _assert(self, batches: Batches) -> str | None:
         """Assert each ruleset its facts; what went wrong inside durable_rules, if anything."""
-        self.evaluator._hits.clear()
+        fired = self.evaluator._fired
+        fired.clear()
         FAILURES.clear()
         for name, facts in batches:
             for fact in facts:  # each a part made for this session: a fresh Host's session id
                 fact["sid"] = self.sid
             try:
                 self.crossed.add(name)
-                self.evaluator._host.run_facts(name, facts, self.evaluator._record)
+                self.evaluator._host.run_facts(name, facts, fired)
             except durable.durable_rules_engine.error as error:
                 return str(error)
+        outcomes = self.evaluator.compiled.outcomes
+        self.evaluator._hits = [(*outcomes[rule], variant) for rule, variant in fired if rule != SEEN]
         return FAILURES[0] if FAILURES else None
 
     def _silent(self, variants: list[Variant]) -> str | None:
