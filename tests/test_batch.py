@@ -354,3 +354,22 @@ def test_a_run_that_ends_well_puts_each_report_file_in_place_and_leaves_nothing_
         ["practice", "ods_code", "plan", "action", "status", "rules_at_risk", "open_questions"])
     assert sorted(path.name for path in tmp_path.iterdir()) == ["report.html", "summary.csv"]
     assert len(out.splitlines()) == PLANS
+
+
+def test_a_report_path_that_is_a_link_stays_a_link_and_its_file_gets_the_report(plan_dir: Path,
+                                                                                 tmp_path: Path) -> None:  # fmt: skip
+    target, link = tmp_path / "reports" / "latest.html", tmp_path / "report.html"
+    target.parent.mkdir()
+    target.write_text("the last run's report", encoding="utf-8")
+    link.symlink_to(target)
+    code, _, _ = run_cli(["check", str(plan_dir), "--output", f"html={link}", "--jobs", "1", "--format", "jsonl"])
+    assert (code, link.is_symlink(), target.read_text(encoding="utf-8")[:15]) == (2, True, "<!DOCTYPE html>")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["report.html", "reports"]
+
+
+def test_a_report_file_keeps_its_permissions_when_it_is_replaced(plan_dir: Path, tmp_path: Path) -> None:
+    report = tmp_path / "report.html"
+    report.write_text("the last run's report", encoding="utf-8")
+    report.chmod(0o600)
+    run_cli(["check", str(plan_dir), "--output", f"html={report}", "--jobs", "1", "--format", "jsonl"])
+    assert (report.stat().st_mode & 0o777, report.read_text(encoding="utf-8")[:15]) == (0o600, "<!DOCTYPE html>")

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import stat
 from pathlib import Path
 from typing import IO
 
@@ -49,12 +51,15 @@ def write_outputs(outputs: list[tuple[str, Path]], formats: tuple[str, ...], ren
 class OutputFile:
     """A report's file, written as the run goes under a name of its own beside it, and put
     in its place only when the run ends well: a run that stops part-way leaves the file
-    that was there as it was, and a run with nothing to report leaves none. What is
-    written is made safe for the report's format (``fmt``; None: written as it is)."""
+    that was there as it was, and a run with nothing to report leaves none. A path that
+    is not a plain file of its own (a device such as /dev/null, a pipe, a link, a file
+    with other names) is written to directly: moving a file over it would replace it.
+    What is written is made safe for the report's format (``fmt``; None: as it is)."""
 
     def __init__(self, path: Path, fmt: str | None, option: str = "--output", newline: str | None = None) -> None:
         self._path, self._fmt, self._option, self._newline = path, fmt, option, newline
-        self._partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        beside = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        self._partial = beside if _replaceable(path) else path
         self._file: IO[str] | None = None
 
     def __enter__(self) -> OutputFile:
@@ -64,10 +69,17 @@ class OutputFile:
         if self._file is None:
             return
         self._file.close()
+        if self._partial == self._path:
+            return
         if kind is None:
-            self._guarded(lambda: os.replace(self._partial, self._path))
+            self._guarded(self._put_in_place)
         else:
             self._partial.unlink(missing_ok=True)
+
+    def _put_in_place(self) -> None:
+        if self._path.exists():
+            shutil.copymode(self._path, self._partial)  # a report someone made private stays so
+        os.replace(self._partial, self._path)
 
     def write(self, text: str) -> None:
         if self._file is None:
@@ -81,8 +93,20 @@ class OutputFile:
         except OSError as error:
             if self._file is not None:
                 self._file.close()
-                self._partial.unlink(missing_ok=True)
+                if self._partial != self._path:
+                    self._partial.unlink(missing_ok=True)
             _output_problem(self._path, f"cannot write it: {error.strerror or error}", option=self._option)
+
+
+def _replaceable(path: Path) -> bool:
+    """Whether ``path`` is a plain file with no other name, or nothing yet."""
+    try:
+        status = path.lstat()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return stat.S_ISREG(status.st_mode) and status.st_nlink == 1
 
 
 def check_output_path(path: Path, inputs: tuple[Path, ...], option: str = "--output") -> None:
