@@ -220,6 +220,52 @@ def test_a_worker_that_dies_stops_the_run_naming_the_plan(plan_dir: Path) -> Non
     assert len(seen) <= 9
 
 
+class _BreakingPool:
+    """A pool whose worker dies on the chunk numbered ``dies_on`` (None: while idle), after
+    which it takes no more: as when a worker dies between two results."""
+
+    def __init__(self, dies_on: int | None, takes: int) -> None:
+        self.dies_on, self.takes, self.given = dies_on, takes, 0
+
+    def submit(self, work: Any, chunk: list[tuple[int, Path]]) -> Any:
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self.given == self.takes:
+            raise BrokenProcessPool("A child process terminated abruptly")
+        future: Future[Any] = Future()
+        if self.given == self.dies_on:
+            future.set_exception(BrokenProcessPool("A child process terminated abruptly"))
+        else:
+            future.set_result(work(chunk))
+        self.given += 1
+        return future
+
+
+def _stopping_run(pool: _BreakingPool, states: list[int]) -> tuple[list[Path], str]:
+    from engine.cli.batch import _in_order
+
+    files = [Path(f"p{index}.yaml") for index in range(6)]
+    chunks = iter([files[start:start + 2] for start in range(0, 6, 2)])
+    numbered = ([(files.index(path), path) for path in chunk] for chunk in chunks)
+    seen: list[Path] = []
+    with pytest.raises(WorkerStopped) as stopped:
+        seen.extend(_in_order(pool, numbered, lambda chunk: [path for _, path in chunk], 2, files, states))
+    return seen, str(stopped.value)
+
+
+def test_a_worker_that_dies_between_two_results_stops_the_run_at_the_plan_it_died_on() -> None:
+    assert _stopping_run(_BreakingPool(dies_on=1, takes=2), [2, 2, 2, 1, 0, 0]) == (
+        [Path("p0.yaml"), Path("p1.yaml")],
+        "a worker process stopped abruptly while checking p3.yaml; nothing is reported for it or later plans")
+
+
+def test_a_worker_that_dies_idle_stops_the_run_after_every_plan_already_checked() -> None:
+    assert _stopping_run(_BreakingPool(dies_on=None, takes=2), [2, 2, 2, 2, 0, 0]) == (
+        [Path(f"p{index}.yaml") for index in range(4)],
+        "a worker process stopped abruptly while checking p4.yaml; nothing is reported for it or later plans")
+
+
 def test_a_summary_csv_has_a_row_per_practice_and_chosen_action(plan_dir: Path, tmp_path: Path) -> None:
     summary = tmp_path / "summary.csv"
     code, out, _ = run_cli(["check", str(plan_dir), "--format", "jsonl", "--summary", str(summary), "--jobs", "1"])

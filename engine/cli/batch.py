@@ -130,6 +130,7 @@ def _in_order(pool: Any, chunks: Iterator[list[tuple[int, Path]]], work: Any, ah
     from concurrent.futures.process import BrokenProcessPool
 
     pending = deque((chunk, pool.submit(work, chunk)) for chunk in itertools.islice(chunks, ahead))
+    lost = None  # a chunk the pool would not take: a worker had died since the last result
     while pending:
         chunk, future = pending.popleft()
         try:
@@ -139,8 +140,15 @@ def _in_order(pool: Any, chunks: Iterator[list[tuple[int, Path]]], work: Any, ah
         except Late:
             _end_workers()
             raise WorkerStopped(_stopped_message(files, states, chunk[0][1], hung=True)) from None
-        pending.extend((more, pool.submit(work, more)) for more in itertools.islice(chunks, 1))
+        more = None if lost else next(chunks, None)
+        if more is not None:
+            try:
+                pending.append((more, pool.submit(work, more)))
+            except BrokenProcessPool:  # the chunks already checked are still reported, in order
+                lost = more
         yield from results
+    if lost is not None:
+        raise WorkerStopped(_stopped_message(files, states, lost[0][1]))
 
 
 def _end_workers() -> None:

@@ -232,7 +232,8 @@ class Evaluator:
         between = bisect.bisect_right(self._changes, day)
         if between not in self._between:
             live = frozenset(rule.id for rule in self.rules.constraints if rule.in_effect(day))
-            self._between[between] = live, tuple(shard for shard in self.compiled.shards if live & self._held[shard.name])
+            shards = tuple(shard for shard in self.compiled.shards if live & self._held[shard.name])
+            self._between[between] = live, shards
         return self._between[between]
 
     def _own_questions(self, paths: tuple[str, ...], plan: Plan, baseline: dict[str, Any],
