@@ -114,7 +114,8 @@ def _pooled(files: list[Path], settings: Settings, workers: int, work: Any = Non
     # so that when a worker dies the plan it died on can be named.
     states = context.Array("b", len(files), lock=False)
     size = max(1, min(MOST_PER_CHUNK, len(files) // (workers * CHUNKS_AHEAD)))
-    chunks = (list(enumerate(files))[start:start + size] for start in range(0, len(files), size))
+    numbered = enumerate(files)
+    chunks = iter(lambda: list(itertools.islice(numbered, size)), [])  # each plan numbered once
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                                initargs=(settings, states))  # fmt: skip
     try:
