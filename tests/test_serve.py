@@ -535,3 +535,19 @@ def test_an_actions_remedy_is_said_once_after_its_findings(planner: PlannerServe
     _, reply = post_json(planner, "/api/assess", riverside())
     action = next(a for a in reply["assessment"]["actions"] if a["id"] == "withdraw-secondary-use-data-sharing")
     assert (action["instead"], [f["remedy"] for f in action["findings"]]) == (instead, [""] * len(action["findings"]))
+
+
+def test_a_ctrl_c_just_after_the_address_is_shown_still_ends_the_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.web import server as web
+
+    made: list[PlannerServer] = []
+    real = web.make_server
+    monkeypatch.setattr(web, "make_server", lambda *args, **kwargs: made.append(real(*args, **kwargs)) or made[-1])
+
+    def interrupted(_text: str) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        web.serve("127.0.0.1", 0, None, announce=interrupted)
+    worker = made[0].worker
+    assert (len(made), worker.pid) == (1, None)

@@ -243,10 +243,10 @@ def serve(host: str = "127.0.0.1", port: int = 8765, rule_dirs: list[Path] | Non
           announce: Any = print) -> None:  # fmt: skip
     """Serve the planner until interrupted."""
     server = make_server(host, port, rule_dirs)
-    announce(f"The gpca planner is at {server.url}  (press Ctrl+C to stop)")
-    if not addresses.is_loopback(host):
-        announce(f"Warning: listening on {host}: anyone who can reach this machine can use the planner.")
-    try:
+    try:  # from the first word: a Ctrl+C just after the address is shown must close the worker too
+        announce(f"The gpca planner is at {server.url}  (press Ctrl+C to stop)")
+        if not addresses.is_loopback(host):
+            announce(f"Warning: listening on {host}: anyone who can reach this machine can use the planner.")
         server.serve_forever()
     finally:
         server.server_close()
