@@ -466,8 +466,11 @@ def test_ctrl_c_stops_the_server_and_its_worker() -> None:
     import signal
     import subprocess
 
+    # As started from a terminal, whatever this run inherited: a run started in the
+    # background by a script ignores Ctrl+C, and so would the server.
     server = subprocess.Popen([sys.executable, "-m", "engine", "serve", "--port", "0"], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # fmt: skip
     assert server.stdout is not None
     assert server.stdout.readline().startswith("The gpca planner is at http://localhost:")
     workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
