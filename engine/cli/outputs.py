@@ -74,7 +74,7 @@ class OutputFile:
         if kind is None:
             self._guarded(self._put_in_place)
         else:
-            self._partial.unlink(missing_ok=True)
+            self._discard()
 
     def _put_in_place(self) -> None:
         if self._path.exists():
@@ -91,11 +91,15 @@ class OutputFile:
         try:
             return step()
         except OSError as error:
-            if self._file is not None:
-                self._file.close()
-                if self._partial != self._path:
-                    self._partial.unlink(missing_ok=True)
+            self._discard()
             _output_problem(self._path, f"cannot write it: {error.strerror or error}", option=self._option)
+
+    def _discard(self) -> None:
+        """Close the file, and remove what was written beside the path."""
+        if self._file is not None:
+            self._file.close()
+        if self._partial != self._path:
+            self._partial.unlink(missing_ok=True)
 
 
 def _replaceable(path: Path) -> bool:
